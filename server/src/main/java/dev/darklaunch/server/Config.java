@@ -1,0 +1,71 @@
+package dev.darklaunch.server;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The server's settings, read once from the environment (12-factor).
+ *
+ * @param port          HTTP port; 0 picks a free one (tests)
+ * @param databaseUrl   PostgreSQL URL ({@code postgresql://user:pass@host:5432/db} or the JDBC form);
+ *                      empty means "start the embedded database"
+ * @param dataDir       where the embedded database keeps its files
+ * @param adminToken    bootstrap admin API token; empty means "generate one on first start"
+ * @param adminPassword bootstrap password of the admin UI user; empty means "generate one"
+ */
+public record Config(int port, Optional<String> databaseUrl, Path dataDir,
+                     Optional<String> adminToken, Optional<String> adminPassword) {
+
+    /** Shortest bootstrap admin token accepted: a guessable admin secret is worse than none. */
+    static final int MIN_ADMIN_TOKEN_LENGTH = 24;
+
+    public Config {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("DARKLAUNCH_PORT must be between 0 and 65535, got " + port);
+        }
+        adminToken.ifPresent(token -> {
+            if (token.length() < MIN_ADMIN_TOKEN_LENGTH || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                throw new IllegalArgumentException("DARKLAUNCH_ADMIN_TOKEN must be at least " + MIN_ADMIN_TOKEN_LENGTH
+                        + " printable ASCII characters without spaces");
+            }
+        });
+    }
+
+    public static Config fromEnvironment(Map<String, String> env) {
+        return new Config(
+                port(env.getOrDefault("DARKLAUNCH_PORT", "8080")),
+                nonBlank(env.get("DARKLAUNCH_DATABASE_URL")),
+                Path.of(nonBlank(env.get("DARKLAUNCH_DATA_DIR")).orElse("darklaunch-data")).toAbsolutePath(),
+                nonBlank(env.get("DARKLAUNCH_ADMIN_TOKEN")),
+                nonBlank(env.get("DARKLAUNCH_ADMIN_PASSWORD")));
+    }
+
+    public Config withPort(int newPort) {
+        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword);
+    }
+
+    public Config withDatabaseUrl(String url) {
+        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword);
+    }
+
+    private static int port(String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("DARKLAUNCH_PORT must be a number, got '" + value + "'");
+        }
+    }
+
+    private static Optional<String> nonBlank(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    /** Never print secrets, even by accident. */
+    @Override
+    public String toString() {
+        return "Config[port=" + port + ", database=" + (databaseUrl.isPresent() ? "external" : "embedded in " + dataDir)
+                + ", adminToken=" + (adminToken.isPresent() ? "(set)" : "(generate)")
+                + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(generate)") + "]";
+    }
+}

@@ -1,0 +1,13 @@
+package dev.darklaunch.server.audit;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.OffsetDateTime;
+
+/** A recorded change, as the audit API returns it. {@code seq} orders all events. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AuditEvent(long seq, OffsetDateTime at, String actor, String action, String project, String environment,
+                         String targetKind, String targetKey, JsonNode before, JsonNode after, String comment,
+                         Long deploymentId) {
+}

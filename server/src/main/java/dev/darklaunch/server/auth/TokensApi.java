@@ -1,0 +1,132 @@
+package dev.darklaunch.server.auth;
+
+import dev.darklaunch.sdk.internal.model.ModelValidator;
+import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.http.JsonBody;
+import dev.darklaunch.server.http.Responses;
+import dev.darklaunch.server.projects.Environment;
+import dev.darklaunch.server.projects.ProjectStore;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code /api/v1/tokens}: admins create tokens (the secret is in the creation response and nowhere
+ * else, ever), list them and revoke them. Revoked tokens stay listed, for the record.
+ */
+public final class TokensApi {
+
+    /** Body of POST /tokens. */
+    public record NewToken(String name, TokenKind kind, String project, List<String> environments) {
+    }
+
+    private final TokenStore tokens;
+    private final ProjectStore projects;
+    private final Authenticator authenticator;
+
+    public TokensApi(TokenStore tokens, ProjectStore projects, Authenticator authenticator) {
+        this.tokens = tokens;
+        this.projects = projects;
+        this.authenticator = authenticator;
+    }
+
+    public void mount(Router router) {
+        router.get("/api/v1/tokens").handler(this::list);
+        router.post("/api/v1/tokens").handler(this::create);
+        router.get("/api/v1/tokens/:id").handler(this::get);
+        router.delete("/api/v1/tokens/:id").handler(this::revoke);
+    }
+
+    private void list(RoutingContext ctx) {
+        Caller.of(ctx).requireAdmin();
+        tokens.list().onSuccess(list -> Responses.ok(ctx, Map.of("items", list))).onFailure(ctx::fail);
+    }
+
+    private void get(RoutingContext ctx) {
+        Caller.of(ctx).requireAdmin();
+        tokens.get(id(ctx)).onSuccess(token -> Responses.ok(ctx, token)).onFailure(ctx::fail);
+    }
+
+    private void create(RoutingContext ctx) {
+        Caller caller = Caller.of(ctx);
+        caller.requireAdmin();
+        NewToken request = JsonBody.read(ctx, NewToken.class).value();
+        String name = name(request.name());
+        if (request.kind() == null) {
+            throw ApiError.invalid("kind", "kind is required: admin, pipeline or sdk");
+        }
+        List<String> environments = request.environments() == null ? List.of() : List.copyOf(new LinkedHashSet<>(request.environments()));
+        scopeExists(request.kind(), request.project(), environments)
+                .compose(v -> tokens.create(caller.actor(), name, request.kind(), request.project(), environments,
+                        Secrets.generate(request.kind())))
+                .onSuccess(created -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("token", created.token());
+                    body.put("secret", created.secret());
+                    ctx.response().putHeader("Cache-Control", "no-store");
+                    Responses.created(ctx, "/api/v1/tokens/" + created.token().id(), 1, body);
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private void revoke(RoutingContext ctx) {
+        Caller caller = Caller.of(ctx);
+        caller.requireAdmin();
+        tokens.revoke(caller.actor(), id(ctx))
+                .onSuccess(token -> {
+                    authenticator.invalidateAll();
+                    Responses.ok(ctx, token);
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private Future<Void> scopeExists(TokenKind kind, String project, List<String> environments) {
+        if (kind == TokenKind.ADMIN) {
+            if (project != null || !environments.isEmpty()) {
+                throw ApiError.invalid("project", "admin tokens cover every project; leave out project and environments");
+            }
+            return Future.succeededFuture();
+        }
+        if (project == null) {
+            throw ApiError.invalid("project", kind.wire() + " tokens need a project");
+        }
+        ModelValidator.validateKey("project", project);
+        if (kind == TokenKind.SDK && environments.size() != 1) {
+            throw ApiError.invalid("environments", "an SDK token reads exactly one environment");
+        }
+        if (kind == TokenKind.PIPELINE && environments.isEmpty()) {
+            throw ApiError.invalid("environments", "a pipeline token needs at least one environment");
+        }
+        return projects.get(project).map(p -> {
+            Set<String> known = new LinkedHashSet<>(p.environments().stream().map(Environment::key).toList());
+            for (int i = 0; i < environments.size(); i++) {
+                if (!known.contains(environments.get(i))) {
+                    throw ApiError.invalid("environments[" + i + "]", "project '" + project + "' has no environment '"
+                            + environments.get(i) + "'; it has " + String.join(", ", known));
+                }
+            }
+            return null;
+        });
+    }
+
+    private static String name(String name) {
+        if (name == null || name.isBlank() || name.length() > 100) {
+            throw ApiError.invalid("name", "name is required: at most 100 characters that say who uses the token");
+        }
+        return name.strip();
+    }
+
+    private static long id(RoutingContext ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiError.notFound("no token with id " + ctx.pathParam("id"));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.darklaunch.server.changes;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.List;
+
+/**
+ * Records, inside the transaction of a change, that an environment's SDK-visible state moved to
+ * a new revision and which flags or segments it touched, then wakes every server instance with
+ * {@code pg_notify}. The notification carries only "environment:revision"; instances read what
+ * changed from the change log, so a lost notification loses nothing.
+ */
+public final class ChangeLog {
+
+    public static final String CHANNEL = "darklaunch_changes";
+
+    private static final String BUMP = """
+            WITH bumped AS (
+                UPDATE environments SET revision = revision + 1 WHERE id = $1 RETURNING id, revision
+            ), logged AS (
+                INSERT INTO change_log (environment_id, revision, kind, key)
+                SELECT bumped.id, bumped.revision, $2, unnest($3::text[]) FROM bumped
+                RETURNING environment_id, revision
+            )
+            SELECT l.revision FROM (SELECT DISTINCT environment_id, revision FROM logged) l
+            CROSS JOIN LATERAL (SELECT pg_notify('darklaunch_changes', l.environment_id || ':' || l.revision)) notified""";
+
+    private ChangeLog() {
+    }
+
+    /** Bumps the environment's revision once for all the given keys; returns the new revision. */
+    public static Future<Long> record(SqlClient tx, long environmentId, String kind, List<String> keys) {
+        return tx.preparedQuery(BUMP)
+                .execute(Tuple.of(environmentId, kind, keys.toArray(String[]::new)))
+                .map(rows -> rows.iterator().next().getLong("revision"));
+    }
+}

@@ -1,0 +1,341 @@
+package dev.darklaunch.server.flags;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.darklaunch.sdk.internal.model.Flag;
+import dev.darklaunch.sdk.internal.model.FlagConfig;
+import dev.darklaunch.sdk.internal.model.FlagKind;
+import dev.darklaunch.sdk.internal.model.InvalidModelException;
+import dev.darklaunch.sdk.internal.model.Lifecycle;
+import dev.darklaunch.sdk.internal.model.ModelValidator;
+import dev.darklaunch.sdk.internal.model.Variation;
+import dev.darklaunch.server.audit.AuditLog;
+import dev.darklaunch.server.audit.Change;
+import dev.darklaunch.server.changes.ChangeLog;
+import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.http.Paging;
+import dev.darklaunch.server.http.Versions;
+import dev.darklaunch.server.projects.ProjectStore;
+import dev.darklaunch.server.projects.Scope;
+import dev.darklaunch.server.store.Json;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Flags and their per-environment configurations. Every write is one transaction that changes
+ * the rows, bumps the revision of each affected environment (the SDK feed) and appends the audit
+ * event, so all three commit together or not at all.
+ */
+public final class FlagStore {
+
+    /** Filters of the flag list. */
+    public record Filter(Optional<String> tag, Optional<String> query, boolean archived) {
+    }
+
+    /** One page of flags; {@code next} is the cursor of the following page, if any. */
+    public record Page(List<FlagView> items, String next) {
+    }
+
+    private static final String FLAG_COLUMNS = """
+            f.id, f.key, f.name, f.description, f.kind, f.variations::text AS variations, f.tags, f.owner,
+            f.lifecycle, f.archived, f.version, f.created_at, f.updated_at""";
+    private static final TypeReference<List<Variation>> VARIATIONS = new TypeReference<>() {
+    };
+
+    private final Pool pool;
+
+    public FlagStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Future<Page> list(String project, Filter filter, Paging paging) {
+        return ProjectStore.scope(pool, project).compose(scope -> pool.preparedQuery("SELECT " + FLAG_COLUMNS + """
+                         FROM flags f
+                        WHERE f.project_id = $1 AND f.archived = $2
+                          AND ($3::text IS NULL OR $3 = ANY (f.tags))
+                          AND ($4::text IS NULL OR f.key ILIKE '%' || $4 || '%' OR f.name ILIKE '%' || $4 || '%')
+                          AND ($5::text IS NULL OR f.key > $5)
+                        ORDER BY f.key LIMIT $6""")
+                .execute(Tuple.from(new Object[]{scope.projectId(), filter.archived(), filter.tag().orElse(null),
+                        filter.query().map(FlagStore::escapeLike).orElse(null), paging.after().orElse(null),
+                        paging.limit() + 1}))
+                .compose(rows -> {
+                    List<StoredFlag> flags = new ArrayList<>();
+                    rows.forEach(row -> flags.add(flag(row)));
+                    boolean more = flags.size() > paging.limit();
+                    List<StoredFlag> page = more ? flags.subList(0, paging.limit()) : flags;
+                    return states(pool, page.stream().map(StoredFlag::id).toList())
+                            .map(states -> new Page(page.stream().map(f -> f.view(states.getOrDefault(f.id(), Map.of()))).toList(),
+                                    more ? Paging.cursorFor(page.get(page.size() - 1).flag().key()) : null));
+                }));
+    }
+
+    public Future<FlagView> get(String project, String key) {
+        return ProjectStore.scope(pool, project).compose(scope -> view(pool, scope, key));
+    }
+
+    /** Creates a flag; it starts off in every environment of the project. */
+    public Future<FlagView> create(String actor, String project, Flag flag, Optional<String> comment) {
+        ModelValidator.validateFlag(flag);
+        FlagConfig initial = FlagConfig.off(flag);
+        return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
+                .compose(scope -> tx.preparedQuery("""
+                                INSERT INTO flags (project_id, key, name, description, kind, variations, tags, owner, lifecycle, archived)
+                                VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10) RETURNING id""")
+                        .execute(flagTuple(scope.projectId(), flag))
+                        .recover(e -> Future.failedFuture(isUniqueViolation(e)
+                                ? ApiError.conflict("key", "a flag with key '" + flag.key() + "' already exists in " + project) : e))
+                        .compose(rows -> {
+                            long flagId = rows.iterator().next().getLong("id");
+                            return tx.preparedQuery("""
+                                            INSERT INTO flag_configs (flag_id, environment_id, config)
+                                            SELECT $1, id, $2::text::jsonb FROM environments WHERE project_id = $3""")
+                                    .execute(Tuple.of(flagId, Json.write(initial), scope.projectId()));
+                        })
+                        .compose(v -> recordChangeEverywhere(tx, scope, flag.key()))
+                        .compose(v -> view(tx, scope, flag.key()))
+                        .compose(created -> AuditLog.append(tx, new Change(actor, "flag.create", project, null, "flag",
+                                flag.key(), null, created.flag(), comment)).map(created))));
+    }
+
+    /** Replaces a flag's definition. Its key cannot change; every environment's configuration must still fit. */
+    public Future<FlagView> update(String actor, String project, String key, Flag flag, OptionalLong ifMatch,
+                                   Optional<String> comment) {
+        if (!key.equals(flag.key())) {
+            throw ApiError.invalid("key", "a flag's key cannot change (the path says '" + key + "')");
+        }
+        ModelValidator.validateFlag(flag);
+        return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
+                .compose(scope -> lockFlag(tx, scope, key)
+                        .compose(before -> {
+                            Versions.check(ifMatch, before.version());
+                            return checkConfigsStillFit(tx, before.id(), flag)
+                                    .compose(v -> tx.preparedQuery("""
+                                                    UPDATE flags SET name = $3, description = $4, kind = $5, variations = $6::text::jsonb,
+                                                           tags = $7, owner = $8, lifecycle = $9, archived = $10,
+                                                           version = version + 1, updated_at = now()
+                                                    WHERE project_id = $1 AND key = $2""")
+                                            .execute(flagTuple(scope.projectId(), flag)))
+                                    .compose(v -> recordChangeEverywhere(tx, scope, key))
+                                    .compose(v -> view(tx, scope, key))
+                                    .compose(after -> AuditLog.append(tx, new Change(actor, "flag.update", project, null,
+                                            "flag", key, before.flag(), after.flag(), comment)).map(after));
+                        })));
+    }
+
+    /** Deletes a flag and its configurations, unless another flag lists it as a prerequisite. */
+    public Future<Void> delete(String actor, String project, String key, OptionalLong ifMatch, Optional<String> comment) {
+        return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
+                .compose(scope -> lockFlag(tx, scope, key)
+                        .compose(before -> {
+                            Versions.check(ifMatch, before.version());
+                            return tx.preparedQuery("""
+                                            SELECT f.key, e.key AS environment FROM flag_configs c
+                                            JOIN flags f ON f.id = c.flag_id JOIN environments e ON e.id = c.environment_id
+                                            WHERE f.project_id = $1 AND f.key <> $2
+                                              AND c.config -> 'prerequisites' @> jsonb_build_array(jsonb_build_object('flag', $2::text))
+                                            LIMIT 1""")
+                                    .execute(Tuple.of(scope.projectId(), key))
+                                    .compose(rows -> {
+                                        if (rows.size() > 0) {
+                                            Row row = rows.iterator().next();
+                                            return Future.failedFuture(ApiError.conflict("flag '" + row.getString("key")
+                                                    + "' lists '" + key + "' as a prerequisite in " + row.getString("environment")
+                                                    + "; remove that first"));
+                                        }
+                                        return tx.preparedQuery("DELETE FROM flags WHERE id = $1").execute(Tuple.of(before.id()));
+                                    })
+                                    .compose(v -> recordChangeEverywhere(tx, scope, key))
+                                    .compose(v -> AuditLog.append(tx, new Change(actor, "flag.delete", project, null, "flag",
+                                            key, before.flag(), null, comment)));
+                        })));
+    }
+
+    public Future<ConfigView> config(String project, String key, String environment) {
+        return ProjectStore.scope(pool, project, environment).compose(scope -> configView(pool, scope, key, false));
+    }
+
+    /** Replaces a flag's configuration in one environment. */
+    public Future<ConfigView> putConfig(String actor, String project, String key, String environment, FlagConfig config,
+                                        OptionalLong ifMatch, Optional<String> comment) {
+        return pool.withTransaction(tx -> ProjectStore.scope(tx, project, environment)
+                .compose(scope -> lockFlag(tx, scope, key)
+                        .compose(flag -> {
+                            ModelValidator.validateConfig(flag.flag(), config);
+                            return configView(tx, scope, key, true)
+                                    .compose(before -> {
+                                        Versions.check(ifMatch, before.version());
+                                        return References.check(tx, scope, key, config)
+                                                .compose(v -> writeConfig(tx, actor, "flag.config.update", scope, flag, before,
+                                                        config, comment));
+                                    });
+                        })));
+    }
+
+    /** Switches a flag on or off in one environment. Doing it twice changes nothing the second time. */
+    public Future<ConfigView> setOn(String actor, String project, String key, String environment, boolean on,
+                                    OptionalLong ifMatch, Optional<String> comment) {
+        return pool.withTransaction(tx -> ProjectStore.scope(tx, project, environment)
+                .compose(scope -> lockFlag(tx, scope, key)
+                        .compose(flag -> configView(tx, scope, key, true)
+                                .compose(before -> {
+                                    Versions.check(ifMatch, before.version());
+                                    if (before.config().on() == on) {
+                                        return Future.succeededFuture(before);
+                                    }
+                                    return writeConfig(tx, actor, on ? "flag.on" : "flag.off", scope, flag, before,
+                                            before.config().withOn(on), comment);
+                                }))));
+    }
+
+    /** New environments start with every flag off. */
+    public static Future<Void> seedEnvironment(SqlClient tx, long projectId, long environmentId) {
+        return tx.preparedQuery("SELECT " + FLAG_COLUMNS + " FROM flags f WHERE f.project_id = $1").execute(Tuple.of(projectId))
+                .compose(rows -> {
+                    List<Tuple> batch = new ArrayList<>();
+                    rows.forEach(row -> batch.add(Tuple.of(row.getLong("id"), environmentId,
+                            Json.write(FlagConfig.off(flag(row).flag())))));
+                    return batch.isEmpty() ? Future.succeededFuture()
+                            : tx.preparedQuery("INSERT INTO flag_configs (flag_id, environment_id, config) VALUES ($1, $2, $3::text::jsonb)")
+                            .executeBatch(batch).mapEmpty();
+                });
+    }
+
+    private Future<ConfigView> writeConfig(SqlClient tx, String actor, String action, Scope scope, StoredFlag flag,
+                                           ConfigView before, FlagConfig config, Optional<String> comment) {
+        return tx.preparedQuery("""
+                        UPDATE flag_configs SET config = $3::text::jsonb, version = version + 1, updated_at = now()
+                        WHERE flag_id = $1 AND environment_id = $2""")
+                .execute(Tuple.of(flag.id(), scope.environmentId(), Json.write(config)))
+                .compose(v -> ChangeLog.record(tx, scope.environmentId(), "flag", List.of(flag.flag().key())))
+                .compose(revision -> configView(tx, scope, flag.flag().key(), false))
+                .compose(after -> AuditLog.append(tx, new Change(actor, action, scope.project(), scope.environment(),
+                        "flag", flag.flag().key(), before.config(), after.config(), comment)).map(after));
+    }
+
+    private static Future<Void> recordChangeEverywhere(SqlClient tx, Scope scope, String key) {
+        return ProjectStore.environmentIds(tx, scope.projectId()).compose(ids -> {
+            Future<Void> chain = Future.succeededFuture();
+            for (long id : ids) {
+                chain = chain.compose(v -> ChangeLog.record(tx, id, "flag", List.of(key)).mapEmpty());
+            }
+            return chain;
+        });
+    }
+
+    /** A new definition must not orphan a variation index that some environment still serves. */
+    private static Future<Void> checkConfigsStillFit(SqlClient tx, long flagId, Flag flag) {
+        return tx.preparedQuery("""
+                        SELECT e.key, c.config::text AS config FROM flag_configs c JOIN environments e ON e.id = c.environment_id
+                        WHERE c.flag_id = $1 ORDER BY e.position""")
+                .execute(Tuple.of(flagId))
+                .compose(rows -> {
+                    for (Row row : rows) {
+                        try {
+                            ModelValidator.validateConfig(flag, Json.read(row.getString("config"), FlagConfig.class));
+                        } catch (InvalidModelException e) {
+                            return Future.failedFuture(ApiError.conflict("variations", "the configuration in "
+                                    + row.getString("key") + " no longer fits the new definition (" + e.field() + ": "
+                                    + e.getMessage() + "); change that configuration first"));
+                        }
+                    }
+                    return Future.succeededFuture();
+                });
+    }
+
+    private static Future<StoredFlag> lockFlag(SqlClient tx, Scope scope, String key) {
+        return tx.preparedQuery("SELECT " + FLAG_COLUMNS + " FROM flags f WHERE f.project_id = $1 AND f.key = $2 FOR UPDATE")
+                .execute(Tuple.of(scope.projectId(), key))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ApiError.notFound("no flag '" + key + "' in project '" + scope.project() + "'");
+                    }
+                    return flag(rows.iterator().next());
+                });
+    }
+
+    private static Future<FlagView> view(SqlClient client, Scope scope, String key) {
+        return client.preparedQuery("SELECT " + FLAG_COLUMNS + " FROM flags f WHERE f.project_id = $1 AND f.key = $2")
+                .execute(Tuple.of(scope.projectId(), key))
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.failedFuture(ApiError.notFound("no flag '" + key + "' in project '" + scope.project() + "'"));
+                    }
+                    StoredFlag flag = flag(rows.iterator().next());
+                    return states(client, List.of(flag.id())).map(states -> flag.view(states.getOrDefault(flag.id(), Map.of())));
+                });
+    }
+
+    private static Future<ConfigView> configView(SqlClient client, Scope scope, String key, boolean lock) {
+        return client.preparedQuery("""
+                        SELECT c.config::text AS config, c.version, c.updated_at FROM flag_configs c JOIN flags f ON f.id = c.flag_id
+                        WHERE f.project_id = $1 AND f.key = $2 AND c.environment_id = $3""" + (lock ? " FOR UPDATE OF c" : ""))
+                .execute(Tuple.of(scope.projectId(), key, scope.environmentId()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ApiError.notFound("no flag '" + key + "' in project '" + scope.project() + "'");
+                    }
+                    Row row = rows.iterator().next();
+                    return new ConfigView(key, scope.environment(), row.getInteger("version"), row.getOffsetDateTime("updated_at"),
+                            Json.read(row.getString("config"), FlagConfig.class));
+                });
+    }
+
+    private static Future<Map<Long, Map<String, FlagView.EnvironmentState>>> states(SqlClient client, List<Long> flagIds) {
+        if (flagIds.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        return client.preparedQuery("""
+                        SELECT c.flag_id, e.key, (c.config ->> 'on')::boolean AS on, c.version
+                        FROM flag_configs c JOIN environments e ON e.id = c.environment_id
+                        WHERE c.flag_id = ANY ($1) ORDER BY e.position, e.id""")
+                .execute(Tuple.of(flagIds.toArray(Long[]::new)))
+                .map(rows -> {
+                    Map<Long, Map<String, FlagView.EnvironmentState>> states = new LinkedHashMap<>();
+                    rows.forEach(row -> states.computeIfAbsent(row.getLong("flag_id"), id -> new LinkedHashMap<>())
+                            .put(row.getString("key"), new FlagView.EnvironmentState(row.getBoolean("on"), row.getInteger("version"))));
+                    return states;
+                });
+    }
+
+    private static Tuple flagTuple(long projectId, Flag flag) {
+        return Tuple.from(new Object[]{projectId, flag.key(), flag.name(), flag.description(), Json.wire(flag.kind()),
+                Json.write(flag.variations()), flag.tags().toArray(String[]::new), flag.owner(), Json.wire(flag.lifecycle()),
+                flag.archived()});
+    }
+
+    /** A flag row: its database id, definition, version and times. */
+    record StoredFlag(long id, Flag flag, long version, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+        FlagView view(Map<String, FlagView.EnvironmentState> states) {
+            return new FlagView(flag, version, createdAt, updatedAt, states);
+        }
+    }
+
+    private static StoredFlag flag(Row row) {
+        Flag flag = new Flag(row.getString("key"), row.getString("name"), row.getString("description"),
+                Json.fromWire(row.getString("kind"), FlagKind.class), Json.read(row.getString("variations"), VARIATIONS),
+                Arrays.asList(row.getArrayOfStrings("tags")), row.getString("owner"),
+                Json.fromWire(row.getString("lifecycle"), Lifecycle.class), row.getBoolean("archived"));
+        return new StoredFlag(row.getLong("id"), flag, row.getInteger("version"), row.getOffsetDateTime("created_at"),
+                row.getOffsetDateTime("updated_at"));
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        return e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState());
+    }
+
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}

@@ -1,0 +1,16 @@
+package dev.darklaunch.server.flags;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.darklaunch.sdk.internal.model.Flag;
+
+import java.time.OffsetDateTime;
+import java.util.Map;
+
+/** A flag as the API shows it: its definition, version, times and its state per environment. */
+public record FlagView(@JsonUnwrapped Flag flag, long version, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+                       Map<String, EnvironmentState> environments) {
+
+    /** Whether the flag is on in an environment, and that configuration's version. */
+    public record EnvironmentState(boolean on, long version) {
+    }
+}

@@ -1,0 +1,147 @@
+package dev.darklaunch.server.flags;
+
+import dev.darklaunch.sdk.internal.model.Flag;
+import dev.darklaunch.sdk.internal.model.FlagConfig;
+import dev.darklaunch.server.auth.Caller;
+import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.http.JsonBody;
+import dev.darklaunch.server.http.JsonBody.Body;
+import dev.darklaunch.server.http.Paging;
+import dev.darklaunch.server.http.Responses;
+import dev.darklaunch.server.http.Versions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code /api/v1/projects/{project}/flags}: definitions, per-environment configuration, on/off. */
+public final class FlagsApi {
+
+    private static final String FLAGS = "/api/v1/projects/:project/flags";
+    private static final String CONFIG = FLAGS + "/:flag/environments/:env";
+
+    private final FlagStore flags;
+
+    public FlagsApi(FlagStore flags) {
+        this.flags = flags;
+    }
+
+    public void mount(Router router) {
+        router.get(FLAGS).handler(this::list);
+        router.post(FLAGS).handler(this::create);
+        router.get(FLAGS + "/:flag").handler(this::get);
+        router.put(FLAGS + "/:flag").handler(this::update);
+        router.delete(FLAGS + "/:flag").handler(this::delete);
+        router.get(CONFIG).handler(this::getConfig);
+        router.put(CONFIG).handler(this::putConfig);
+        router.post(CONFIG + "/on").handler(ctx -> setOn(ctx, true));
+        router.post(CONFIG + "/off").handler(ctx -> setOn(ctx, false));
+    }
+
+    private void list(RoutingContext ctx) {
+        String project = ctx.pathParam("project");
+        Caller.of(ctx).requireRead(project);
+        FlagStore.Filter filter = new FlagStore.Filter(param(ctx, "tag"), param(ctx, "q"), archived(ctx));
+        flags.list(project, filter, Paging.from(ctx))
+                .onSuccess(page -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("items", page.items());
+                    body.put("next", page.next());
+                    Responses.ok(ctx, body);
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private void create(RoutingContext ctx) {
+        String project = ctx.pathParam("project");
+        Caller caller = Caller.of(ctx);
+        caller.requireEdit(project);
+        Body<Flag> body = JsonBody.read(ctx, Flag.class);
+        flags.create(caller.actor(), project, body.value(), body.comment())
+                .onSuccess(flag -> Responses.created(ctx, "/api/v1/projects/" + project + "/flags/" + flag.flag().key(),
+                        flag.version(), flag))
+                .onFailure(ctx::fail);
+    }
+
+    private void get(RoutingContext ctx) {
+        String project = ctx.pathParam("project");
+        Caller.of(ctx).requireRead(project);
+        flags.get(project, ctx.pathParam("flag"))
+                .onSuccess(flag -> Responses.versioned(ctx, 200, flag.version(), flag))
+                .onFailure(ctx::fail);
+    }
+
+    private void update(RoutingContext ctx) {
+        String project = ctx.pathParam("project");
+        Caller caller = Caller.of(ctx);
+        caller.requireEdit(project);
+        Body<Flag> body = JsonBody.read(ctx, Flag.class);
+        flags.update(caller.actor(), project, ctx.pathParam("flag"), body.value(), Versions.ifMatch(ctx), body.comment())
+                .onSuccess(flag -> Responses.versioned(ctx, 200, flag.version(), flag))
+                .onFailure(ctx::fail);
+    }
+
+    private void delete(RoutingContext ctx) {
+        String project = ctx.pathParam("project");
+        Caller caller = Caller.of(ctx);
+        caller.requireEdit(project);
+        Optional<String> comment = JsonBody.commentOnly(ctx);
+        flags.delete(caller.actor(), project, ctx.pathParam("flag"), Versions.ifMatch(ctx), comment)
+                .onSuccess(v -> Responses.noContent(ctx))
+                .onFailure(ctx::fail);
+    }
+
+    private void getConfig(RoutingContext ctx) {
+        String project = ctx.pathParam("project");
+        Caller.of(ctx).requireRead(project);
+        flags.config(project, ctx.pathParam("flag"), ctx.pathParam("env"))
+                .onSuccess(config -> Responses.versioned(ctx, 200, config.version(), config))
+                .onFailure(ctx::fail);
+    }
+
+    private void putConfig(RoutingContext ctx) {
+        String project = ctx.pathParam("project");
+        Caller caller = Caller.of(ctx);
+        caller.requireEdit(project);
+        Body<FlagConfig> body = JsonBody.read(ctx, FlagConfig.class);
+        flags.putConfig(caller.actor(), project, ctx.pathParam("flag"), ctx.pathParam("env"), body.value(),
+                        Versions.ifMatch(ctx), body.comment())
+                .onSuccess(config -> Responses.versioned(ctx, 200, config.version(), config))
+                .onFailure(ctx::fail);
+    }
+
+    private void setOn(RoutingContext ctx, boolean on) {
+        String project = ctx.pathParam("project");
+        String environment = ctx.pathParam("env");
+        Caller caller = Caller.of(ctx);
+        caller.requireToggle(project, environment);
+        Optional<String> comment = JsonBody.commentOnly(ctx);
+        flags.setOn(caller.actor(), project, ctx.pathParam("flag"), environment, on, Versions.ifMatch(ctx), comment)
+                .onSuccess(config -> Responses.versioned(ctx, 200, config.version(), config))
+                .onFailure(ctx::fail);
+    }
+
+    private static Optional<String> param(RoutingContext ctx, String name) {
+        String value = ctx.request().getParam(name);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        if (value.length() > 200 || value.indexOf('\0') >= 0) {
+            throw ApiError.invalid(name, name + " must be at most 200 characters of text");
+        }
+        return Optional.of(value.strip());
+    }
+
+    private static boolean archived(RoutingContext ctx) {
+        String value = ctx.request().getParam("archived");
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw ApiError.invalid("archived", "archived must be true or false");
+    }
+}

@@ -1,0 +1,62 @@
+package dev.darklaunch.server.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP surface in one picture: body limits, public operational routes, then the authenticator
+ * in front of everything else (deny by default, so no path trick reaches data unauthenticated),
+ * then the API resources, and one failure handler for all errors.
+ */
+public final class ApiRouter {
+
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    private static final Logger access = LoggerFactory.getLogger("darklaunch.access");
+
+    private ApiRouter() {
+    }
+
+    /**
+     * @param publicRoutes  mounted before authentication (health, metrics, API document)
+     * @param authenticator sets the caller or fails with 401
+     * @param apiGuard      runs for /api/* after authentication (keeps SDK tokens out)
+     * @param resources     the authenticated resources
+     */
+    public static Router create(Vertx vertx, List<Consumer<Router>> publicRoutes, Handler<RoutingContext> authenticator,
+                                Handler<RoutingContext> apiGuard, List<Consumer<Router>> resources) {
+        Router router = Router.router(vertx);
+        router.route().handler(ApiRouter::common);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        publicRoutes.forEach(mount -> mount.accept(router));
+        router.route().handler(authenticator);
+        router.route("/api/*").handler(apiGuard);
+        resources.forEach(mount -> mount.accept(router));
+        router.route().failureHandler(Failures::handle);
+        router.errorHandler(404, Failures::handle);
+        router.errorHandler(405, Failures::handle);
+        return router;
+    }
+
+    private static void common(RoutingContext ctx) {
+        long start = System.nanoTime();
+        ctx.response()
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("Referrer-Policy", "no-referrer");
+        ctx.addEndHandler(done -> access.atInfo()
+                .addKeyValue("method", ctx.request().method().name())
+                .addKeyValue("path", ctx.normalizedPath())
+                .addKeyValue("status", ctx.response().getStatusCode())
+                .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
+                .log("request"));
+        ctx.next();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.darklaunch.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darklaunch.sdk.internal.model.InvalidModelException;
+import dev.darklaunch.server.store.Json;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one place where failures become HTTP responses. Client mistakes map to 4xx with a message
+ * that says what to fix; an unreachable database maps to 503; only our own bugs are 500.
+ */
+public final class Failures {
+
+    private static final Logger log = LoggerFactory.getLogger(Failures.class);
+    static final String DATABASE_DOWN = "the database is unavailable; nothing was changed, try again shortly";
+
+    private Failures() {
+    }
+
+    /** Router failure handler: also receives the 404/405/413 that Vert.x Web raises itself. */
+    public static void handle(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended()) {
+            return;
+        }
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        ApiError error = toApiError(ctx);
+        if (error.status() >= 500 && error.status() != 503) {
+            log.atError().setCause(ctx.failure()).addKeyValue("method", ctx.request().method())
+                    .addKeyValue("path", ctx.normalizedPath()).log("request failed");
+        }
+        send(ctx, error);
+    }
+
+    public static void send(RoutingContext ctx, ApiError error) {
+        ObjectNode body = Json.mapper().createObjectNode()
+                .put("error", error.code())
+                .put("message", error.getMessage());
+        if (error.field() != null) {
+            body.put("field", error.field());
+        }
+        if (error.status() == 401) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"darklaunch\"");
+        }
+        Responses.json(ctx, error.status(), body);
+    }
+
+    static ApiError toApiError(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure == null) {
+            return switch (ctx.statusCode()) {
+                case 404 -> ApiError.notFound("no such resource: " + ctx.normalizedPath());
+                case 405 -> ApiError.of(405, "method_not_allowed",
+                        ctx.request().method() + " is not allowed on " + ctx.normalizedPath());
+                case 413 -> ApiError.tooLarge("the request body is larger than " + ApiRouter.MAX_BODY_BYTES + " bytes");
+                case 400 -> ApiError.invalid("the request is malformed");
+                default -> internal();
+            };
+        }
+        return classify(failure);
+    }
+
+    static ApiError classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApiError error) {
+                return error;
+            }
+            if (t instanceof InvalidModelException invalid) {
+                return ApiError.invalid(invalid.field(), invalid.getMessage());
+            }
+            if (t instanceof PgException pg) {
+                return fromSqlState(pg);
+            }
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException
+                    || t instanceof TimeoutException || t instanceof io.netty.handler.timeout.TimeoutException) {
+                return ApiError.unavailable(DATABASE_DOWN);
+            }
+            if (t.getClass().getName().contains("Timeout") || "Connection closed".equals(t.getMessage())) {
+                // the SQL pool's own acquisition timeout and closed-socket failures have no public type
+                return ApiError.unavailable(DATABASE_DOWN);
+            }
+        }
+        return internal();
+    }
+
+    private static ApiError fromSqlState(PgException pg) {
+        String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+        if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
+            return ApiError.unavailable(DATABASE_DOWN);
+        }
+        return switch (state) {
+            case "23505" -> ApiError.conflict("it already exists");
+            case "23503" -> ApiError.conflict("it is still referenced by something else");
+            case "40001", "40P01" -> ApiError.conflict("a concurrent change got there first; try again");
+            case "22P05", "22021" -> ApiError.invalid("text contains characters that cannot be stored (such as NUL)");
+            default -> internal();
+        };
+    }
+
+    private static ApiError internal() {
+        return ApiError.of(500, "internal_error", "the server failed to handle this request");
+    }
+}

@@ -1,0 +1,209 @@
+package dev.darklaunch.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.darklaunch.sdk.internal.model.InvalidModelException;
+import dev.darklaunch.server.store.Json;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a request body strictly: JSON only (415 otherwise), well-formed, no unknown fields, no NUL
+ * characters, bounded nesting. Every write body may carry an optional {@code comment} that goes to
+ * the audit log. Nothing is written before the body has passed all of this.
+ */
+public final class JsonBody {
+
+    static final int MAX_COMMENT_LENGTH = 2000;
+
+    /** A parsed body and the audit comment that came with it. */
+    public record Body<T>(T value, Optional<String> comment) {
+    }
+
+    private JsonBody() {
+    }
+
+    /** A required body of the given shape. */
+    public static <T> Body<T> read(RoutingContext ctx, Class<T> type) {
+        JsonNode tree = tree(ctx).orElseThrow(() -> ApiError.invalid("a JSON request body is required"));
+        Optional<String> comment = takeComment(tree);
+        return new Body<>(bind(tree, type), comment);
+    }
+
+    /** An optional body that may only carry a comment (for actions such as turning a flag on). */
+    public static Optional<String> commentOnly(RoutingContext ctx) {
+        Optional<JsonNode> tree = tree(ctx);
+        if (tree.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> comment = takeComment(tree.get());
+        if (tree.get().size() > 0) {
+            String field = tree.get().fieldNames().next();
+            throw ApiError.invalid(field, "unknown field '" + field + "'; this request accepts only 'comment'");
+        }
+        return comment;
+    }
+
+    private static Optional<JsonNode> tree(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            return Optional.empty();
+        }
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (!isJson(contentType)) {
+            throw ApiError.unsupportedMediaType("send the body as application/json"
+                    + (contentType == null ? "" : ", not " + contentType));
+        }
+        JsonNode tree;
+        try {
+            tree = Json.mapper().readTree(body.getBytes());
+        } catch (StreamConstraintsException e) {
+            throw ApiError.invalid("the JSON body is nested too deeply or has too long a value");
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalid("the body is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        } catch (IOException e) {
+            throw ApiError.invalid("the body could not be read as JSON");
+        }
+        if (tree == null || tree.isMissingNode()) {
+            return Optional.empty();
+        }
+        if (!tree.isObject()) {
+            throw ApiError.invalid("the body must be a JSON object");
+        }
+        rejectNul(tree, "");
+        return Optional.of(tree);
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase();
+        return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
+    }
+
+    private static Optional<String> takeComment(JsonNode tree) {
+        JsonNode comment = ((ObjectNode) tree).remove("comment");
+        if (comment == null || comment.isNull()) {
+            return Optional.empty();
+        }
+        if (!comment.isTextual() || comment.textValue().length() > MAX_COMMENT_LENGTH) {
+            throw ApiError.invalid("comment", "comment must be text of at most " + MAX_COMMENT_LENGTH + " characters");
+        }
+        return comment.textValue().isBlank() ? Optional.empty() : Optional.of(comment.textValue().strip());
+    }
+
+    private static void rejectNul(JsonNode node, String path) {
+        if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
+            throw ApiError.invalid(path, "text must not contain NUL characters");
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                String child = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                if (field.getKey().indexOf('\0') >= 0) {
+                    throw ApiError.invalid(path, "field names must not contain NUL characters");
+                }
+                rejectNul(field.getValue(), child);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                rejectNul(node.get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
+    static <T> T bind(JsonNode tree, Class<T> type) {
+        try {
+            return Json.mapper().treeToValue(tree, type);
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            throw ApiError.invalid(path(e), "unknown field '" + e.getPropertyName() + "'"
+                    + (known.isEmpty() ? "" : "; known fields: " + known + ", comment"));
+        } catch (InvalidFormatException e) {
+            throw ApiError.invalid(path(e), "'" + e.getValue() + "' is not allowed here"
+                    + allowedValues(e.getTargetType()));
+        } catch (MismatchedInputException e) {
+            throw ApiError.invalid(path(e), "expected " + describe(e.getTargetType()) + " here");
+        } catch (JsonMappingException e) {
+            InvalidModelException invalid = findCause(e, InvalidModelException.class);
+            if (invalid != null) {
+                throw ApiError.invalid(invalid.field(), invalid.getMessage());
+            }
+            IllegalArgumentException illegal = findCause(e, IllegalArgumentException.class);
+            String message = illegal != null && illegal.getMessage() != null ? illegal.getMessage()
+                    : "a value is missing or has the wrong type";
+            throw ApiError.invalid(path(e), message);
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalid("the body could not be read: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String allowedValues(Class<?> type) {
+        if (type == null || !type.isEnum()) {
+            return "";
+        }
+        return "; allowed: " + Arrays.stream(type.getEnumConstants())
+                .map(c -> Json.mapper().convertValue(c, String.class))
+                .filter(name -> !"unknown".equalsIgnoreCase(name))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "a different value";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "text";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "an object";
+    }
+
+    static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.length() == 0 ? null : path.toString();
+    }
+
+    private static <E extends Throwable> E findCause(Throwable t, Class<E> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.darklaunch.server.http;
+
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Cursor paging: {@code limit} (1–500, default 50) and an opaque {@code cursor} returned as
+ * {@code next} by the previous page. A cursor encodes the position of the last row returned
+ * (a key or a sequence number), so pages never skip or repeat rows when new ones arrive.
+ */
+public record Paging(int limit, Optional<String> after) {
+
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 500;
+
+    public static Paging from(RoutingContext ctx) {
+        return new Paging(limit(ctx.request().getParam("limit")), cursor(ctx.request().getParam("cursor")));
+    }
+
+    /** The position as a sequence number, for resources paged by one. */
+    public Optional<Long> afterSequence() {
+        return after.map(value -> {
+            try {
+                long position = Long.parseLong(value);
+                if (position >= 0) {
+                    return position;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw invalidCursor();
+        });
+    }
+
+    public static String cursorFor(Object position) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(position.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int limit(String value) {
+        if (value == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ApiError.invalid("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+    }
+
+    private static Optional<String> cursor(String value) {
+        if (value == null || value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            String position = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
+            if (!position.isEmpty() && position.length() <= 200 && position.indexOf('\0') < 0) {
+                return Optional.of(position);
+            }
+        } catch (IllegalArgumentException ignored) {
+            // reported below
+        }
+        throw invalidCursor();
+    }
+
+    private static ApiError invalidCursor() {
+        return ApiError.invalid("cursor", "cursor must be the 'next' value of a previous page");
+    }
+}

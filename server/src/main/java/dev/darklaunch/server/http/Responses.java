@@ -1,0 +1,45 @@
+package dev.darklaunch.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.darklaunch.server.store.Json;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writes JSON responses; versioned resources carry their version as a strong ETag. */
+public final class Responses {
+
+    private Responses() {
+    }
+
+    public static void json(RoutingContext ctx, int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = Json.mapper().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            ctx.fail(e);
+            return;
+        }
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .end(Buffer.buffer(bytes));
+    }
+
+    public static void ok(RoutingContext ctx, Object body) {
+        json(ctx, 200, body);
+    }
+
+    public static void versioned(RoutingContext ctx, int status, long version, Object body) {
+        ctx.response().putHeader("ETag", Versions.etag(version));
+        json(ctx, status, body);
+    }
+
+    public static void created(RoutingContext ctx, String location, long version, Object body) {
+        ctx.response().putHeader("Location", location);
+        versioned(ctx, 201, version, body);
+    }
+
+    public static void noContent(RoutingContext ctx) {
+        ctx.response().setStatusCode(204).end();
+    }
+}

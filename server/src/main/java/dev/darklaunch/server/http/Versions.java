@@ -1,0 +1,50 @@
+package dev.darklaunch.server.http;
+
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.OptionalLong;
+
+/**
+ * Optimistic concurrency: every mutable resource has a version, reads return it as
+ * {@code ETag: "<version>"}, and writes that send {@code If-Match} only apply to that version.
+ */
+public final class Versions {
+
+    private Versions() {
+    }
+
+    public static String etag(long version) {
+        return "\"" + version + "\"";
+    }
+
+    /** The version named by If-Match, or empty when the caller did not ask for a check. */
+    public static OptionalLong ifMatch(RoutingContext ctx) {
+        String header = ctx.request().getHeader("If-Match");
+        if (header == null || header.isBlank() || header.trim().equals("*")) {
+            return OptionalLong.empty();
+        }
+        String value = header.trim();
+        if (value.startsWith("W/")) {
+            value = value.substring(2);
+        }
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            value = value.substring(1, value.length() - 1);
+        }
+        try {
+            long version = Long.parseLong(value);
+            if (version < 1) {
+                throw new NumberFormatException();
+            }
+            return OptionalLong.of(version);
+        } catch (NumberFormatException e) {
+            throw ApiError.invalid("If-Match", "If-Match must be an ETag returned by a read, such as \"3\"");
+        }
+    }
+
+    /** Fails with 412 when the caller's If-Match names another version than the current one. */
+    public static void check(OptionalLong expected, long current) {
+        if (expected.isPresent() && expected.getAsLong() != current) {
+            throw ApiError.versionMismatch(expected.getAsLong(), current);
+        }
+    }
+}
