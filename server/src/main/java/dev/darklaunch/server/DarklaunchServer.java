@@ -18,6 +18,7 @@ import dev.darklaunch.server.store.DatabaseUrl;
 import dev.darklaunch.server.store.EmbeddedDatabase;
 import dev.darklaunch.server.store.Migrations;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -119,11 +120,16 @@ public final class DarklaunchServer {
                 .toList();
     }
 
+    /**
+     * Stops accepting requests, lets running ones finish (up to a grace period), releases the
+     * database and Vert.x. Call it from outside Vert.x (a shutdown hook, a test).
+     */
     public Future<Void> close() {
         started.set(false);
+        Promise<Void> closed = Promise.promise();
         Future<Void> stopHttp = http == null ? Future.succeededFuture()
                 : http.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
-        return stopHttp
+        stopHttp
                 .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
                 .eventually(() -> vertx.executeBlocking(() -> {
                     if (embedded != null) {
@@ -132,7 +138,10 @@ public final class DarklaunchServer {
                     metrics.close();
                     return null;
                 }))
-                .eventually(() -> vertx.close());
+                // Vert.x is closed from a thread of its own: closed from one of its event loops, its
+                // future would complete on that loop after it terminated, and never be seen
+                .onComplete(done -> new Thread(() -> vertx.close().onComplete(closed), "darklaunch-close").start());
+        return closed.future();
     }
 
     private Future<Void> openDatabase(Config config) {

@@ -38,7 +38,7 @@ public final class Main {
             try {
                 server.close().await(30, TimeUnit.SECONDS);
             } catch (Exception e) {
-                log.warn("shutdown was not clean: {}", e.getMessage());
+                log.warn("shutdown was not clean", e);
             }
             stopped.countDown();
         }, "darklaunch-shutdown"));

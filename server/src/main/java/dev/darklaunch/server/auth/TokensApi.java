@@ -103,7 +103,10 @@ public final class TokensApi {
         if (kind == TokenKind.PIPELINE && environments.isEmpty()) {
             throw ApiError.invalid("environments", "a pipeline token needs at least one environment");
         }
-        return projects.get(project).map(p -> {
+        return projects.get(project)
+                .recover(e -> Future.failedFuture(e instanceof ApiError error && error.status() == 404
+                        ? ApiError.invalid("project", "no project '" + project + "'") : e))
+                .map(p -> {
             Set<String> known = new LinkedHashSet<>(p.environments().stream().map(Environment::key).toList());
             for (int i = 0; i < environments.size(); i++) {
                 if (!known.contains(environments.get(i))) {

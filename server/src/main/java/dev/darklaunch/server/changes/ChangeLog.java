@@ -33,7 +33,7 @@ public final class ChangeLog {
     /** Bumps the environment's revision once for all the given keys; returns the new revision. */
     public static Future<Long> record(SqlClient tx, long environmentId, String kind, List<String> keys) {
         return tx.preparedQuery(BUMP)
-                .execute(Tuple.of(environmentId, kind, keys.toArray(String[]::new)))
+                .execute(Tuple.tuple().addLong(environmentId).addString(kind).addArrayOfString(keys.toArray(String[]::new)))
                 .map(rows -> rows.iterator().next().getLong("revision"));
     }
 }

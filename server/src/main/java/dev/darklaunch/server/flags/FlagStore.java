@@ -300,7 +300,7 @@ public final class FlagStore {
                         SELECT c.flag_id, e.key, (c.config ->> 'on')::boolean AS on, c.version
                         FROM flag_configs c JOIN environments e ON e.id = c.environment_id
                         WHERE c.flag_id = ANY ($1) ORDER BY e.position, e.id""")
-                .execute(Tuple.of(flagIds.toArray(Long[]::new)))
+                .execute(Tuple.tuple().addArrayOfLong(flagIds.toArray(Long[]::new)))
                 .map(rows -> {
                     Map<Long, Map<String, FlagView.EnvironmentState>> states = new LinkedHashMap<>();
                     rows.forEach(row -> states.computeIfAbsent(row.getLong("flag_id"), id -> new LinkedHashMap<>())

@@ -114,7 +114,7 @@ final class References {
         }
         Set<String> wanted = new LinkedHashSet<>(fieldOf.keySet());
         return tx.preparedQuery("SELECT key FROM segments WHERE project_id = $1 AND key = ANY ($2)")
-                .execute(Tuple.of(scope.projectId(), wanted.toArray(String[]::new)))
+                .execute(Tuple.tuple().addLong(scope.projectId()).addArrayOfString(wanted.toArray(String[]::new)))
                 .compose(rows -> {
                     rows.forEach(row -> wanted.remove(row.getString("key")));
                     if (wanted.isEmpty()) {

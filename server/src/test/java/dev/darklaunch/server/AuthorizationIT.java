@@ -1,0 +1,208 @@
+package dev.darklaunch.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.server.testing.Http;
+import dev.darklaunch.server.testing.RawHttp;
+import dev.darklaunch.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * RELIABILITY 16/17: every route × every credential gives the expected 401/403/2xx, denied calls
+ * reveal and change nothing, and no path trick gets past authentication.
+ */
+class AuthorizationIT {
+
+    /** Who may call a route. */
+    enum Access { ADMIN, READ, EDIT, TOGGLE, LIST }
+
+    record Route(String method, String path, Access access, Object body) {
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    private static final String P = "/api/v1/projects/default";
+    private static final Map<String, Object> FLAG = Map.of("key", "gated", "name", "Gated", "kind", "boolean",
+            "variations", List.of(Map.of("value", true), Map.of("value", false)));
+    private static final Map<String, Object> CONFIG = Map.of("on", true, "offVariation", 1, "fallthrough", Map.of("variation", 0));
+    private static final Map<String, Object> SEGMENT = Map.of("key", "staff", "name", "Staff");
+
+    private static TestServer server;
+    private static Http admin;
+    private static final Map<String, String> credentials = new java.util.LinkedHashMap<>();
+    private static long revokedId;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        admin = server.admin();
+        assertThat(admin.post(P + "/flags", FLAG).status()).isEqualTo(201);
+        assertThat(admin.post(P + "/segments", SEGMENT).status()).isEqualTo(201);
+        assertThat(admin.post("/api/v1/projects", Map.of("key", "other", "name", "Other")).status()).isEqualTo(201);
+        credentials.put("sdk", server.token("sdk", "default", "production"));
+        credentials.put("pipeline-staging", server.token("pipeline", "default", "staging"));
+        credentials.put("pipeline-production", server.token("pipeline", "default", "production"));
+        credentials.put("pipeline-other-project", server.token("pipeline", "other", "production"));
+        Http.Response revoked = admin.post("/api/v1/tokens", Map.of("name", "soon revoked", "kind", "admin"));
+        revokedId = revoked.json().at("/token/id").asLong();
+        assertThat(admin.delete("/api/v1/tokens/" + revokedId).status()).isEqualTo(200);
+        credentials.put("revoked", revoked.json().get("secret").asText());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static List<Route> routes() {
+        String flag = P + "/flags/gated";
+        String config = flag + "/environments/production";
+        String segment = P + "/segments/staff";
+        return List.of(
+                new Route("GET", "/api/v1/projects", Access.LIST, null),
+                new Route("POST", "/api/v1/projects", Access.ADMIN, Map.of("key", "p2", "name", "P2")),
+                new Route("GET", P, Access.READ, null),
+                new Route("PUT", P, Access.EDIT, Map.of("name", "Default")),
+                new Route("GET", P + "/environments", Access.READ, null),
+                new Route("POST", P + "/environments", Access.EDIT, Map.of("key", "qa", "name", "QA")),
+                new Route("GET", P + "/environments/production", Access.READ, null),
+                new Route("PUT", P + "/environments/production", Access.EDIT, Map.of("name", "Production", "production", true)),
+                new Route("GET", P + "/flags", Access.READ, null),
+                new Route("POST", P + "/flags", Access.EDIT, Map.of("key", "another", "name", "Another", "kind", "boolean",
+                        "variations", List.of(Map.of("value", true), Map.of("value", false)))),
+                new Route("GET", flag, Access.READ, null),
+                new Route("PUT", flag, Access.EDIT, FLAG),
+                new Route("GET", config, Access.READ, null),
+                new Route("PUT", config, Access.EDIT, CONFIG),
+                new Route("POST", config + "/on", Access.TOGGLE, null),
+                new Route("POST", config + "/off", Access.TOGGLE, null),
+                new Route("GET", P + "/segments", Access.READ, null),
+                new Route("POST", P + "/segments", Access.EDIT, Map.of("key", "beta", "name", "Beta")),
+                new Route("GET", segment, Access.READ, null),
+                new Route("PUT", segment, Access.EDIT, SEGMENT),
+                new Route("GET", segment + "/environments/production", Access.READ, null),
+                new Route("PUT", segment + "/environments/production", Access.EDIT, Map.of("included", List.of("u1"))),
+                new Route("GET", P + "/audit", Access.READ, null),
+                new Route("GET", "/api/v1/audit", Access.ADMIN, null),
+                new Route("GET", "/api/v1/tokens", Access.ADMIN, null),
+                new Route("POST", "/api/v1/tokens", Access.ADMIN, Map.of("name", "x", "kind", "admin")),
+                new Route("GET", "/api/v1/tokens/1", Access.ADMIN, null),
+                // destructive routes last, so the matrix above runs against intact data
+                new Route("DELETE", segment, Access.EDIT, null),
+                new Route("DELETE", flag, Access.EDIT, null),
+                new Route("DELETE", "/api/v1/tokens/" + Long.MAX_VALUE, Access.ADMIN, null));
+    }
+
+    /** The status a credential must get on a route, or 0 for "allowed" (any non-401/403). */
+    static int expected(String credential, Access access) {
+        return switch (credential) {
+            case "none", "malformed", "wrong", "revoked" -> 401;
+            case "sdk" -> 403;
+            case "pipeline-other-project" -> access == Access.LIST ? 0 : 403;
+            case "pipeline-staging" -> access == Access.READ || access == Access.LIST ? 0 : 403;
+            case "pipeline-production" -> access == Access.READ || access == Access.LIST || access == Access.TOGGLE ? 0 : 403;
+            case "admin" -> 0;
+            default -> throw new IllegalArgumentException(credential);
+        };
+    }
+
+    @TestFactory
+    Stream<DynamicTest> every_route_and_credential_gets_the_expected_status_and_denials_write_nothing() {
+        List<String> all = new ArrayList<>(List.of("none", "malformed", "wrong"));
+        all.addAll(credentials.keySet());
+        all.add("admin");
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Route route : routes()) {
+            for (String credential : all) {
+                tests.add(DynamicTest.dynamicTest(credential + " → " + route, () -> check(route, credential)));
+            }
+        }
+        return tests.stream();
+    }
+
+    private void check(Route route, String credential) {
+        Http client = switch (credential) {
+            case "none" -> admin.as(null);
+            case "malformed" -> admin.as(null).with("Authorization", "Basic YWRtaW46YWRtaW4=");
+            case "wrong" -> admin.as("dl_admin_" + "x".repeat(43));
+            case "admin" -> admin;
+            default -> admin.as(credentials.get(credential));
+        };
+        int auditBefore = auditCount();
+        Http.Response response = client.send(route.method(), route.path(), route.body(),
+                route.body() == null ? null : "application/json");
+        int expected = expected(credential, route.access());
+        if (expected == 0) {
+            assertThat(response.status()).as(response.toString()).isNotIn(401, 403).isLessThan(500);
+            return;
+        }
+        assertThat(response.status()).as(response.toString()).isEqualTo(expected);
+        JsonNode body = response.json();
+        assertThat(body.get("error").asText()).isEqualTo(expected == 401 ? "unauthorized" : "forbidden");
+        assertThat(body.has("items")).isFalse();
+        assertThat(response.text()).doesNotContain("\"secret\"", "Gated");
+        if (expected == 401) {
+            assertThat(response.header("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        }
+        assertThat(auditCount()).as("a denied request wrote nothing").isEqualTo(auditBefore);
+    }
+
+    @Test
+    void a_pipeline_token_lists_only_its_own_project() {
+        JsonNode items = admin.as(credentials.get("pipeline-other-project")).get("/api/v1/projects").json().get("items");
+        assertThat(items).extracting(item -> item.get("key").asText()).containsExactly("other");
+    }
+
+    @Test
+    void a_revoked_token_is_refused_with_a_clear_message() {
+        Http.Response response = admin.as(credentials.get("revoked")).get("/api/v1/projects");
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.json().get("message").asText()).contains("revoked");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"//api/v1/projects", "/api/./v1/projects", "/api/v1/../v1/projects", "/api/v1/projects/",
+            "/api%2Fv1%2Fprojects", "/api/v1/%2e%2e/v1/projects", "/%61pi/v1/projects", "/health/../api/v1/projects",
+            "/health/live/../../api/v1/tokens", "/api/v1/projects;x=y", "/API/v1/projects", "/api/v1//projects",
+            "/metrics/../api/v1/tokens", "/api/v1/openapi.yaml/../tokens", "/api/v1/openapi.yaml/..%2ftokens",
+            "/./api/v1/audit", "/api/v1/projects/default/../default/flags", "/api/v1/projects%2fdefault/flags",
+            "/api/v1/projects/%64efault/flags", "/api/v1/projects/default/flags?limit=1#x"})
+    void path_tricks_never_bypass_authentication(String path) {
+        RawHttp.Response anonymous = RawHttp.get(server.port(), path, null);
+        assertThat(anonymous.status()).as(anonymous.text()).isIn(400, 401, 404);
+        assertThat(anonymous.text()).doesNotContain("\"items\"", "\"secret\"", "Gated");
+
+        RawHttp.Response sdk = RawHttp.get(server.port(), path, credentials.get("sdk"));
+        assertThat(sdk.status()).as(sdk.text()).isIn(400, 403, 404);
+        assertThat(sdk.text()).doesNotContain("\"items\"", "\"secret\"", "Gated");
+    }
+
+    @Test
+    void public_routes_need_no_token_and_reveal_no_data() {
+        for (String path : List.of("/health/live", "/health/ready", "/metrics", "/api/v1/openapi.yaml")) {
+            Http.Response response = admin.as(null).get(path);
+            assertThat(response.status()).as(path).isEqualTo(200);
+            assertThat(response.text()).doesNotContain("Gated", TestServer.ADMIN_TOKEN);
+        }
+    }
+
+    private static int auditCount() {
+        Http.Response response = admin.get("/api/v1/audit?limit=500");
+        assertThat(response.status()).isEqualTo(200);
+        return response.json().get("items").size();
+    }
+}
