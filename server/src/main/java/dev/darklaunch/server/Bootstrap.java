@@ -64,7 +64,8 @@ final class Bootstrap {
                         return tx.preparedQuery("UPDATE tokens SET revoked_at = now(), revoked_by = $2 "
                                         + "WHERE name = $1 AND revoked_at IS NULL")
                                 .execute(Tuple.of(ENV_TOKEN_NAME, SYSTEM))
-                                .compose(v -> TokenStore.create(tx, SYSTEM, ENV_TOKEN_NAME, TokenKind.ADMIN, null, List.of(), secret))
+                                .compose(v -> TokenStore.create(tx, SYSTEM, ENV_TOKEN_NAME, TokenKind.ADMIN, null, List.of(), secret,
+                                        Optional.of("from DARKLAUNCH_ADMIN_TOKEN")))
                                 .mapEmpty();
                     })
                     .map(v -> new AdminToken(Optional.empty(), true));
@@ -75,7 +76,8 @@ final class Bootstrap {
                         return Future.succeededFuture(new AdminToken(Optional.empty(), false));
                     }
                     String secret = Secrets.generate(TokenKind.ADMIN);
-                    return TokenStore.create(tx, SYSTEM, "first admin", TokenKind.ADMIN, null, List.of(), secret)
+                    return TokenStore.create(tx, SYSTEM, "first admin", TokenKind.ADMIN, null, List.of(), secret,
+                            Optional.of("first start"))
                             .map(created -> new AdminToken(Optional.of(secret), false));
                 });
     }

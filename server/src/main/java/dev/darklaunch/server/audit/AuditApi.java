@@ -5,6 +5,7 @@ import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.Paging;
 import dev.darklaunch.server.http.Responses;
+import dev.darklaunch.server.projects.ProjectStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -57,7 +58,7 @@ public final class AuditApi {
     private void project(RoutingContext ctx) {
         String project = ctx.pathParam("project");
         Caller.of(ctx).requireRead(project);
-        query(ctx, project);
+        ProjectStore.scope(pool, project).onSuccess(scope -> query(ctx, project)).onFailure(ctx::fail);
     }
 
     private void query(RoutingContext ctx, String project) {

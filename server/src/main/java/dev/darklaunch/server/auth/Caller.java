@@ -68,8 +68,8 @@ public record Caller(Token token) {
     private String limits() {
         return switch (token.kind()) {
             case ADMIN -> "it is an admin token";
-            case PIPELINE -> "it is a pipeline token limited to switching flags in " + token.project()
-                    + "/" + String.join(",", token.environments());
+            case PIPELINE -> "it is a pipeline token that reads project " + token.project()
+                    + " and switches flags in " + String.join(", ", token.environments()) + " only";
             case SDK -> "it is an SDK token for the " + token.project() + "/" + token.environments().get(0) + " feed only";
         };
     }

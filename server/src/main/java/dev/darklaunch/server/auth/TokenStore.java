@@ -49,19 +49,19 @@ public final class TokenStore {
 
     /** Creates a token with the given secret (generated, or the bootstrap one) and audits it. */
     public Future<Created> create(String actor, String name, TokenKind kind, String project, List<String> environments,
-                                  String secret) {
-        return pool.withTransaction(tx -> create(tx, actor, name, kind, project, environments, secret));
+                                  String secret, Optional<String> comment) {
+        return pool.withTransaction(tx -> create(tx, actor, name, kind, project, environments, secret, comment));
     }
 
     /** Creates a token inside the caller's transaction, audited. */
     public static Future<Created> create(SqlClient tx, String actor, String name, TokenKind kind, String project,
-                                         List<String> environments, String secret) {
+                                         List<String> environments, String secret, Optional<String> comment) {
         return insert(tx, actor, name, kind, project, environments, secret)
-                .compose(token -> AuditLog.append(tx, tokenChange(actor, "token.create", token, null, token))
+                .compose(token -> AuditLog.append(tx, tokenChange(actor, "token.create", token, null, token, comment))
                         .map(v -> new Created(token, secret)));
     }
 
-    public Future<Token> revoke(String actor, long id) {
+    public Future<Token> revoke(String actor, long id, Optional<String> comment) {
         return pool.withTransaction(tx -> get(tx, id)
                 .compose(before -> {
                     if (before.revoked()) {
@@ -71,7 +71,7 @@ public final class TokenStore {
                             .compose(v -> tx.preparedQuery("UPDATE tokens SET revoked_at = now(), revoked_by = $2 WHERE id = $1")
                                     .execute(Tuple.of(id, actor)))
                             .compose(v -> get(tx, id))
-                            .compose(after -> AuditLog.append(tx, tokenChange(actor, "token.revoke", after, before, after))
+                            .compose(after -> AuditLog.append(tx, tokenChange(actor, "token.revoke", after, before, after, comment))
                                     .map(after));
                 }));
     }
@@ -108,9 +108,10 @@ public final class TokenStore {
                 .map(rows -> first(rows).orElseThrow(() -> ApiError.notFound("no token with id " + id)));
     }
 
-    private static Change tokenChange(String actor, String action, Token token, Token before, Token after) {
+    private static Change tokenChange(String actor, String action, Token token, Token before, Token after,
+                                      Optional<String> comment) {
         return new Change(actor, action, token.project() == null ? "*" : token.project(), null,
-                "token", String.valueOf(token.id()), before, after, Optional.empty());
+                "token", String.valueOf(token.id()), before, after, comment);
     }
 
     private static Optional<Token> first(RowSet<Row> rows) {

@@ -56,7 +56,8 @@ public final class TokensApi {
     private void create(RoutingContext ctx) {
         Caller caller = Caller.of(ctx);
         caller.requireAdmin();
-        NewToken request = JsonBody.read(ctx, NewToken.class).value();
+        JsonBody.Body<NewToken> body = JsonBody.read(ctx, NewToken.class);
+        NewToken request = body.value();
         String name = name(request.name());
         if (request.kind() == null) {
             throw ApiError.invalid("kind", "kind is required: admin, pipeline or sdk");
@@ -64,13 +65,14 @@ public final class TokensApi {
         List<String> environments = request.environments() == null ? List.of() : List.copyOf(new LinkedHashSet<>(request.environments()));
         scopeExists(request.kind(), request.project(), environments)
                 .compose(v -> tokens.create(caller.actor(), name, request.kind(), request.project(), environments,
-                        Secrets.generate(request.kind())))
+                        Secrets.generate(request.kind()), body.comment()))
                 .onSuccess(created -> {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("token", created.token());
-                    body.put("secret", created.secret());
+                    Map<String, Object> response = new LinkedHashMap<>();
+                    response.put("token", created.token());
+                    response.put("secret", created.secret());
                     ctx.response().putHeader("Cache-Control", "no-store");
-                    Responses.created(ctx, "/api/v1/tokens/" + created.token().id(), 1, body);
+                    ctx.response().putHeader("Location", "/api/v1/tokens/" + created.token().id());
+                    Responses.json(ctx, 201, response);
                 })
                 .onFailure(ctx::fail);
     }
@@ -78,7 +80,7 @@ public final class TokensApi {
     private void revoke(RoutingContext ctx) {
         Caller caller = Caller.of(ctx);
         caller.requireAdmin();
-        tokens.revoke(caller.actor(), id(ctx))
+        tokens.revoke(caller.actor(), id(ctx), JsonBody.commentOnly(ctx))
                 .onSuccess(token -> {
                     authenticator.invalidateAll();
                     Responses.ok(ctx, token);

@@ -124,7 +124,10 @@ public final class ProjectStore {
 
     public Future<Environment> updateEnvironment(String actor, String project, String key, String name, boolean production,
                                                  OptionalLong ifMatch, Optional<String> comment) {
-        return pool.withTransaction(tx -> environmentIn(tx, project, key)
+        return pool.withTransaction(tx -> tx.preparedQuery("""
+                        SELECT e.id FROM environments e JOIN projects p ON p.id = e.project_id
+                        WHERE p.key = $1 AND e.key = $2 FOR UPDATE OF e""").execute(Tuple.of(project, key))
+                .compose(locked -> environmentIn(tx, project, key))
                 .compose(before -> {
                     dev.darklaunch.server.http.Versions.check(ifMatch, before.version());
                     return tx.preparedQuery("""

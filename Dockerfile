@@ -1,0 +1,19 @@
+# Build: docker build -t darklaunch .   Run: see docker-compose.yml (needs DARKLAUNCH_DATABASE_URL or a volume for the embedded database)
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+COPY sdk-java sdk-java
+COPY server server
+RUN mvn -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --create-home --home-dir /var/lib/darklaunch darklaunch
+COPY --from=build /src/server/target/darklaunch-server.jar /opt/darklaunch/darklaunch-server.jar
+USER darklaunch
+WORKDIR /var/lib/darklaunch
+ENV DARKLAUNCH_PORT=8080 DARKLAUNCH_DATA_DIR=/var/lib/darklaunch/data
+EXPOSE 8080
+VOLUME /var/lib/darklaunch/data
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/darklaunch/darklaunch-server.jar"]
