@@ -30,6 +30,19 @@ public final class ChangeLog {
     private ChangeLog() {
     }
 
+    /** Records a change of a project-wide definition (a flag or segment) in every environment of the project. */
+    public static Future<Void> recordEverywhere(SqlClient tx, long projectId, String kind, String key) {
+        return tx.preparedQuery("SELECT id FROM environments WHERE project_id = $1 ORDER BY id").execute(Tuple.of(projectId))
+                .compose(rows -> {
+                    Future<Void> chain = Future.succeededFuture();
+                    for (var row : rows) {
+                        long environmentId = row.getLong("id");
+                        chain = chain.compose(v -> record(tx, environmentId, kind, List.of(key)).mapEmpty());
+                    }
+                    return chain;
+                });
+    }
+
     /** Bumps the environment's revision once for all the given keys; returns the new revision. */
     public static Future<Long> record(SqlClient tx, long environmentId, String kind, List<String> keys) {
         return tx.preparedQuery(BUMP)

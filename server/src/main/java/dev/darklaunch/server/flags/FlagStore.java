@@ -103,7 +103,7 @@ public final class FlagStore {
                                             SELECT $1, id, $2::text::jsonb FROM environments WHERE project_id = $3""")
                                     .execute(Tuple.of(flagId, Json.write(initial), scope.projectId()));
                         })
-                        .compose(v -> recordChangeEverywhere(tx, scope, flag.key()))
+                        .compose(v -> ChangeLog.recordEverywhere(tx, scope.projectId(), "flag", flag.key()))
                         .compose(v -> view(tx, scope, flag.key()))
                         .compose(created -> AuditLog.append(tx, new Change(actor, "flag.create", project, null, "flag",
                                 flag.key(), null, created.flag(), comment)).map(created))));
@@ -127,7 +127,7 @@ public final class FlagStore {
                                                            version = version + 1, updated_at = now()
                                                     WHERE project_id = $1 AND key = $2""")
                                             .execute(flagTuple(scope.projectId(), flag)))
-                                    .compose(v -> recordChangeEverywhere(tx, scope, key))
+                                    .compose(v -> ChangeLog.recordEverywhere(tx, scope.projectId(), "flag", key))
                                     .compose(v -> view(tx, scope, key))
                                     .compose(after -> AuditLog.append(tx, new Change(actor, "flag.update", project, null,
                                             "flag", key, before.flag(), after.flag(), comment)).map(after));
@@ -156,7 +156,7 @@ public final class FlagStore {
                                         }
                                         return tx.preparedQuery("DELETE FROM flags WHERE id = $1").execute(Tuple.of(before.id()));
                                     })
-                                    .compose(v -> recordChangeEverywhere(tx, scope, key))
+                                    .compose(v -> ChangeLog.recordEverywhere(tx, scope.projectId(), "flag", key))
                                     .compose(v -> AuditLog.append(tx, new Change(actor, "flag.delete", project, null, "flag",
                                             key, before.flag(), null, comment)));
                         })));
@@ -222,16 +222,6 @@ public final class FlagStore {
                 .compose(revision -> configView(tx, scope, flag.flag().key(), false))
                 .compose(after -> AuditLog.append(tx, new Change(actor, action, scope.project(), scope.environment(),
                         "flag", flag.flag().key(), before.config(), after.config(), comment)).map(after));
-    }
-
-    private static Future<Void> recordChangeEverywhere(SqlClient tx, Scope scope, String key) {
-        return ProjectStore.environmentIds(tx, scope.projectId()).compose(ids -> {
-            Future<Void> chain = Future.succeededFuture();
-            for (long id : ids) {
-                chain = chain.compose(v -> ChangeLog.record(tx, id, "flag", List.of(key)).mapEmpty());
-            }
-            return chain;
-        });
     }
 
     /** A new definition must not orphan a variation index that some environment still serves. */

@@ -1,5 +1,6 @@
 package dev.darklaunch.server.flags;
 
+import dev.darklaunch.server.http.Versioned;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.darklaunch.sdk.internal.model.Flag;
 
@@ -8,7 +9,7 @@ import java.util.Map;
 
 /** A flag as the API shows it: its definition, version, times and its state per environment. */
 public record FlagView(@JsonUnwrapped Flag flag, long version, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-                       Map<String, EnvironmentState> environments) {
+                       Map<String, EnvironmentState> environments) implements Versioned {
 
     /** Whether the flag is on in an environment, and that configuration's version. */
     public record EnvironmentState(boolean on, long version) {

@@ -68,9 +68,7 @@ public final class FlagsApi {
     private void get(RoutingContext ctx) {
         String project = ctx.pathParam("project");
         Caller.of(ctx).requireRead(project);
-        flags.get(project, ctx.pathParam("flag"))
-                .onSuccess(flag -> Responses.versioned(ctx, 200, flag.version(), flag))
-                .onFailure(ctx::fail);
+        Responses.reply(ctx, flags.get(project, ctx.pathParam("flag")));
     }
 
     private void update(RoutingContext ctx) {
@@ -78,9 +76,8 @@ public final class FlagsApi {
         Caller caller = Caller.of(ctx);
         caller.requireEdit(project);
         Body<Flag> body = JsonBody.read(ctx, Flag.class);
-        flags.update(caller.actor(), project, ctx.pathParam("flag"), body.value(), Versions.ifMatch(ctx), body.comment())
-                .onSuccess(flag -> Responses.versioned(ctx, 200, flag.version(), flag))
-                .onFailure(ctx::fail);
+        Responses.reply(ctx, flags.update(caller.actor(), project, ctx.pathParam("flag"), body.value(),
+                Versions.ifMatch(ctx), body.comment()));
     }
 
     private void delete(RoutingContext ctx) {
@@ -96,9 +93,7 @@ public final class FlagsApi {
     private void getConfig(RoutingContext ctx) {
         String project = ctx.pathParam("project");
         Caller.of(ctx).requireRead(project);
-        flags.config(project, ctx.pathParam("flag"), ctx.pathParam("env"))
-                .onSuccess(config -> Responses.versioned(ctx, 200, config.version(), config))
-                .onFailure(ctx::fail);
+        Responses.reply(ctx, flags.config(project, ctx.pathParam("flag"), ctx.pathParam("env")));
     }
 
     private void putConfig(RoutingContext ctx) {
@@ -106,10 +101,8 @@ public final class FlagsApi {
         Caller caller = Caller.of(ctx);
         caller.requireEdit(project);
         Body<FlagConfig> body = JsonBody.read(ctx, FlagConfig.class);
-        flags.putConfig(caller.actor(), project, ctx.pathParam("flag"), ctx.pathParam("env"), body.value(),
-                        Versions.ifMatch(ctx), body.comment())
-                .onSuccess(config -> Responses.versioned(ctx, 200, config.version(), config))
-                .onFailure(ctx::fail);
+        Responses.reply(ctx, flags.putConfig(caller.actor(), project, ctx.pathParam("flag"), ctx.pathParam("env"),
+                body.value(), Versions.ifMatch(ctx), body.comment()));
     }
 
     private void setOn(RoutingContext ctx, boolean on) {
@@ -118,9 +111,8 @@ public final class FlagsApi {
         Caller caller = Caller.of(ctx);
         caller.requireToggle(project, environment);
         Optional<String> comment = JsonBody.commentOnly(ctx);
-        flags.setOn(caller.actor(), project, ctx.pathParam("flag"), environment, on, Versions.ifMatch(ctx), comment)
-                .onSuccess(config -> Responses.versioned(ctx, 200, config.version(), config))
-                .onFailure(ctx::fail);
+        Responses.reply(ctx, flags.setOn(caller.actor(), project, ctx.pathParam("flag"), environment, on,
+                Versions.ifMatch(ctx), comment));
     }
 
     private static Optional<String> param(RoutingContext ctx, String name) {

@@ -2,6 +2,7 @@ package dev.darklaunch.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.darklaunch.server.store.Json;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
@@ -37,6 +38,11 @@ public final class Responses {
     public static void created(RoutingContext ctx, String location, long version, Object body) {
         ctx.response().putHeader("Location", location);
         versioned(ctx, 201, version, body);
+    }
+
+    /** Answers 200 with the resource and its ETag, or fails the request with the future's error. */
+    public static void reply(RoutingContext ctx, Future<? extends Versioned> resource) {
+        resource.onSuccess(value -> versioned(ctx, 200, value.version(), value)).onFailure(ctx::fail);
     }
 
     public static void noContent(RoutingContext ctx) {

@@ -58,15 +58,7 @@ public final class ProjectStore {
     }
 
     public Future<Environment> environment(String project, String environment) {
-        return pool.preparedQuery("SELECT " + ENVIRONMENT_COLUMNS
-                        + " FROM environments e JOIN projects p ON p.id = e.project_id WHERE p.key = $1 AND e.key = $2")
-                .execute(Tuple.of(project, environment))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw ApiError.notFound("project '" + project + "' has no environment '" + environment + "'");
-                    }
-                    return environment(rows.iterator().next());
-                });
+        return environmentIn(pool, project, environment);
     }
 
     public Future<Project> create(String actor, String key, String name, List<NewEnvironment> environments,
@@ -166,17 +158,6 @@ public final class ProjectStore {
                         throw ApiError.notFound("project '" + project + "' has no environment '" + environment + "'");
                     }
                     return new Scope(row.getLong("project_id"), project, row.getLong("environment_id"), environment);
-                });
-    }
-
-    /** Ids of all environments of a project, in order. */
-    public static Future<List<Long>> environmentIds(SqlClient client, long projectId) {
-        return client.preparedQuery("SELECT id FROM environments WHERE project_id = $1 ORDER BY position, id")
-                .execute(Tuple.of(projectId))
-                .map(rows -> {
-                    List<Long> ids = new ArrayList<>();
-                    rows.forEach(row -> ids.add(row.getLong("id")));
-                    return ids;
                 });
     }
 

@@ -78,9 +78,7 @@ public final class ProjectsApi {
     private void get(RoutingContext ctx) {
         String key = ctx.pathParam("project");
         Caller.of(ctx).requireRead(key);
-        projects.get(key)
-                .onSuccess(project -> Responses.versioned(ctx, 200, project.version(), project))
-                .onFailure(ctx::fail);
+        Responses.reply(ctx, projects.get(key));
     }
 
     private void update(RoutingContext ctx) {
@@ -89,9 +87,7 @@ public final class ProjectsApi {
         caller.requireEdit(key);
         Body<ProjectUpdate> body = JsonBody.read(ctx, ProjectUpdate.class);
         String name = name("name", body.value().name(), null);
-        projects.rename(caller.actor(), key, name, Versions.ifMatch(ctx), body.comment())
-                .onSuccess(project -> Responses.versioned(ctx, 200, project.version(), project))
-                .onFailure(ctx::fail);
+        Responses.reply(ctx, projects.rename(caller.actor(), key, name, Versions.ifMatch(ctx), body.comment()));
     }
 
     private void listEnvironments(RoutingContext ctx) {
@@ -117,9 +113,7 @@ public final class ProjectsApi {
     private void getEnvironment(RoutingContext ctx) {
         String project = ctx.pathParam("project");
         Caller.of(ctx).requireRead(project);
-        projects.environment(project, ctx.pathParam("env"))
-                .onSuccess(environment -> Responses.versioned(ctx, 200, environment.version(), environment))
-                .onFailure(ctx::fail);
+        Responses.reply(ctx, projects.environment(project, ctx.pathParam("env")));
     }
 
     private void updateEnvironment(RoutingContext ctx) {
@@ -131,10 +125,8 @@ public final class ProjectsApi {
         if (body.value().production() == null) {
             throw ApiError.invalid("production", "production is required: true or false");
         }
-        projects.updateEnvironment(caller.actor(), project, ctx.pathParam("env"), name, body.value().production(),
-                        Versions.ifMatch(ctx), body.comment())
-                .onSuccess(environment -> Responses.versioned(ctx, 200, environment.version(), environment))
-                .onFailure(ctx::fail);
+        Responses.reply(ctx, projects.updateEnvironment(caller.actor(), project, ctx.pathParam("env"), name, body.value().production(),
+                        Versions.ifMatch(ctx), body.comment()));
     }
 
     private static List<ProjectStore.NewEnvironment> environments(List<NewEnvironmentBody> bodies) {

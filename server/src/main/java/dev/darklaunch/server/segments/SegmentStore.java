@@ -62,7 +62,7 @@ public final class SegmentStore {
                                         INSERT INTO segment_configs (segment_id, environment_id, config)
                                         SELECT $1, id, $2::text::jsonb FROM environments WHERE project_id = $3""")
                                 .execute(Tuple.of(rows.iterator().next().getLong("id"), EMPTY, scope.projectId())))
-                        .compose(v -> recordChangeEverywhere(tx, scope, segment.key()))
+                        .compose(v -> ChangeLog.recordEverywhere(tx, scope.projectId(), "segment", segment.key()))
                         .compose(v -> find(tx, scope, segment.key(), false))
                         .compose(created -> AuditLog.append(tx, new Change(actor, "segment.create", project, null, "segment",
                                 segment.key(), null, created.segment(), comment)).map(created))));
@@ -111,7 +111,7 @@ public final class SegmentStore {
                                         return tx.preparedQuery("DELETE FROM segments WHERE project_id = $1 AND key = $2")
                                                 .execute(Tuple.of(scope.projectId(), key));
                                     })
-                                    .compose(v -> recordChangeEverywhere(tx, scope, key))
+                                    .compose(v -> ChangeLog.recordEverywhere(tx, scope.projectId(), "segment", key))
                                     .compose(v -> AuditLog.append(tx, new Change(actor, "segment.delete", project, null,
                                             "segment", key, before.segment(), null, comment)));
                         })));
@@ -146,16 +146,6 @@ public final class SegmentStore {
                         SELECT id, $2, $3::text::jsonb FROM segments WHERE project_id = $1""")
                 .execute(Tuple.of(projectId, environmentId, EMPTY))
                 .mapEmpty();
-    }
-
-    private static Future<Void> recordChangeEverywhere(SqlClient tx, Scope scope, String key) {
-        return ProjectStore.environmentIds(tx, scope.projectId()).compose(ids -> {
-            Future<Void> chain = Future.succeededFuture();
-            for (long id : ids) {
-                chain = chain.compose(v -> ChangeLog.record(tx, id, "segment", List.of(key)).mapEmpty());
-            }
-            return chain;
-        });
     }
 
     private static Future<SegmentView> find(SqlClient client, Scope scope, String key, boolean lock) {

@@ -56,9 +56,7 @@ public final class SegmentsApi {
     private void get(RoutingContext ctx) {
         String project = ctx.pathParam("project");
         Caller.of(ctx).requireRead(project);
-        segments.get(project, ctx.pathParam("segment"))
-                .onSuccess(segment -> Responses.versioned(ctx, 200, segment.version(), segment))
-                .onFailure(ctx::fail);
+        Responses.reply(ctx, segments.get(project, ctx.pathParam("segment")));
     }
 
     private void update(RoutingContext ctx) {
@@ -67,9 +65,7 @@ public final class SegmentsApi {
         caller.requireEdit(project);
         Body<Segment> body = JsonBody.read(ctx, Segment.class);
         validate(body.value());
-        segments.update(caller.actor(), project, ctx.pathParam("segment"), body.value(), Versions.ifMatch(ctx), body.comment())
-                .onSuccess(segment -> Responses.versioned(ctx, 200, segment.version(), segment))
-                .onFailure(ctx::fail);
+        Responses.reply(ctx, segments.update(caller.actor(), project, ctx.pathParam("segment"), body.value(), Versions.ifMatch(ctx), body.comment()));
     }
 
     private void delete(RoutingContext ctx) {
@@ -84,9 +80,7 @@ public final class SegmentsApi {
     private void getConfig(RoutingContext ctx) {
         String project = ctx.pathParam("project");
         Caller.of(ctx).requireRead(project);
-        segments.config(project, ctx.pathParam("segment"), ctx.pathParam("env"))
-                .onSuccess(config -> Responses.versioned(ctx, 200, config.version(), config))
-                .onFailure(ctx::fail);
+        Responses.reply(ctx, segments.config(project, ctx.pathParam("segment"), ctx.pathParam("env")));
     }
 
     private void putConfig(RoutingContext ctx) {
@@ -94,10 +88,8 @@ public final class SegmentsApi {
         Caller caller = Caller.of(ctx);
         caller.requireEdit(project);
         Body<SegmentConfig> body = JsonBody.read(ctx, SegmentConfig.class);
-        segments.putConfig(caller.actor(), project, ctx.pathParam("segment"), ctx.pathParam("env"), body.value(),
-                        Versions.ifMatch(ctx), body.comment())
-                .onSuccess(config -> Responses.versioned(ctx, 200, config.version(), config))
-                .onFailure(ctx::fail);
+        Responses.reply(ctx, segments.putConfig(caller.actor(), project, ctx.pathParam("segment"), ctx.pathParam("env"), body.value(),
+                        Versions.ifMatch(ctx), body.comment()));
     }
 
     private static void validate(Segment segment) {
