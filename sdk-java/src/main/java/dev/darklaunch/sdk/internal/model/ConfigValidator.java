@@ -151,6 +151,11 @@ final class ConfigValidator {
     private static void checkRollout(String field, Rollout rollout, int variations) {
         String list = field + ".variations";
         checkCount(list, rollout.variations(), 1, MAX_ROLLOUT_VARIATIONS, "weighted variation");
+        if (rollout.total() != null && (rollout.total() < 1 || rollout.total() > Rollout.TOTAL_WEIGHT)) {
+            throw new InvalidModelException(field + ".total", "total must be 1 to " + Rollout.TOTAL_WEIGHT
+                    + ", or left out for " + Rollout.TOTAL_WEIGHT);
+        }
+        int expected = rollout.totalWeight();
         Map<Integer, Integer> seen = new HashMap<>();
         long total = 0;
         for (int k = 0; k < rollout.variations().size(); k++) {
@@ -162,14 +167,14 @@ final class ConfigValidator {
                 throw new InvalidModelException(entry + ".variation", "variation " + weighted.variation()
                         + " already appears at variations[" + earlier + "]; list each variation once");
             }
-            if (weighted.weight() < 0 || weighted.weight() > Rollout.TOTAL_WEIGHT) {
+            if (weighted.weight() < 0 || weighted.weight() > expected) {
                 throw new InvalidModelException(entry + ".weight", "weight " + weighted.weight() + " is out of range: weights are 0 to "
-                        + Rollout.TOTAL_WEIGHT + " (100 %), in thousandths of a percent");
+                        + expected + " (100 %)" + (expected == Rollout.TOTAL_WEIGHT ? ", in thousandths of a percent" : ""));
             }
             total += weighted.weight();
         }
-        if (total != Rollout.TOTAL_WEIGHT) {
-            throw new InvalidModelException(list, "weights must add up to " + Rollout.TOTAL_WEIGHT + " (100 %), got " + total);
+        if (total != expected) {
+            throw new InvalidModelException(list, "weights must add up to " + expected + " (100 %), got " + total);
         }
         if (rollout.bucketBy() != null) {
             check(field + ".bucketBy", Syntax.ATTRIBUTE.problem(rollout.bucketBy()));

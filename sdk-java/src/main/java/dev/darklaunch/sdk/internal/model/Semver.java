@@ -74,8 +74,59 @@ public record Semver(long major, long minor, long patch, String preRelease) impl
         if (c == 0) {
             c = Long.compare(patch, other.patch);
         }
-        return c != 0 ? c : comparePreRelease(preRelease, other.preRelease);
+        return c != 0 ? c : comparePreRelease(preRelease, 0, preRelease.length(), other.preRelease, 0, other.preRelease.length());
     }
+
+    /**
+     * Compares the version written in {@code text} with this one, by SemVer precedence, without
+     * allocating: the evaluator calls it for every semver clause on a hot path.
+     *
+     * @return negative, zero or positive as {@code text} is lower than, equal to or higher than
+     *     this version; {@link #NOT_A_VERSION} if {@code text} is not a strict SemVer version
+     */
+    public int compareText(String text) {
+        int n = text.length();
+        int majorEnd = numberEnd(text, 0);
+        int minorEnd = followedByDot(text, majorEnd) ? numberEnd(text, majorEnd + 1) : -1;
+        int patchEnd = followedByDot(text, minorEnd) ? numberEnd(text, minorEnd + 1) : -1;
+        if (patchEnd < 0) {
+            return NOT_A_VERSION;
+        }
+        long textMajor = toLong(text, 0, majorEnd);
+        long textMinor = toLong(text, majorEnd + 1, minorEnd);
+        long textPatch = toLong(text, minorEnd + 1, patchEnd);
+        if (textMajor < 0 || textMinor < 0 || textPatch < 0) {
+            return NOT_A_VERSION;
+        }
+        int preFrom = patchEnd;
+        int preTo = patchEnd;
+        int i = patchEnd;
+        if (i < n && text.charAt(i) == '-') {
+            preFrom = i + 1;
+            preTo = identifiersEnd(text, preFrom, true);
+            if (preTo < 0) {
+                return NOT_A_VERSION;
+            }
+            i = preTo;
+        }
+        if (i < n && text.charAt(i) == '+') {
+            i = identifiersEnd(text, i + 1, false);
+        }
+        if (i != n) {
+            return NOT_A_VERSION;
+        }
+        int c = Long.compare(textMajor, major);
+        if (c == 0) {
+            c = Long.compare(textMinor, minor);
+        }
+        if (c == 0) {
+            c = Long.compare(textPatch, patch);
+        }
+        return c != 0 ? Integer.signum(c) : Integer.signum(comparePreRelease(text, preFrom, preTo, preRelease, 0, preRelease.length()));
+    }
+
+    /** What {@link #compareText} returns for text that is not a version. */
+    public static final int NOT_A_VERSION = Integer.MIN_VALUE;
 
     /** The version in SemVer form, e.g. {@code 1.0.0-rc.1}. */
     @Override
@@ -137,21 +188,21 @@ public record Semver(long major, long minor, long patch, String preRelease) impl
         }
     }
 
-    private static int comparePreRelease(String a, String b) {
-        if (a.isEmpty() || b.isEmpty()) {
-            return Boolean.compare(a.isEmpty(), b.isEmpty());
+    private static int comparePreRelease(String a, int aFrom, int aTo, String b, int bFrom, int bTo) {
+        if (aFrom == aTo || bFrom == bTo) {
+            return Boolean.compare(aFrom == aTo, bFrom == bTo);
         }
-        int ai = 0;
-        int bi = 0;
+        int ai = aFrom;
+        int bi = bFrom;
         while (true) {
-            int aEnd = identifierEnd(a, ai);
-            int bEnd = identifierEnd(b, bi);
+            int aEnd = identifierEnd(a, ai, aTo);
+            int bEnd = identifierEnd(b, bi, bTo);
             int c = compareIdentifiers(a, ai, aEnd, b, bi, bEnd);
             if (c != 0) {
                 return c;
             }
-            boolean aDone = aEnd == a.length();
-            boolean bDone = bEnd == b.length();
+            boolean aDone = aEnd == aTo;
+            boolean bDone = bEnd == bTo;
             if (aDone || bDone) {
                 // A larger set of pre-release fields has a higher precedence.
                 return Boolean.compare(bDone, aDone);
@@ -161,9 +212,9 @@ public record Semver(long major, long minor, long patch, String preRelease) impl
         }
     }
 
-    private static int identifierEnd(String s, int from) {
+    private static int identifierEnd(String s, int from, int to) {
         int dot = s.indexOf('.', from);
-        return dot < 0 ? s.length() : dot;
+        return dot < 0 || dot > to ? to : dot;
     }
 
     private static int compareIdentifiers(String a, int aFrom, int aTo, String b, int bFrom, int bTo) {

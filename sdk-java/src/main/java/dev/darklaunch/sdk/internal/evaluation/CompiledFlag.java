@@ -1,0 +1,192 @@
+package dev.darklaunch.sdk.internal.evaluation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.sdk.Reason;
+import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
+import dev.darklaunch.sdk.internal.model.Flag;
+import dev.darklaunch.sdk.internal.model.FlagConfig;
+import dev.darklaunch.sdk.internal.model.FlagKind;
+import dev.darklaunch.sdk.internal.model.Prerequisite;
+import dev.darklaunch.sdk.internal.model.Rule;
+import dev.darklaunch.sdk.internal.model.Serve;
+import dev.darklaunch.sdk.internal.model.Target;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A flag compiled for evaluation in one environment: every outcome it can produce is built in
+ * advance, targets are a hash map, rules are arrays of compiled clauses. Immutable.
+ */
+public final class CompiledFlag {
+
+    /** How one rule (or the fallthrough) serves: a fixed outcome or a rollout. */
+    record Serving(Outcome fixed, CompiledRollout rollout) {
+    }
+
+    /** A rule: its clauses and how it serves. */
+    record CompiledRule(ClauseMatcher[] clauses, Serving serving) {
+    }
+
+    /** A prerequisite: the flag, the variation it must serve, and the outcome when it does not. */
+    record CompiledPrerequisite(String flagKey, int variation, Outcome failed) {
+    }
+
+    private final String key;
+    private final FlagKind kind;
+    private final boolean on;
+    private final Outcome off;
+    private final Outcome malformed;
+    private final CompiledPrerequisite[] prerequisites;
+    private final Map<String, Outcome> targets;
+    private final CompiledRule[] rules;
+    private final Serving fallthrough;
+    private final boolean[] booleanValues;
+
+    private CompiledFlag(String key, FlagKind kind, boolean on, Outcome off, CompiledPrerequisite[] prerequisites,
+                         Map<String, Outcome> targets, CompiledRule[] rules, Serving fallthrough, boolean[] booleanValues) {
+        this.key = key;
+        this.kind = kind;
+        this.on = on;
+        this.off = off;
+        this.malformed = new Outcome(-1, Reason.error(Reason.ErrorKind.MALFORMED_FLAG), null, null);
+        this.prerequisites = prerequisites;
+        this.targets = targets;
+        this.rules = rules;
+        this.fallthrough = fallthrough;
+        this.booleanValues = booleanValues;
+    }
+
+    /**
+     * Compiles a flag. Data that cannot be evaluated (a variation index out of range, say, from a
+     * server newer or buggier than this SDK) gives a flag whose every evaluation is MALFORMED_FLAG.
+     */
+    static CompiledFlag compile(EnvironmentFlag data, Map<String, CompiledSegment> segments) {
+        Flag flag = data.flag();
+        try {
+            return compileValid(flag, data.config(), segments);
+        } catch (RuntimeException e) {
+            return malformed(flag.key(), flag.kind());
+        }
+    }
+
+    private static CompiledFlag compileValid(Flag flag, FlagConfig config, Map<String, CompiledSegment> segments) {
+        int n = flag.variations().size();
+        Object[] values = new Object[n];
+        JsonNode[] json = new JsonNode[n];
+        boolean[] booleans = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            json[i] = flag.variations().get(i).value();
+            values[i] = typed(flag.kind(), json[i]);
+            booleans[i] = json[i].isBoolean() && json[i].booleanValue();
+        }
+        Outcome off = outcome(config.offVariation(), Reason.off(), values, json);
+
+        CompiledPrerequisite[] prerequisites = new CompiledPrerequisite[config.prerequisites().size()];
+        for (int i = 0; i < prerequisites.length; i++) {
+            Prerequisite prerequisite = config.prerequisites().get(i);
+            prerequisites[i] = new CompiledPrerequisite(prerequisite.flag(), prerequisite.variation(),
+                    outcome(config.offVariation(), Reason.prerequisiteFailed(prerequisite.flag()), values, json));
+        }
+
+        Map<String, Outcome> targets = new HashMap<>();
+        for (Target target : config.targets()) {
+            Outcome matched = outcome(target.variation(), Reason.targetMatch(), values, json);
+            for (String contextKey : target.values()) {
+                targets.putIfAbsent(contextKey, matched);
+            }
+        }
+
+        CompiledRule[] rules = new CompiledRule[config.rules().size()];
+        for (int i = 0; i < rules.length; i++) {
+            Rule rule = config.rules().get(i);
+            int index = i;
+            ClauseMatcher[] clauses = rule.clauses().stream().map(c -> ClauseCompiler.compile(c, segments))
+                    .toArray(ClauseMatcher[]::new);
+            Serving serving = serving(flag.key(), rule.serve(), values, json,
+                    inRollout -> Reason.ruleMatch(index, rule.id(), inRollout));
+            rules[i] = new CompiledRule(clauses.length == 0 ? new ClauseMatcher[]{ClauseMatcher.Never.INSTANCE} : clauses, serving);
+        }
+        Serving fallthrough = serving(flag.key(), config.fallthrough(), values, json, Reason::fallthrough);
+        return new CompiledFlag(flag.key(), flag.kind(), config.on(), off, prerequisites,
+                targets.isEmpty() ? Collections.emptyMap() : targets, rules, fallthrough, booleans);
+    }
+
+    private static Serving serving(String flagKey, Serve serve, Object[] values, JsonNode[] json,
+                                   java.util.function.Function<Boolean, Reason> reason) {
+        if (serve.variation() != null) {
+            return new Serving(outcome(serve.variation(), reason.apply(false), values, json), null);
+        }
+        List<Outcome> byIndex = new ArrayList<>();
+        Reason bucketed = reason.apply(true);
+        for (int i = 0; i < values.length; i++) {
+            byIndex.add(outcome(i, bucketed, values, json));
+        }
+        return new Serving(null, new CompiledRollout(serve.rollout(), flagKey, byIndex));
+    }
+
+    private static Outcome outcome(int variation, Reason reason, Object[] values, JsonNode[] json) {
+        if (variation < 0 || variation >= values.length) {
+            throw new IllegalArgumentException("variation " + variation + " out of range");
+        }
+        return new Outcome(variation, reason, values[variation], json[variation]);
+    }
+
+    private static Object typed(FlagKind kind, JsonNode value) {
+        return switch (kind) {
+            case BOOLEAN -> value.booleanValue();
+            case STRING -> value.textValue();
+            case NUMBER -> value.doubleValue();
+            case JSON -> value;
+        };
+    }
+
+    private static CompiledFlag malformed(String key, FlagKind kind) {
+        return new CompiledFlag(key, kind, false, null, new CompiledPrerequisite[0], Map.of(), new CompiledRule[0], null,
+                new boolean[0]);
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public FlagKind kind() {
+        return kind;
+    }
+
+    /** Whether the served variation of a boolean flag is {@code true}. */
+    boolean booleanValue(Outcome outcome) {
+        return outcome.variation() >= 0 && booleanValues[outcome.variation()];
+    }
+
+    boolean on() {
+        return on;
+    }
+
+    Outcome off() {
+        return off == null ? malformed : off;
+    }
+
+    Outcome malformed() {
+        return malformed;
+    }
+
+    CompiledPrerequisite[] prerequisites() {
+        return prerequisites;
+    }
+
+    Map<String, Outcome> targets() {
+        return targets;
+    }
+
+    CompiledRule[] rules() {
+        return rules;
+    }
+
+    Serving fallthrough() {
+        return fallthrough;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.darklaunch.sdk.internal.evaluation;
+
+import dev.darklaunch.sdk.internal.model.EnvironmentData;
+import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
+import dev.darklaunch.sdk.internal.model.EnvironmentSegment;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One environment's flags, compiled for evaluation, at one revision. Immutable: a change builds a
+ * new snapshot and swaps it in, so an evaluation always sees one consistent revision.
+ */
+public final class Snapshot {
+
+    private final EnvironmentData data;
+    private final Map<String, CompiledFlag> flags;
+
+    private Snapshot(EnvironmentData data, Map<String, CompiledFlag> flags) {
+        this.data = data;
+        this.flags = flags;
+    }
+
+    public static Snapshot compile(EnvironmentData data) {
+        Map<String, CompiledSegment> segments = new HashMap<>();
+        for (EnvironmentSegment segment : data.segments()) {
+            segments.put(segment.key(), CompiledSegment.compile(segment.config()));
+        }
+        Map<String, CompiledFlag> flags = new HashMap<>();
+        for (EnvironmentFlag flag : data.flags()) {
+            flags.put(flag.flag().key(), CompiledFlag.compile(flag, segments));
+        }
+        return new Snapshot(data, Collections.unmodifiableMap(flags));
+    }
+
+    /** The flag with this key, or null. */
+    public CompiledFlag flag(String key) {
+        return flags.get(key);
+    }
+
+    public Set<String> flagKeys() {
+        return flags.keySet();
+    }
+
+    public long revision() {
+        return data.revision();
+    }
+
+    /** The data this snapshot was compiled from (for backups and diffs). */
+    public EnvironmentData data() {
+        return data;
+    }
+}
