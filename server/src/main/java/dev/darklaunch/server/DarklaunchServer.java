@@ -4,6 +4,8 @@ import dev.darklaunch.server.audit.AuditApi;
 import dev.darklaunch.server.auth.Authenticator;
 import dev.darklaunch.server.auth.TokenStore;
 import dev.darklaunch.server.auth.TokensApi;
+import dev.darklaunch.server.evaluation.EvaluateApi;
+import dev.darklaunch.server.feed.EnvironmentDataStore;
 import dev.darklaunch.server.flags.FlagStore;
 import dev.darklaunch.server.flags.FlagsApi;
 import dev.darklaunch.server.http.ApiRouter;
@@ -188,6 +190,7 @@ public final class DarklaunchServer {
                         new FlagsApi(new FlagStore(pool))::mount,
                         new SegmentsApi(new SegmentStore(pool))::mount,
                         new AuditApi(pool)::mount,
+                        new EvaluateApi(new EnvironmentDataStore(pool))::mount,
                         new TokensApi(tokens, projects, authenticator)::mount));
         return vertx.createHttpServer(new HttpServerOptions()
                         .setIdleTimeout(120)

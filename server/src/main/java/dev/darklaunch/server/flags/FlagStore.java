@@ -1,13 +1,9 @@
 package dev.darklaunch.server.flags;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
-import dev.darklaunch.sdk.internal.model.FlagKind;
 import dev.darklaunch.sdk.internal.model.InvalidModelException;
-import dev.darklaunch.sdk.internal.model.Lifecycle;
 import dev.darklaunch.sdk.internal.model.ModelValidator;
-import dev.darklaunch.sdk.internal.model.Variation;
 import dev.darklaunch.server.audit.AuditLog;
 import dev.darklaunch.server.audit.Change;
 import dev.darklaunch.server.changes.ChangeLog;
@@ -25,7 +21,6 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,11 +42,7 @@ public final class FlagStore {
     public record Page(List<FlagView> items, String next) {
     }
 
-    private static final String FLAG_COLUMNS = """
-            f.id, f.key, f.name, f.description, f.kind, f.variations::text AS variations, f.tags, f.owner,
-            f.lifecycle, f.archived, f.version, f.created_at, f.updated_at""";
-    private static final TypeReference<List<Variation>> VARIATIONS = new TypeReference<>() {
-    };
+    private static final String FLAG_COLUMNS = "f.id, f.version, f.created_at, f.updated_at, " + FlagRows.COLUMNS;
 
     private final Pool pool;
 
@@ -313,11 +304,7 @@ public final class FlagStore {
     }
 
     private static StoredFlag flag(Row row) {
-        Flag flag = new Flag(row.getString("key"), row.getString("name"), row.getString("description"),
-                Json.fromWire(row.getString("kind"), FlagKind.class), Json.read(row.getString("variations"), VARIATIONS),
-                Arrays.asList(row.getArrayOfStrings("tags")), row.getString("owner"),
-                Json.fromWire(row.getString("lifecycle"), Lifecycle.class), row.getBoolean("archived"));
-        return new StoredFlag(row.getLong("id"), flag, row.getInteger("version"), row.getOffsetDateTime("created_at"),
+        return new StoredFlag(row.getLong("id"), FlagRows.flag(row), row.getInteger("version"), row.getOffsetDateTime("created_at"),
                 row.getOffsetDateTime("updated_at"));
     }
 
