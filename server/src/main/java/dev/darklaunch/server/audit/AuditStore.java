@@ -1,0 +1,69 @@
+package dev.darklaunch.server.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.server.http.Paging;
+import dev.darklaunch.server.store.Json;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads audit events, newest first; {@link AuditLog} is the only writer. */
+public final class AuditStore {
+
+    /** What to read: each filter is optional (null). */
+    public record Filter(String project, String flag, String segment, String environment, Long deployment,
+                         OffsetDateTime since, OffsetDateTime until) {
+    }
+
+    /** One page of events; {@code next} is the cursor of the following page, if any. */
+    public record Page(List<AuditEvent> items, String next) {
+    }
+
+    private static final String QUERY = """
+            SELECT seq, at, actor, action, project, environment, target_kind, target_key, before::text AS before,
+                   after::text AS after, comment, deployment_id
+            FROM audit_events
+            WHERE ($1::text IS NULL OR project = $1)
+              AND ($2::text IS NULL OR (target_kind = 'flag' AND target_key = $2))
+              AND ($3::text IS NULL OR (target_kind = 'segment' AND target_key = $3))
+              AND ($4::text IS NULL OR environment = $4)
+              AND ($5::bigint IS NULL OR deployment_id = $5)
+              AND ($6::timestamptz IS NULL OR at >= $6)
+              AND ($7::timestamptz IS NULL OR at < $7)
+              AND ($8::bigint IS NULL OR seq < $8)
+            ORDER BY seq DESC LIMIT $9""";
+
+    private final Pool pool;
+
+    public AuditStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Future<Page> find(Filter filter, Paging paging) {
+        Object[] params = {filter.project(), filter.flag(), filter.segment(), filter.environment(), filter.deployment(),
+                filter.since(), filter.until(), paging.afterSequence().orElse(null), paging.limit() + 1};
+        return pool.preparedQuery(QUERY).execute(Tuple.from(params)).map(rows -> {
+            List<AuditEvent> events = new ArrayList<>();
+            rows.forEach(row -> events.add(event(row)));
+            boolean more = events.size() > paging.limit();
+            List<AuditEvent> page = more ? events.subList(0, paging.limit()) : events;
+            return new Page(page, more ? Paging.cursorFor(page.get(page.size() - 1).seq()) : null);
+        });
+    }
+
+    private static AuditEvent event(Row row) {
+        return new AuditEvent(row.getLong("seq"), row.getOffsetDateTime("at"), row.getString("actor"), row.getString("action"),
+                row.getString("project"), row.getString("environment"), row.getString("target_kind"),
+                row.getString("target_key"), json(row.getString("before")), json(row.getString("after")),
+                row.getString("comment"), row.getLong("deployment_id"));
+    }
+
+    private static JsonNode json(String text) {
+        return text == null ? null : Json.read(text, JsonNode.class);
+    }
+}
