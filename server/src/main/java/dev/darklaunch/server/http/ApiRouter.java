@@ -2,6 +2,7 @@ package dev.darklaunch.server.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -34,6 +35,7 @@ public final class ApiRouter {
                                 Handler<RoutingContext> apiGuard, List<Consumer<Router>> resources) {
         Router router = Router.router(vertx);
         router.route().handler(ApiRouter::common);
+        router.route().handler(ApiRouter::jsonBodiesOnly);
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         publicRoutes.forEach(mount -> mount.accept(router));
         router.route().handler(authenticator);
@@ -43,6 +45,23 @@ public final class ApiRouter {
         router.errorHandler(404, Failures::handle);
         router.errorHandler(405, Failures::handle);
         return router;
+    }
+
+    /**
+     * The API takes JSON only. Refusing other bodies before the body handler also keeps it from
+     * decoding forms (urlencoded, multipart), which it would otherwise do for any route.
+     */
+    private static void jsonBodiesOnly(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String length = request.getHeader("Content-Length");
+        boolean hasBody = length != null ? !length.trim().equals("0") : request.getHeader("Transfer-Encoding") != null;
+        String contentType = request.getHeader("Content-Type");
+        if (hasBody && !JsonBody.isJson(contentType)) {
+            ctx.fail(ApiError.unsupportedMediaType("send the body as application/json"
+                    + (contentType == null ? "" : ", not " + contentType)));
+        } else {
+            ctx.next();
+        }
     }
 
     private static void common(RoutingContext ctx) {

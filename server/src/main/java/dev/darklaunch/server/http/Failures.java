@@ -59,16 +59,30 @@ public final class Failures {
     static ApiError toApiError(RoutingContext ctx) {
         Throwable failure = ctx.failure();
         if (failure == null) {
-            return switch (ctx.statusCode()) {
-                case 404 -> ApiError.notFound("no such resource: " + ctx.normalizedPath());
-                case 405 -> ApiError.of(405, "method_not_allowed",
-                        ctx.request().method() + " is not allowed on " + ctx.normalizedPath());
-                case 413 -> ApiError.tooLarge("the request body is larger than " + ApiRouter.MAX_BODY_BYTES + " bytes");
-                case 400 -> ApiError.invalid("the request is malformed");
-                default -> internal();
-            };
+            return fromStatus(ctx);
         }
-        return classify(failure);
+        ApiError error = classify(failure);
+        if (error.status() != 500) {
+            return error;
+        }
+        if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            // Vert.x itself refused the request (a body it could not decode, an HttpException)
+            return fromStatus(ctx);
+        }
+        return error;
+    }
+
+    private static ApiError fromStatus(RoutingContext ctx) {
+        return switch (ctx.statusCode()) {
+            case 404 -> ApiError.notFound("no such resource: " + ctx.normalizedPath());
+            case 405 -> ApiError.of(405, "method_not_allowed",
+                    ctx.request().method() + " is not allowed on " + ctx.normalizedPath());
+            case 413 -> ApiError.tooLarge("the request body is larger than " + ApiRouter.MAX_BODY_BYTES + " bytes");
+            case 400 -> ApiError.invalid("the request is malformed");
+            default -> ctx.statusCode() >= 400 && ctx.statusCode() < 500
+                    ? ApiError.of(ctx.statusCode(), "invalid_request", "the request was refused (HTTP " + ctx.statusCode() + ")")
+                    : internal();
+        };
     }
 
     static ApiError classify(Throwable failure) {

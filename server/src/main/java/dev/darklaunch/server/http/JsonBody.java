@@ -22,8 +22,10 @@ import java.util.stream.Collectors;
 
 /**
  * Reads a request body strictly: JSON only (415 otherwise), well-formed, no unknown fields, no NUL
- * characters, bounded nesting. Every write body may carry an optional {@code comment} that goes to
- * the audit log. Nothing is written before the body has passed all of this.
+ * characters or unpaired UTF-16 surrogates (PostgreSQL cannot store the one, UTF-8 cannot encode
+ * the other, so either would be refused or silently altered later), bounded nesting. Every write
+ * body may carry an optional {@code comment} that goes to the audit log. Nothing is written before
+ * the body has passed all of this.
  */
 public final class JsonBody {
 
@@ -73,8 +75,8 @@ public final class JsonBody {
         } catch (StreamConstraintsException e) {
             throw ApiError.invalid("the JSON body is nested too deeply or has too long a value");
         } catch (JsonProcessingException e) {
-            throw ApiError.invalid("the body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw ApiError.invalid("the body is not valid JSON: " + e.getOriginalMessage() + (e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
             throw ApiError.invalid("the body could not be read as JSON");
         }
@@ -84,7 +86,7 @@ public final class JsonBody {
         if (!tree.isObject()) {
             throw ApiError.invalid("the body must be a JSON object");
         }
-        rejectNul(tree, "");
+        rejectUnstorableText(tree, "");
         return Optional.of(tree);
     }
 
@@ -107,24 +109,62 @@ public final class JsonBody {
         return comment.textValue().isBlank() ? Optional.empty() : Optional.of(comment.textValue().strip());
     }
 
-    private static void rejectNul(JsonNode node, String path) {
-        if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
-            throw ApiError.invalid(path, "text must not contain NUL characters");
+    private static void rejectUnstorableText(JsonNode node, String path) {
+        if (node.isTextual()) {
+            String problem = textProblem(node.textValue());
+            if (problem != null) {
+                throw ApiError.invalid(path.isEmpty() ? null : path, "text must not contain " + problem);
+            }
         }
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 String child = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-                if (field.getKey().indexOf('\0') >= 0) {
-                    throw ApiError.invalid(path, "field names must not contain NUL characters");
+                String problem = textProblem(field.getKey());
+                if (problem != null) {
+                    throw ApiError.invalid(visible(child), "field names must not contain " + problem);
                 }
-                rejectNul(field.getValue(), child);
+                rejectUnstorableText(field.getValue(), child);
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                rejectNul(node.get(i), path + "[" + i + "]");
+                rejectUnstorableText(node.get(i), path + "[" + i + "]");
             }
         }
+    }
+
+    /** What makes text unstorable, or null: a NUL character or an unpaired UTF-16 surrogate. */
+    private static String textProblem(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\0') {
+                return "NUL characters (U+0000)";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return String.format("unpaired UTF-16 surrogates (U+%04X), which are not valid Unicode", (int) c);
+            }
+        }
+        return null;
+    }
+
+    /** A field path with control characters and lone surrogates escaped (backslash, u, four hex digits), for messages. */
+    private static String visible(String path) {
+        StringBuilder shown = new StringBuilder();
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < path.length() && Character.isLowSurrogate(path.charAt(i + 1));
+            if (Character.isISOControl(c) || (Character.isSurrogate(c) && !pair)) {
+                shown.append(String.format("\\u%04x", (int) c));
+            } else {
+                shown.append(c);
+                if (pair) {
+                    shown.append(path.charAt(++i));
+                }
+            }
+        }
+        return shown.toString();
     }
 
     static <T> T bind(JsonNode tree, Class<T> type) {

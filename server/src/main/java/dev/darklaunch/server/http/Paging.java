@@ -5,16 +5,24 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Cursor paging: {@code limit} (1–500, default 50) and an opaque {@code cursor} returned as
  * {@code next} by the previous page. A cursor encodes the position of the last row returned
  * (a key or a sequence number), so pages never skip or repeat rows when new ones arrive.
+ *
+ * <p>A cursor is accepted only if it is exactly what {@link #cursorFor} makes of such a position
+ * (unpadded base64url of 1 to 200 key characters); anything else is answered with 400 naming
+ * {@code cursor}, rather than being used as a position that no page ever ended at.
  */
 public record Paging(int limit, Optional<String> after) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
+    /** What a position is: a key (flags, segments, …) or a sequence number (the audit log). */
+    private static final Pattern POSITION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+    private static final int MAX_CURSOR_LENGTH = 300;
 
     public static Paging from(RoutingContext ctx) {
         return new Paging(limit(ctx.request().getParam("limit")), cursor(ctx.request().getParam("cursor")));
@@ -59,13 +67,15 @@ public record Paging(int limit, Optional<String> after) {
         if (value == null || value.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            String position = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
-            if (!position.isEmpty() && position.length() <= 200 && position.indexOf('\0') < 0) {
-                return Optional.of(position);
+        if (value.length() <= MAX_CURSOR_LENGTH) {
+            try {
+                String position = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
+                if (POSITION.matcher(position).matches() && cursorFor(position).equals(value)) {
+                    return Optional.of(position);
+                }
+            } catch (IllegalArgumentException ignored) {
+                // reported below
             }
-        } catch (IllegalArgumentException ignored) {
-            // reported below
         }
         throw invalidCursor();
     }
