@@ -5,6 +5,7 @@ import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.Paging;
 import dev.darklaunch.server.http.Responses;
 import dev.darklaunch.server.projects.ProjectStore;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -35,20 +36,26 @@ public final class AuditApi {
 
     private void all(RoutingContext ctx) {
         Caller.of(ctx).requireAdmin();
-        query(ctx, ctx.request().getParam("project"));
+        String project = ctx.request().getParam("project");
+        reply(ctx, audit.find(filter(ctx, project), Paging.from(ctx)));
     }
 
     private void project(RoutingContext ctx) {
         String project = ctx.pathParam("project");
         Caller.of(ctx).requireRead(project);
-        ProjectStore.scope(pool, project).onSuccess(scope -> query(ctx, project)).onFailure(ctx::fail);
+        AuditStore.Filter filter = filter(ctx, project);
+        Paging paging = Paging.from(ctx);
+        reply(ctx, ProjectStore.scope(pool, project).compose(scope -> audit.find(filter, paging)));
     }
 
-    private void query(RoutingContext ctx, String project) {
-        AuditStore.Filter filter = new AuditStore.Filter(project, text(ctx, "flag"), text(ctx, "segment"),
+    /** Reads the query parameters; a bad one fails the request with 400 before anything is read. */
+    private static AuditStore.Filter filter(RoutingContext ctx, String project) {
+        return new AuditStore.Filter(project, text(ctx, "flag"), text(ctx, "segment"),
                 text(ctx, "environment"), number(ctx, "deployment"), time(ctx, "since"), time(ctx, "until"));
-        audit.find(filter, Paging.from(ctx))
-                .map(page -> {
+    }
+
+    private static void reply(RoutingContext ctx, Future<AuditStore.Page> found) {
+        found.map(page -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("items", page.items());
                     body.put("next", page.next());
