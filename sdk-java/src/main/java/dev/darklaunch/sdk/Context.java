@@ -58,12 +58,19 @@ public final class Context {
         return put(attribute, value);
     }
 
-    /** A list attribute; a clause on it matches when it matches any element. */
+    /**
+     * A list attribute; a clause on it matches when it matches any element.
+     *
+     * @throws IllegalArgumentException if an element is not text, a finite number or a boolean
+     */
     public Context with(String attribute, Collection<?> values) {
         for (Object value : values) {
             if (!(value instanceof String || value instanceof Boolean || value instanceof Number)) {
                 throw new IllegalArgumentException("attribute " + attribute + " may hold text, numbers and booleans, not "
                         + (value == null ? "null" : value.getClass().getSimpleName()));
+            }
+            if ((value instanceof Double || value instanceof Float) && !Double.isFinite(((Number) value).doubleValue())) {
+                throw new IllegalArgumentException("attribute " + attribute + " must hold finite numbers");
             }
         }
         return put(attribute, List.copyOf(values));

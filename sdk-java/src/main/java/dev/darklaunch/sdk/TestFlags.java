@@ -75,7 +75,12 @@ public final class TestFlags {
 
     /** The boolean flag with this key, created off (shipped dark) if it does not exist yet. */
     public synchronized BooleanFlag booleanFlag(String key) {
-        FlagState state = flags.computeIfAbsent(key, k -> new FlagState(Flag.ofBoolean(k, k)));
+        FlagState state = flags.get(key);
+        if (state == null) {
+            state = new FlagState(Flag.ofBoolean(key, key));
+            flags.put(key, state);
+            publish(); // clients see the new flag, off, rather than FLAG_NOT_FOUND
+        }
         if (state.flag.kind() != FlagKind.BOOLEAN) {
             throw new IllegalArgumentException(key + " is a " + state.flag.kind() + " flag");
         }
@@ -142,7 +147,8 @@ public final class TestFlags {
         }
 
         int index(Object value) {
-            JsonNode json = ModelJson.mapper().valueToTree(value);
+            // in the variations' canonical form (Variation copies it so), so that 10L inside a map finds 10
+            JsonNode json = Variation.of(ModelJson.mapper().valueToTree(value)).value();
             for (int i = 0; i < flag.variations().size(); i++) {
                 JsonNode candidate = flag.variations().get(i).value();
                 if (candidate.equals(json) || (candidate.isNumber() && json.isNumber() && candidate.doubleValue() == json.doubleValue())) {

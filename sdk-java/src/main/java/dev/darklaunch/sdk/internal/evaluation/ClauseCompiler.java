@@ -192,7 +192,8 @@ final class ClauseCompiler {
                 return false;
             }
             for (double candidate : numbers) {
-                if (accept.test(Double.compare(d, candidate))) {
+                // not Double.compare: it orders -0.0 below 0.0, and "-0" must equal 0
+                if (accept.test(d < candidate ? -1 : d > candidate ? 1 : 0)) {
                     return true;
                 }
             }
@@ -286,6 +287,9 @@ final class ClauseCompiler {
     }
 
     private static ClauseMatcher inSegments(Clause clause, Map<String, CompiledSegment> segments) {
+        if (clause.values().stream().noneMatch(JsonNode::isTextual)) {
+            return ClauseMatcher.Never.INSTANCE; // no segment key at all: values this SDK cannot use
+        }
         CompiledSegment[] found = clause.values().stream().filter(JsonNode::isTextual)
                 .map(v -> segments.get(v.textValue())).filter(java.util.Objects::nonNull).toArray(CompiledSegment[]::new);
         // a segment that does not exist contains nobody: with no segment left the clause is a plain "false"

@@ -20,7 +20,12 @@ final class CompiledRollout {
     private final int[] upperBounds;
     private final Outcome[] outcomes;
 
+    /** @throws IllegalArgumentException if the rollout cannot bucket (no variations, a total below 1) */
     CompiledRollout(Rollout rollout, String flagKey, List<Outcome> outcomesByIndex) {
+        if (rollout.variations().isEmpty() || rollout.totalWeight() < 1) {
+            // fail here, so the flag compiles as malformed, rather than on every evaluation
+            throw new IllegalArgumentException("a rollout needs variations and a total of at least 1");
+        }
         String salt = rollout.salt() == null ? flagKey : rollout.salt();
         this.prefix = (salt + ":").getBytes(StandardCharsets.UTF_8);
         this.bucketBy = rollout.bucketBy();

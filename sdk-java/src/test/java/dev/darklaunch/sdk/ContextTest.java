@@ -1,0 +1,35 @@
+package dev.darklaunch.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requirement ({@link Context}): attribute values are text, finite numbers, booleans or lists of
+ * those — the same for list elements as for single values, because the evaluator compares numbers
+ * as numbers (NaN in a list used to satisfy {@code numberGt} and {@code before}).
+ */
+class ContextTest {
+
+    @Test
+    void listsRejectNonFiniteNumbersLikeSingleValues() {
+        Context context = Context.of("u");
+        assertThatThrownBy(() -> context.with("score", Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> context.with("scores", List.of(1.0, Double.NaN))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("finite");
+        assertThatThrownBy(() -> context.with("scores", List.of(Double.POSITIVE_INFINITY))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> context.with("scores", List.of(Float.NaN))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void listsHoldTextNumbersAndBooleansAndAreCopied() {
+        List<Object> values = new ArrayList<>(List.of("a", 1L, 2.5, true));
+        Context context = Context.of("u").with("mixed", values);
+        values.clear();
+        assertThat(context.get("mixed")).isEqualTo(List.of("a", 1L, 2.5, true));
+        assertThatThrownBy(() -> context.with("nested", List.of(List.of("x")))).isInstanceOf(IllegalArgumentException.class);
+    }
+}
