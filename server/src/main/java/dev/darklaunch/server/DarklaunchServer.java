@@ -9,6 +9,8 @@ import dev.darklaunch.server.feed.EnvironmentDataStore;
 import dev.darklaunch.server.flags.FlagStore;
 import dev.darklaunch.server.flags.FlagsApi;
 import dev.darklaunch.server.http.ApiRouter;
+import dev.darklaunch.server.imports.ImportStore;
+import dev.darklaunch.server.imports.ImportsApi;
 import dev.darklaunch.server.ops.ApiDocument;
 import dev.darklaunch.server.ops.Health;
 import dev.darklaunch.server.ops.Metrics;
@@ -189,6 +191,7 @@ public final class DarklaunchServer {
                 List.of(new ProjectsApi(projects)::mount,
                         new FlagsApi(new FlagStore(pool))::mount,
                         new SegmentsApi(new SegmentStore(pool))::mount,
+                        new ImportsApi(new ImportStore(pool))::mount,
                         new AuditApi(pool)::mount,
                         new EvaluateApi(new EnvironmentDataStore(pool))::mount,
                         new TokensApi(tokens, projects, authenticator)::mount));
