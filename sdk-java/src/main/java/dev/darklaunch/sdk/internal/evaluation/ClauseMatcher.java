@@ -1,8 +1,14 @@
 package dev.darklaunch.sdk.internal.evaluation;
 
+import com.google.re2j.Pattern;
 import dev.darklaunch.sdk.Context;
+import dev.darklaunch.sdk.internal.model.Cidr;
+import dev.darklaunch.sdk.internal.model.Semver;
+import dev.darklaunch.sdk.internal.model.Timestamps;
 
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * A compiled clause. Values were parsed, lower-cased and indexed when the snapshot was compiled;
@@ -12,43 +18,355 @@ import java.util.List;
  * <p>Semantics: a clause on a list attribute matches when any element matches; {@code negate}
  * inverts the result, so a negated clause matches contexts that lack the attribute; a clause whose
  * operator or values this SDK does not understand never matches.
+ *
+ * <p>Each operator family is its own final class with the comparison written out, rather than one
+ * class calling a function object: a rule mixes operators, and a call through a shared interface
+ * would then be megamorphic — several nanoseconds per clause on the hottest path.
  */
 abstract class ClauseMatcher {
 
     abstract boolean matches(Context context);
 
-    /** Tests one attribute value (never null, never a list). */
-    interface ValueTest {
-        boolean test(Object value);
+    static boolean allMatch(ClauseMatcher[] clauses, Context context) {
+        for (ClauseMatcher clause : clauses) {
+            if (!clause.matches(context)) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** The common case: an operator applied to one attribute. */
-    static final class OnAttribute extends ClauseMatcher {
+    /** An operator applied to one attribute's value(s); subclasses test one value. */
+    abstract static class OnAttribute extends ClauseMatcher {
         private final String attribute;
-        private final ValueTest test;
         private final boolean negate;
 
-        OnAttribute(String attribute, ValueTest test, boolean negate) {
-            this.attribute = attribute;
-            this.test = test;
+        OnAttribute(String attribute, boolean negate) {
+            this.attribute = attribute.intern(); // contexts intern their names: lookups compare identity
             this.negate = negate;
         }
 
         @Override
-        boolean matches(Context context) {
+        final boolean matches(Context context) {
             Object value = context.get(attribute);
-            boolean result;
-            if (value == null) {
-                result = false;
+            boolean result = false;
+            // single values first, by classes (cheap checks); List is an interface, asked only for lists
+            if (value instanceof String || value instanceof Boolean || value instanceof Number) {
+                result = test(value);
             } else if (value instanceof List<?> list) {
-                result = false;
                 for (int i = 0; i < list.size() && !result; i++) {
-                    result = test.test(list.get(i));
+                    result = test(list.get(i));
                 }
-            } else {
-                result = test.test(value);
             }
             return result != negate;
+        }
+
+        /** Tests one value (never null, never a list). */
+        abstract boolean test(Object value);
+    }
+
+    /** {@code in} with exactly one text value: one comparison, no hashing ("plan equals pro"). */
+    static final class EqualsText extends OnAttribute {
+        private final String expected;
+        private final boolean ignoreCase;
+
+        EqualsText(String attribute, boolean negate, String expected, boolean ignoreCase) {
+            super(attribute, negate);
+            this.expected = expected;
+            this.ignoreCase = ignoreCase;
+        }
+
+        @Override
+        boolean test(Object value) {
+            return value instanceof String s && (ignoreCase ? s.equalsIgnoreCase(expected) : s.equals(expected));
+        }
+    }
+
+    /** {@code in}: text through a set (case-insensitive sets compare without lower-casing), numbers, booleans. */
+    static final class In extends OnAttribute {
+        private final Set<String> texts;
+        private final double[] numbers;
+        private final boolean matchTrue;
+        private final boolean matchFalse;
+
+        In(String attribute, boolean negate, Set<String> texts, double[] numbers, boolean matchTrue, boolean matchFalse) {
+            super(attribute, negate);
+            this.texts = texts;
+            this.numbers = numbers;
+            this.matchTrue = matchTrue;
+            this.matchFalse = matchFalse;
+        }
+
+        @Override
+        boolean test(Object value) {
+            if (value instanceof String s) {
+                return texts.contains(s);
+            }
+            if (value instanceof Boolean b) {
+                return b ? matchTrue : matchFalse;
+            }
+            if (value instanceof Number n) {
+                double d = n.doubleValue();
+                for (double candidate : numbers) {
+                    if (candidate == d) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    /** startsWith: text beginning with any of the patterns. */
+    static final class StartsWith extends OnAttribute {
+        private final String[] patterns;
+        private final boolean ignoreCase;
+
+        StartsWith(String attribute, boolean negate, String[] patterns, boolean ignoreCase) {
+            super(attribute, negate);
+            this.patterns = patterns;
+            this.ignoreCase = ignoreCase;
+        }
+
+        @Override
+        boolean test(Object value) {
+            if (value instanceof String s) {
+                for (String p : patterns) {
+                    if (s.regionMatches(ignoreCase, 0, p, 0, p.length())) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    /** endsWith: text ending with any of the patterns. */
+    static final class EndsWith extends OnAttribute {
+        private final String[] patterns;
+        private final boolean ignoreCase;
+
+        EndsWith(String attribute, boolean negate, String[] patterns, boolean ignoreCase) {
+            super(attribute, negate);
+            this.patterns = patterns;
+            this.ignoreCase = ignoreCase;
+        }
+
+        @Override
+        boolean test(Object value) {
+            if (value instanceof String s) {
+                for (String p : patterns) {
+                    int from = s.length() - p.length();
+                    if (from >= 0 && s.regionMatches(ignoreCase, from, p, 0, p.length())) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    /** contains: text containing any of the patterns. */
+    static final class Contains extends OnAttribute {
+        private final String[] patterns;
+        private final boolean ignoreCase;
+
+        Contains(String attribute, boolean negate, String[] patterns, boolean ignoreCase) {
+            super(attribute, negate);
+            this.patterns = patterns;
+            this.ignoreCase = ignoreCase;
+        }
+
+        @Override
+        boolean test(Object value) {
+            if (value instanceof String s) {
+                for (String p : patterns) {
+                    if (ignoreCase ? containsIgnoreCase(s, p) : s.contains(p)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        private static boolean containsIgnoreCase(String value, String pattern) {
+            for (int i = 0; i + pattern.length() <= value.length(); i++) {
+                if (value.regionMatches(true, i, pattern, 0, pattern.length())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** matches: linear-time regular expressions (RE2/J), found anywhere in the text. */
+    static final class Matches extends OnAttribute {
+        private final Pattern[] patterns;
+
+        Matches(String attribute, boolean negate, Pattern[] patterns) {
+            super(attribute, negate);
+            this.patterns = patterns;
+        }
+
+        @Override
+        boolean test(Object value) {
+            if (value instanceof String s) {
+                for (Pattern pattern : patterns) {
+                    if (pattern.matcher(s).find()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    /** How an ordered comparison's result (negative, zero, positive) is accepted. */
+    enum Order {
+        EQ, LT, LTE, GT, GTE;
+
+        boolean accepts(int c) {
+            return switch (this) {
+                case EQ -> c == 0;
+                case LT -> c < 0;
+                case LTE -> c <= 0;
+                case GT -> c > 0;
+                case GTE -> c >= 0;
+            };
+        }
+    }
+
+    /** Number comparisons, with numbers or numeric text; any value satisfying the order wins. */
+    static final class Numbers extends OnAttribute {
+        private final Order order;
+        private final double[] numbers;
+
+        Numbers(String attribute, boolean negate, Order order, double[] numbers) {
+            super(attribute, negate);
+            this.order = order;
+            this.numbers = numbers;
+        }
+
+        @Override
+        boolean test(Object value) {
+            double d;
+            if (value instanceof Number n) {
+                d = n.doubleValue();
+            } else if (value instanceof String s) {
+                d = parseNumber(s);
+                if (Double.isNaN(d)) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+            for (double candidate : numbers) {
+                // not Double.compare: it orders -0.0 below 0.0, and "-0" must equal 0
+                if (order.accepts(d < candidate ? -1 : d > candidate ? 1 : 0)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Numbers arriving as text (as from other flag systems' contexts); NaN when not a number. */
+        static double parseNumber(String s) {
+            if (s.isEmpty() || s.length() > 64) {
+                return Double.NaN;
+            }
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (!(c >= '0' && c <= '9') && c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
+                    return Double.NaN;
+                }
+            }
+            try {
+                double d = Double.parseDouble(s);
+                return Double.isFinite(d) ? d : Double.NaN;
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+    }
+
+    /** Semantic-version comparisons, parsing the attribute in place (no allocation). */
+    static final class Versions extends OnAttribute {
+        private final Order order;
+        private final Semver[] versions;
+
+        Versions(String attribute, boolean negate, Order order, Semver[] versions) {
+            super(attribute, negate);
+            this.order = order;
+            this.versions = versions;
+        }
+
+        @Override
+        boolean test(Object value) {
+            if (value instanceof String s) {
+                for (Semver version : versions) {
+                    int c = version.compareText(s);
+                    if (c != Semver.NOT_A_VERSION && order.accepts(c)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    /** before / after: epoch milliseconds or ISO-8601 text, in clause values and attributes alike. */
+    static final class Dates extends OnAttribute {
+        private final Order order;
+        private final long[] instants;
+
+        Dates(String attribute, boolean negate, Order order, long[] instants) {
+            super(attribute, negate);
+            this.order = order;
+            this.instants = instants;
+        }
+
+        @Override
+        boolean test(Object value) {
+            long millis;
+            if (value instanceof Number n) {
+                millis = n.longValue();
+            } else if (value instanceof String s) {
+                OptionalLong parsed = Timestamps.epochMillis(s);
+                if (parsed.isEmpty()) {
+                    return false;
+                }
+                millis = parsed.getAsLong();
+            } else {
+                return false;
+            }
+            for (long instant : instants) {
+                if (order.accepts(Long.compare(millis, instant))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** inCidr: a literal IPv4 or IPv6 address inside any of the ranges. */
+    static final class InCidr extends OnAttribute {
+        private final Cidr[] ranges;
+
+        InCidr(String attribute, boolean negate, Cidr[] ranges) {
+            super(attribute, negate);
+            this.ranges = ranges;
+        }
+
+        @Override
+        boolean test(Object value) {
+            if (value instanceof String s) {
+                for (Cidr range : ranges) {
+                    if (range.contains(s)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
     }
 
@@ -58,7 +376,7 @@ abstract class ClauseMatcher {
         private final boolean negate;
 
         Exists(String attribute, boolean negate) {
-            this.attribute = attribute;
+            this.attribute = attribute.intern();
             this.negate = negate;
         }
 
@@ -96,14 +414,5 @@ abstract class ClauseMatcher {
         boolean matches(Context context) {
             return false;
         }
-    }
-
-    static boolean allMatch(ClauseMatcher[] clauses, Context context) {
-        for (ClauseMatcher clause : clauses) {
-            if (!clause.matches(context)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -45,6 +45,7 @@ public final class CompiledFlag {
     private final CompiledRule[] rules;
     private final Serving fallthrough;
     private final boolean[] booleanValues;
+    private final Outcome constant;
 
     private CompiledFlag(String key, FlagKind kind, boolean on, Outcome off, CompiledPrerequisite[] prerequisites,
                          Map<String, Outcome> targets, CompiledRule[] rules, Serving fallthrough, boolean[] booleanValues) {
@@ -58,6 +59,9 @@ public final class CompiledFlag {
         this.rules = rules;
         this.fallthrough = fallthrough;
         this.booleanValues = booleanValues;
+        this.constant = !on ? off
+                : prerequisites.length == 0 && targets.isEmpty() && rules.length == 0 && fallthrough != null
+                ? fallthrough.fixed() : null;
     }
 
     /**
@@ -160,6 +164,11 @@ public final class CompiledFlag {
     /** Whether the served variation of a boolean flag is {@code true}. */
     boolean booleanValue(Outcome outcome) {
         return outcome.variation() >= 0 && booleanValues[outcome.variation()];
+    }
+
+    /** The outcome when it cannot depend on the context (off, or on with nothing but a fixed fallthrough), else null. */
+    Outcome constant() {
+        return constant;
     }
 
     boolean on() {

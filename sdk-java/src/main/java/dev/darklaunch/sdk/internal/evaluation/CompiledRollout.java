@@ -13,10 +13,10 @@ import java.util.List;
  */
 final class CompiledRollout {
 
-    private final byte[] prefix;
+    private final Murmur3.Prefix prefix;
     private final String bucketBy;
-    private final int seed;
     private final long total;
+    private final long totalReciprocal;
     private final int[] upperBounds;
     private final Outcome[] outcomes;
 
@@ -27,10 +27,10 @@ final class CompiledRollout {
             throw new IllegalArgumentException("a rollout needs variations and a total of at least 1");
         }
         String salt = rollout.salt() == null ? flagKey : rollout.salt();
-        this.prefix = (salt + ":").getBytes(StandardCharsets.UTF_8);
-        this.bucketBy = rollout.bucketBy();
-        this.seed = rollout.seedOrZero();
+        this.prefix = new Murmur3.Prefix((salt + ":").getBytes(StandardCharsets.UTF_8), rollout.seedOrZero());
+        this.bucketBy = rollout.bucketBy() == null ? null : rollout.bucketBy().intern();
         this.total = rollout.totalWeight();
+        this.totalReciprocal = reciprocal(total);
         int n = rollout.variations().size();
         this.upperBounds = new int[n];
         this.outcomes = new Outcome[n];
@@ -58,12 +58,26 @@ final class CompiledRollout {
             return 0;
         }
         String text = value instanceof String s ? s : text(value);
-        return bucket(prefix, text, seed, total);
+        return remainder(Integer.toUnsignedLong(prefix.hash(text)), total, totalReciprocal);
+    }
+
+    /**
+     * {@code n % d} for a 32-bit unsigned n by multiplication (Lemire's "fastmod"): a division
+     * costs tens of cycles, several times the rest of the bucketing. Pinned against {@code %} in tests.
+     */
+    static int remainder(long n, long d, long reciprocal) {
+        long low = reciprocal * n;
+        return (int) (Math.multiplyHigh(low, d) + ((low >> 63) & d)); // unsigned high half, d < 2^31
+    }
+
+    /** The reciprocal {@link #remainder} multiplies by: ceil(2^64 / d). */
+    static long reciprocal(long d) {
+        return Long.divideUnsigned(-1L, d) + 1;
     }
 
     /** The bucket of {@code value}: murmur3_32 of "salt:value" with the seed, unsigned, modulo the total. */
     static int bucket(byte[] saltPrefix, String value, int seed, long total) {
-        return (int) (Integer.toUnsignedLong(Murmur3.hash(saltPrefix, value, seed)) % total);
+        return remainder(Integer.toUnsignedLong(new Murmur3.Prefix(saltPrefix, seed).hash(value)), total, reciprocal(total));
     }
 
     private static String text(Object value) {

@@ -27,6 +27,10 @@ public final class Evaluator {
     }
 
     private static Outcome evaluate(Snapshot snapshot, CompiledFlag flag, Context context, int depth) {
+        Outcome constant = flag.constant();
+        if (constant != null) {
+            return constant;
+        }
         if (!flag.on()) {
             return flag.off();
         }

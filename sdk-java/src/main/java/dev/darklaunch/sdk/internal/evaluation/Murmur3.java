@@ -16,6 +16,79 @@ final class Murmur3 {
     private Murmur3() {
     }
 
+    /**
+     * A salt prefix hashed once: the state after its whole 4-byte blocks, and its last 0–3 bytes
+     * waiting for the value's first characters. Hashing a value then touches only the value.
+     */
+    static final class Prefix {
+        private final byte[] bytes;
+        private final int seed;
+        private final int h1;
+        private final int pending;
+        private final int pendingCount;
+
+        Prefix(byte[] bytes, int seed) {
+            this.bytes = bytes;
+            this.seed = seed;
+            int h = seed;
+            int blocks = bytes.length & ~3;
+            for (int i = 0; i < blocks; i += 4) {
+                h = mixH1(h, mixK1((bytes[i] & 0xff) | (bytes[i + 1] & 0xff) << 8 | (bytes[i + 2] & 0xff) << 16
+                        | (bytes[i + 3] & 0xff) << 24));
+            }
+            int k = 0;
+            for (int i = blocks; i < bytes.length; i++) {
+                k |= (bytes[i] & 0xff) << (8 * (i - blocks));
+            }
+            this.h1 = h;
+            this.pending = k;
+            this.pendingCount = bytes.length - blocks;
+        }
+
+        /** The hash of the prefix followed by the UTF-8 bytes of {@code value}. */
+        int hash(String value) {
+            int n = value.length();
+            int h = h1;
+            int k = pending;
+            int count = pendingCount;
+            int i = 0;
+            while (count != 0 && i < n) { // complete the prefix's last block
+                char c = value.charAt(i++);
+                if (c >= 0x80) {
+                    return Murmur3.hash(bytes, value, seed);
+                }
+                k |= c << (8 * count);
+                if (++count == 4) {
+                    h = mixH1(h, mixK1(k));
+                    k = 0;
+                    count = 0;
+                }
+            }
+            int blocksEnd = i + ((n - i) & ~3);
+            for (; i < blocksEnd; i += 4) {
+                char c0 = value.charAt(i);
+                char c1 = value.charAt(i + 1);
+                char c2 = value.charAt(i + 2);
+                char c3 = value.charAt(i + 3);
+                if ((c0 | c1 | c2 | c3) >= 0x80) {
+                    return Murmur3.hash(bytes, value, seed);
+                }
+                h = mixH1(h, mixK1(c0 | c1 << 8 | c2 << 16 | c3 << 24));
+            }
+            for (; i < n; i++) {
+                char c = value.charAt(i);
+                if (c >= 0x80) {
+                    return Murmur3.hash(bytes, value, seed);
+                }
+                k |= c << (8 * count++);
+            }
+            if (count != 0) {
+                h ^= mixK1(k);
+            }
+            return fmix(h ^ (bytes.length + n));
+        }
+    }
+
     static int hash(byte[] prefix, String value, int seed) {
         for (int i = 0; i < value.length(); i++) {
             if (value.charAt(i) >= 0x80) {

@@ -16,7 +16,7 @@ import java.util.Set;
 public final class Snapshot {
 
     private final EnvironmentData data;
-    private final Map<String, CompiledFlag> flags;
+    private final Map<String, CompiledFlag> flags; // a plain HashMap, never handed out: one lookup, no wrapper
 
     private Snapshot(EnvironmentData data, Map<String, CompiledFlag> flags) {
         this.data = data;
@@ -32,7 +32,7 @@ public final class Snapshot {
         for (EnvironmentFlag flag : data.flags()) {
             flags.put(flag.flag().key(), CompiledFlag.compile(flag, segments));
         }
-        return new Snapshot(data, Collections.unmodifiableMap(flags));
+        return new Snapshot(data, flags);
     }
 
     /** The flag with this key, or null. */
@@ -41,7 +41,7 @@ public final class Snapshot {
     }
 
     public Set<String> flagKeys() {
-        return flags.keySet();
+        return Collections.unmodifiableSet(flags.keySet());
     }
 
     public long revision() {

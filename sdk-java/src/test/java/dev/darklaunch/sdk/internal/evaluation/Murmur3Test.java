@@ -61,6 +61,8 @@ class Murmur3Test {
         for (int i = 0; i <= text.length(); i = i < text.length() ? text.offsetByCodePoints(i, 1) : i + 1) {
             byte[] prefix = text.substring(0, i).getBytes(StandardCharsets.UTF_8);
             assertThat(Murmur3.hash(prefix, text.substring(i), seed)).as("split at %d", i).isEqualTo(expected);
+            assertThat(new Murmur3.Prefix(prefix, seed).hash(text.substring(i))).as("pre-hashed prefix, split at %d", i)
+                    .isEqualTo(expected);
         }
     }
 
@@ -101,6 +103,7 @@ class Murmur3Test {
         System.arraycopy(valueBytes, 0, concatenated, prefixBytes.length, valueBytes.length);
         HashFunction guava = Hashing.murmur3_32_fixed(seed);
         assertThat(Murmur3.hash(prefixBytes, value, seed)).isEqualTo(guava.hashBytes(concatenated).asInt());
+        assertThat(new Murmur3.Prefix(prefixBytes, seed).hash(value)).isEqualTo(guava.hashBytes(concatenated).asInt());
     }
 
     /** ASCII (the common, allocation-free path), Latin-1, the BMP and emoji, every length 0..40. */
