@@ -46,6 +46,7 @@ public final class CompiledFlag {
     private final Serving fallthrough;
     private final boolean[] booleanValues;
     private final Outcome constant;
+    private final CompiledRollout rolloutOnly;
 
     private CompiledFlag(String key, FlagKind kind, boolean on, Outcome off, CompiledPrerequisite[] prerequisites,
                          Map<String, Outcome> targets, CompiledRule[] rules, Serving fallthrough, boolean[] booleanValues) {
@@ -59,9 +60,9 @@ public final class CompiledFlag {
         this.rules = rules;
         this.fallthrough = fallthrough;
         this.booleanValues = booleanValues;
-        this.constant = !on ? off
-                : prerequisites.length == 0 && targets.isEmpty() && rules.length == 0 && fallthrough != null
-                ? fallthrough.fixed() : null;
+        boolean fallthroughOnly = on && prerequisites.length == 0 && targets.isEmpty() && rules.length == 0 && fallthrough != null;
+        this.constant = !on ? off : fallthroughOnly ? fallthrough.fixed() : null;
+        this.rolloutOnly = fallthroughOnly ? fallthrough.rollout() : null;
     }
 
     /**
@@ -169,6 +170,11 @@ public final class CompiledFlag {
     /** The outcome when it cannot depend on the context (off, or on with nothing but a fixed fallthrough), else null. */
     Outcome constant() {
         return constant;
+    }
+
+    /** The rollout, when the flag is on and a fallthrough rollout is all it has; else null. */
+    CompiledRollout rolloutOnly() {
+        return rolloutOnly;
     }
 
     boolean on() {

@@ -31,6 +31,10 @@ public final class Evaluator {
         if (constant != null) {
             return constant;
         }
+        CompiledRollout rolloutOnly = flag.rolloutOnly();
+        if (rolloutOnly != null) {
+            return rolloutOnly.pick(context);
+        }
         if (!flag.on()) {
             return flag.off();
         }
