@@ -12,8 +12,6 @@ import io.vertx.sqlclient.Pool;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Reads the audit log, newest first, with cursor paging and filters. Read-only by design:
@@ -55,14 +53,7 @@ public final class AuditApi {
     }
 
     private static void reply(RoutingContext ctx, Future<AuditStore.Page> found) {
-        found.map(page -> {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("items", page.items());
-                    body.put("next", page.next());
-                    return body;
-                })
-                .onSuccess(body -> Responses.ok(ctx, body))
-                .onFailure(ctx::fail);
+        found.onSuccess(page -> Responses.page(ctx, page.items(), page.next())).onFailure(ctx::fail);
     }
 
     private static String text(RoutingContext ctx, String name) {

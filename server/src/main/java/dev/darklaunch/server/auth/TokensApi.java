@@ -45,7 +45,7 @@ public final class TokensApi {
 
     private void list(RoutingContext ctx) {
         Caller.of(ctx).requireAdmin();
-        tokens.list().onSuccess(list -> Responses.ok(ctx, Map.of("items", list))).onFailure(ctx::fail);
+        Responses.list(ctx, tokens.list());
     }
 
     private void get(RoutingContext ctx) {

@@ -12,8 +12,6 @@ import dev.darklaunch.server.http.Versions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /** {@code /api/v1/projects/{project}/flags}: definitions, per-environment configuration, on/off. */
@@ -45,12 +43,7 @@ public final class FlagsApi {
         Caller.of(ctx).requireRead(project);
         FlagStore.Filter filter = new FlagStore.Filter(param(ctx, "tag"), param(ctx, "q"), archived(ctx));
         flags.list(project, filter, Paging.from(ctx))
-                .onSuccess(page -> {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("items", page.items());
-                    body.put("next", page.next());
-                    Responses.ok(ctx, body);
-                })
+                .onSuccess(page -> Responses.page(ctx, page.items(), page.next()))
                 .onFailure(ctx::fail);
     }
 

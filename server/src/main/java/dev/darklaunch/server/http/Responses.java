@@ -6,6 +6,10 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /** Writes JSON responses; versioned resources carry their version as a strong ETag. */
 public final class Responses {
 
@@ -43,6 +47,19 @@ public final class Responses {
     /** Answers 200 with the resource and its ETag, or fails the request with the future's error. */
     public static void reply(RoutingContext ctx, Future<? extends Versioned> resource) {
         resource.onSuccess(value -> versioned(ctx, 200, value.version(), value)).onFailure(ctx::fail);
+    }
+
+    /** Answers 200 with {@code {"items": […]}}. */
+    public static void list(RoutingContext ctx, Future<? extends List<?>> items) {
+        items.onSuccess(list -> ok(ctx, Map.of("items", list))).onFailure(ctx::fail);
+    }
+
+    /** Answers 200 with {@code {"items": […], "next": cursor or null}}. */
+    public static void page(RoutingContext ctx, List<?> items, String next) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", items);
+        body.put("next", next);
+        ok(ctx, body);
     }
 
     public static void noContent(RoutingContext ctx) {

@@ -55,10 +55,7 @@ public final class ProjectsApi {
 
     private void list(RoutingContext ctx) {
         Caller caller = Caller.of(ctx);
-        projects.list()
-                .map(all -> all.stream().filter(p -> caller.canRead(p.key())).toList())
-                .onSuccess(list -> Responses.ok(ctx, java.util.Map.of("items", list)))
-                .onFailure(ctx::fail);
+        Responses.list(ctx, projects.list().map(all -> all.stream().filter(p -> caller.canRead(p.key())).toList()));
     }
 
     private void create(RoutingContext ctx) {
@@ -93,9 +90,7 @@ public final class ProjectsApi {
     private void listEnvironments(RoutingContext ctx) {
         String key = ctx.pathParam("project");
         Caller.of(ctx).requireRead(key);
-        projects.get(key)
-                .onSuccess(project -> Responses.ok(ctx, java.util.Map.of("items", project.environments())))
-                .onFailure(ctx::fail);
+        Responses.list(ctx, projects.get(key).map(Project::environments));
     }
 
     private void createEnvironment(RoutingContext ctx) {

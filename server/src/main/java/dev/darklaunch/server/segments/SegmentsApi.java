@@ -12,7 +12,6 @@ import dev.darklaunch.server.http.Versions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.Map;
 
 /** {@code /api/v1/projects/{project}/segments}: definitions and per-environment members and rules. */
 public final class SegmentsApi {
@@ -38,7 +37,7 @@ public final class SegmentsApi {
     private void list(RoutingContext ctx) {
         String project = ctx.pathParam("project");
         Caller.of(ctx).requireRead(project);
-        segments.list(project).onSuccess(list -> Responses.ok(ctx, Map.of("items", list))).onFailure(ctx::fail);
+        Responses.list(ctx, segments.list(project));
     }
 
     private void create(RoutingContext ctx) {
