@@ -203,8 +203,6 @@ class AuthorizationIT {
     }
 
     private static int auditCount() {
-        Http.Response response = admin.get("/api/v1/audit?limit=500");
-        assertThat(response.status()).isEqualTo(200);
-        return response.json().get("items").size();
+        return admin.auditEvents();
     }
 }

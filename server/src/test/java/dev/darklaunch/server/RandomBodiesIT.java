@@ -561,17 +561,9 @@ class RandomBodiesIT {
         }
     }
 
-    /** The number of events in the whole audit log, paging through it. */
+    /** The number of events in the whole audit log. */
     private static int auditEvents() {
-        int count = 0;
-        String cursor = null;
-        do {
-            Http.Response page = http.get("/api/v1/audit?limit=500" + (cursor == null ? "" : "&cursor=" + cursor));
-            assertThat(page.status()).as("audit page: %s", page).isEqualTo(200);
-            count += page.json().get("items").size();
-            cursor = page.json().path("next").asText(null);
-        } while (cursor != null);
-        return count;
+        return http.auditEvents();
     }
 
     // ================================================================ JSON text

@@ -123,6 +123,21 @@ public final class Http {
         }
     }
 
+    /** The number of events in the whole audit log, paging through it (needs an admin token). */
+    public int auditEvents() {
+        int count = 0;
+        String cursor = null;
+        do {
+            Response page = get("/api/v1/audit?limit=500" + (cursor == null ? "" : "&cursor=" + cursor));
+            if (page.status() != 200) {
+                throw new AssertionError("audit page: " + page);
+            }
+            count += page.json().get("items").size();
+            cursor = page.json().path("next").asText(null);
+        } while (cursor != null);
+        return count;
+    }
+
     public static ObjectMapper mapper() {
         return MAPPER;
     }
