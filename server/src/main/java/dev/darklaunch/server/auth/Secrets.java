@@ -34,8 +34,13 @@ public final class Secrets {
 
     /** Enough of the secret to recognise it in a list, not enough to use it. */
     public static String hint(String secret) {
-        int prefixEnd = secret.lastIndexOf('_') + 1;
-        String prefix = prefixEnd > 0 && prefixEnd < 16 ? secret.substring(0, prefixEnd) : "";
-        return prefix + "…" + secret.substring(Math.max(prefixEnd, secret.length() - 4));
+        String prefix = "";
+        for (TokenKind kind : TokenKind.values()) {
+            String kindPrefix = "dl_" + kind.wire() + "_"; // the random part may contain '_' itself
+            if (secret.startsWith(kindPrefix)) {
+                prefix = kindPrefix;
+            }
+        }
+        return prefix + "…" + secret.substring(Math.max(prefix.length(), secret.length() - 4));
     }
 }

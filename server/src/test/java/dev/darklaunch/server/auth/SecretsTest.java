@@ -25,4 +25,14 @@ class SecretsTest {
         assertThat(Secrets.hash(secret)).hasSize(32).isEqualTo(Secrets.hash(secret));
         assertThat(Secrets.hint(secret)).isEqualTo("dl_admin_…DEFG");
     }
+
+    @Test
+    void the_hint_keeps_the_kind_even_when_the_random_part_has_underscores() {
+        assertThat(Secrets.hint("dl_pipeline_ab_cd_ef_gh_ij_kl_mn_op_qr_st_uv_wx_yz_0123")).isEqualTo("dl_pipeline_…0123");
+        assertThat(Secrets.hint("dl_sdk_____")).isEqualTo("dl_sdk_…____");
+        assertThat(Secrets.hint("a-token-from-the-environment-variable")).isEqualTo("…able");
+        for (int i = 0; i < 1000; i++) {
+            assertThat(Secrets.hint(Secrets.generate(TokenKind.PIPELINE))).startsWith("dl_pipeline_…").hasSize(17);
+        }
+    }
 }
