@@ -1,7 +1,12 @@
 package dev.darklaunch.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.sdk.internal.data.BackupFile;
 import dev.darklaunch.sdk.internal.data.DataSource;
+import dev.darklaunch.sdk.internal.data.FeedHttp;
+import dev.darklaunch.sdk.internal.data.MetricsReporter;
+import dev.darklaunch.sdk.internal.data.PollingDataSource;
+import dev.darklaunch.sdk.internal.data.StreamingDataSource;
 import dev.darklaunch.sdk.internal.evaluation.CompiledFlag;
 import dev.darklaunch.sdk.internal.evaluation.Evaluator;
 import dev.darklaunch.sdk.internal.evaluation.Outcome;
@@ -11,8 +16,16 @@ import dev.darklaunch.sdk.internal.model.FlagKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -26,23 +39,93 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * Create one client per environment and application, share it, and {@link #close()} it on shutdown.
+ * The copy is kept current by the server's event stream (or polling), starts from the backup
+ * file or bootstrap data, and survives every network or server error unchanged: see
+ * {@link #status()}. Create one client per environment and application, share it, and
+ * {@link #close()} it on shutdown.
  */
 public final class DarklaunchClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DarklaunchClient.class);
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final DataSource source;
+    private final Updates updates;
     private volatile Snapshot snapshot;
 
+    /** A client fed by {@code source} alone (test flags): no backup, no counting, no threads of its own. */
     DarklaunchClient(DataSource source) {
-        this.source = source;
-        source.start(this::apply);
+        this(source, null, null, false, null, false);
     }
 
-    /** A client over the configured data. */
+    private DarklaunchClient(DataSource source, Runtime runtime, BackupFile backup, boolean counting,
+                             EnvironmentData initial, boolean offline) {
+        this.source = source;
+        this.updates = new Updates(this, runtime, backup, counting);
+        if (initial != null) {
+            updates.load(initial);
+        }
+        if (offline) {
+            updates.offline();
+        }
+        source.start(updates);
+    }
+
+    /**
+     * A client over the configured data. Reads the backup file (else takes the bootstrap data),
+     * connects to the server unless offline, and waits for the server's data at most the
+     * configured init timeout; it never throws for network reasons and never waits longer. Check
+     * {@link #status()} to see whether live data arrived.
+     */
     public static DarklaunchClient create(DarklaunchConfig config) {
-        return new DarklaunchClient(new StaticSource(config.bootstrap().orElse(null)));
+        BackupFile backup = config.backupFile().map(BackupFile::new).orElse(null);
+        EnvironmentData initial = Optional.ofNullable(backup).flatMap(BackupFile::read)
+                .or(config::bootstrap).orElse(null);
+        if (config.offline()) {
+            return new DarklaunchClient(new StaticSource(), null, null, false, initial, true);
+        }
+        Runtime runtime = new Runtime();
+        FeedHttp http = new FeedHttp(runtime.http, config.baseUri(), config.sdkToken(), config.timings());
+        DataSource source = config.streaming()
+                ? new StreamingDataSource(http, runtime.scheduler)
+                : new PollingDataSource(http, runtime.scheduler, config.pollInterval());
+        DarklaunchClient client = new DarklaunchClient(source, runtime, backup, config.evaluationCounts(), initial, false);
+        if (config.evaluationCounts()) {
+            client.updates.startMetrics(new MetricsReporter(http, runtime.scheduler, () -> client.snapshot));
+        }
+        client.updates.awaitFirstAnswer(config.initTimeout());
+        return client;
+    }
+
+    /** The state of the client's data: whether it is current, how old, the last problem. */
+    public Status status() {
+        return updates.status();
+    }
+
+    /**
+     * Calls {@code listener} with the new status whenever the state changes. Listeners run on
+     * one SDK thread, never on the caller's or the evaluation path; what they throw is logged and
+     * ignored. Keep them quick.
+     */
+    public void addStatusListener(Consumer<Status> listener) {
+        updates.statusListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeStatusListener(Consumer<Status> listener) {
+        updates.statusListeners.remove(listener);
+    }
+
+    /**
+     * Calls {@code listener} with the keys (sorted) of the flags that may evaluate differently
+     * after new data arrived: flags added, removed or changed, flags using a changed segment, and
+     * flags requiring a changed flag. Runs like the status listeners.
+     */
+    public void addFlagChangeListener(Consumer<Set<String>> listener) {
+        updates.flagListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeFlagChangeListener(Consumer<Set<String>> listener) {
+        updates.flagListeners.remove(listener);
     }
 
     /** Whether the flag is on for the context: the value of a boolean flag, {@code false} on any error. */
@@ -134,9 +217,14 @@ public final class DarklaunchClient implements AutoCloseable {
         return snapshot != null;
     }
 
+    /**
+     * Stops following the server, posts the last evaluation counts (waiting at most a second for
+     * that) and ends the client's threads. Evaluations keep working on the last data. Idempotent.
+     */
     @Override
     public void close() {
         source.close();
+        updates.close();
     }
 
     private EvaluationDetail<Object> typed(String flagKey, Context context, Object defaultValue, FlagKind kind) {
@@ -162,9 +250,11 @@ public final class DarklaunchClient implements AutoCloseable {
                 return Reason.error(Reason.ErrorKind.FLAG_NOT_FOUND);
             }
             if (kind != null && flag.kind() != kind) {
+                flag.count(-1);
                 return Reason.error(Reason.ErrorKind.WRONG_TYPE);
             }
             Outcome outcome = Evaluator.evaluate(current, flag, context);
+            flag.count(outcome.variation());
             return outcome.isError() ? outcome.reason() : outcome;
         } catch (RuntimeException e) {
             log.warn("evaluating {} failed; serving the default", flagKey, e);
@@ -172,17 +262,56 @@ public final class DarklaunchClient implements AutoCloseable {
         }
     }
 
-    private void apply(EnvironmentData data) {
-        snapshot = Snapshot.compile(data);
+    Snapshot snapshot() {
+        return snapshot;
     }
 
-    /** Data given once at start (bootstrap), or none. */
-    private record StaticSource(EnvironmentData data) implements DataSource {
-        @Override
-        public void start(Consumer<EnvironmentData> sink) {
-            if (data != null) {
-                sink.accept(data);
+    void swap(Snapshot next) {
+        snapshot = next;
+    }
+
+    /** The threads and HTTP client of a connected client; all daemon threads, all ended by {@link #close()}. */
+    static final class Runtime {
+        final ScheduledExecutorService scheduler;
+        final ExecutorService events;
+        final ExecutorService httpExecutor;
+        final HttpClient http;
+
+        Runtime() {
+            int id = CLIENTS.incrementAndGet();
+            scheduler = Executors.newSingleThreadScheduledExecutor(daemon("darklaunch-" + id + "-feed"));
+            events = Executors.newSingleThreadExecutor(daemon("darklaunch-" + id + "-events"));
+            httpExecutor = Executors.newCachedThreadPool(daemon("darklaunch-" + id + "-http"));
+            http = HttpClient.newBuilder().executor(httpExecutor).connectTimeout(java.time.Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+
+        void close() {
+            scheduler.shutdownNow();
+            events.shutdown();
+            try {
+                events.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            events.shutdownNow();
+            httpExecutor.shutdownNow();
+        }
+
+        private static java.util.concurrent.ThreadFactory daemon(String name) {
+            AtomicInteger count = new AtomicInteger();
+            return task -> {
+                Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            };
+        }
+    }
+
+    /** No live data: whatever the client was given at start stays. */
+    private static final class StaticSource implements DataSource {
+        @Override
+        public void start(dev.darklaunch.sdk.internal.data.DataSink sink) {
         }
 
         @Override

@@ -1,9 +1,14 @@
 package dev.darklaunch.sdk;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.darklaunch.sdk.internal.data.FeedTimings;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import dev.darklaunch.sdk.internal.model.ModelJson;
 
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -11,16 +16,44 @@ import java.util.Optional;
  *
  * <pre>{@code
  * DarklaunchConfig config = DarklaunchConfig.builder()
- *         .bootstrap(flagsJsonFromYourDeployment)
+ *         .sdkToken(System.getenv("DARKLAUNCH_SDK_TOKEN"))
+ *         .baseUri(URI.create("https://flags.example.com"))
+ *         .backupFile(Path.of("/var/cache/myapp/flags.json"))
  *         .build();
  * }</pre>
+ *
+ * Either connect to a server ({@link Builder#sdkToken} and {@link Builder#baseUri}) or run
+ * {@link Builder#offline()} on bootstrap and backup data alone.
  */
 public final class DarklaunchConfig {
 
-    private final Optional<EnvironmentData> bootstrap;
+    /** The shortest polling interval, so a misconfiguration cannot hammer the server. */
+    public static final Duration MIN_POLL_INTERVAL = Duration.ofSeconds(1);
+    /** The longest init timeout: an application should never wait longer than this for flags. */
+    public static final Duration MAX_INIT_TIMEOUT = Duration.ofMinutes(1);
 
-    private DarklaunchConfig(Builder builder) {
+    private final Optional<EnvironmentData> bootstrap;
+    private final String sdkToken;
+    private final URI baseUri;
+    private final boolean streaming;
+    private final Duration pollInterval;
+    private final Duration initTimeout;
+    private final Optional<Path> backupFile;
+    private final boolean offline;
+    private final boolean evaluationCounts;
+    private final FeedTimings timings;
+
+    private DarklaunchConfig(Builder builder, boolean offline) {
         this.bootstrap = Optional.ofNullable(builder.bootstrap);
+        this.sdkToken = builder.sdkToken;
+        this.baseUri = builder.baseUri;
+        this.streaming = builder.streaming;
+        this.pollInterval = builder.pollInterval;
+        this.initTimeout = builder.initTimeout;
+        this.backupFile = Optional.ofNullable(builder.backupFile);
+        this.offline = offline;
+        this.evaluationCounts = !offline && (builder.evaluationCounts == null || builder.evaluationCounts);
+        this.timings = builder.timings;
     }
 
     public static Builder builder() {
@@ -31,9 +64,54 @@ public final class DarklaunchConfig {
         return bootstrap;
     }
 
-    /** Collects settings; {@link #build()} checks them. */
+    String sdkToken() {
+        return sdkToken;
+    }
+
+    URI baseUri() {
+        return baseUri;
+    }
+
+    boolean streaming() {
+        return streaming;
+    }
+
+    Duration pollInterval() {
+        return pollInterval;
+    }
+
+    Duration initTimeout() {
+        return initTimeout;
+    }
+
+    Optional<Path> backupFile() {
+        return backupFile;
+    }
+
+    boolean offline() {
+        return offline;
+    }
+
+    boolean evaluationCounts() {
+        return evaluationCounts;
+    }
+
+    FeedTimings timings() {
+        return timings;
+    }
+
+    /** Collects settings; {@link #build()} checks that they fit together. */
     public static final class Builder {
         private EnvironmentData bootstrap;
+        private String sdkToken;
+        private URI baseUri;
+        private boolean streaming = true;
+        private Duration pollInterval = Duration.ofSeconds(30);
+        private Duration initTimeout = Duration.ofSeconds(5);
+        private Path backupFile;
+        private boolean offline;
+        private Boolean evaluationCounts;
+        private FeedTimings timings = FeedTimings.DEFAULT;
 
         private Builder() {
         }
@@ -41,6 +119,7 @@ public final class DarklaunchConfig {
         /**
          * Flag data to evaluate from the start, in the SDK feed's snapshot format
          * ({@code {"revision": n, "flags": [{"flag": {…}, "config": {…}}], "segments": [{"key": …, "config": {…}}]}}).
+         * Used when there is no readable backup file, until the server answers. Default: none.
          *
          * @throws IllegalArgumentException if the text is not such data
          */
@@ -53,8 +132,117 @@ public final class DarklaunchConfig {
             return this;
         }
 
+        /** The environment's SDK token (sent as {@code Authorization: Bearer …}). Required unless offline. */
+        public Builder sdkToken(String sdkToken) {
+            if (sdkToken == null || sdkToken.isBlank()) {
+                throw new IllegalArgumentException("the SDK token must not be blank");
+            }
+            this.sdkToken = sdkToken.strip();
+            return this;
+        }
+
+        /** The Darklaunch server, e.g. {@code https://flags.example.com}; http or https. Required unless offline. */
+        public Builder baseUri(URI baseUri) {
+            Objects.requireNonNull(baseUri, "baseUri");
+            if (!"http".equals(baseUri.getScheme()) && !"https".equals(baseUri.getScheme()) || baseUri.getHost() == null) {
+                throw new IllegalArgumentException("the base URI must be an http or https URL with a host: " + baseUri);
+            }
+            this.baseUri = baseUri;
+            return this;
+        }
+
+        /**
+         * Whether to follow the server's event stream (default {@code true}): changes arrive within
+         * milliseconds. With {@code false}, the client polls every {@link #pollInterval}.
+         */
+        public Builder streaming(boolean streaming) {
+            this.streaming = streaming;
+            return this;
+        }
+
+        /** How often to poll when streaming is off. Default 30 s; at least {@link #MIN_POLL_INTERVAL}. */
+        public Builder pollInterval(Duration pollInterval) {
+            Objects.requireNonNull(pollInterval, "pollInterval");
+            if (pollInterval.compareTo(MIN_POLL_INTERVAL) < 0) {
+                throw new IllegalArgumentException("the poll interval must be at least " + MIN_POLL_INTERVAL.toSeconds() + " s: " + pollInterval);
+            }
+            this.pollInterval = pollInterval;
+            return this;
+        }
+
+        /**
+         * The longest {@link DarklaunchClient#create} waits for the server's data before returning
+         * (serving backup, bootstrap or default values meanwhile). Default 5 s; 0 to
+         * {@link #MAX_INIT_TIMEOUT}; 0 does not wait.
+         */
+        public Builder initTimeout(Duration initTimeout) {
+            Objects.requireNonNull(initTimeout, "initTimeout");
+            if (initTimeout.isNegative() || initTimeout.compareTo(MAX_INIT_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("the init timeout must be between 0 and " + MAX_INIT_TIMEOUT.toSeconds() + " s: " + initTimeout);
+            }
+            this.initTimeout = initTimeout;
+            return this;
+        }
+
+        /**
+         * A file that keeps the last data received, read at start (before bootstrap data) so an
+         * application can start with the server down. Written atomically (a temporary file in the
+         * same directory, then a rename) after every change; an unreadable file is ignored with a
+         * warning. Default: none.
+         */
+        public Builder backupFile(Path backupFile) {
+            this.backupFile = Objects.requireNonNull(backupFile, "backupFile");
+            return this;
+        }
+
+        /**
+         * No network at all: flags come from the backup file or bootstrap data only (and stay as
+         * they are). Conflicts with {@link #sdkToken}, {@link #baseUri} and {@code evaluationCounts(true)}.
+         */
+        public Builder offline() {
+            this.offline = true;
+            return this;
+        }
+
+        /**
+         * Whether to count evaluations per flag and variation and post the counts to the server
+         * every minute (for usage and stale-flag detection). Default {@code true}, or {@code false}
+         * when offline. Counting costs no allocation and never blocks an evaluation.
+         */
+        public Builder evaluationCounts(boolean evaluationCounts) {
+            this.evaluationCounts = evaluationCounts;
+            return this;
+        }
+
+        /** Test hook: the feed's timings (retry delays, silence, metrics interval). */
+        Builder timings(FeedTimings timings) {
+            this.timings = Objects.requireNonNull(timings, "timings");
+            return this;
+        }
+
+        /**
+         * Checks and freezes the settings. With neither {@link #sdkToken} nor {@link #baseUri} (and
+         * nothing else network-related), the client runs offline on its bootstrap data.
+         *
+         * @throws IllegalStateException if the settings conflict or a required one is missing
+         */
         public DarklaunchConfig build() {
-            return new DarklaunchConfig(this);
+            if (offline) {
+                if (sdkToken != null || baseUri != null) {
+                    throw new IllegalStateException("offline() uses no server: remove sdkToken and baseUri, or offline()");
+                }
+                if (Boolean.TRUE.equals(evaluationCounts)) {
+                    throw new IllegalStateException("offline() cannot post evaluation counts: remove evaluationCounts(true)");
+                }
+                return new DarklaunchConfig(this, true);
+            }
+            if (sdkToken == null && baseUri == null && evaluationCounts == null && streaming && backupFile == null) {
+                return new DarklaunchConfig(this, true);
+            }
+            if (sdkToken == null || baseUri == null) {
+                throw new IllegalStateException("connecting to a server needs both sdkToken and baseUri (or use offline())");
+            }
+            return new DarklaunchConfig(this, false);
         }
     }
 }

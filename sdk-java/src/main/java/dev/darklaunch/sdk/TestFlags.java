@@ -1,6 +1,7 @@
 package dev.darklaunch.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.sdk.internal.data.DataSink;
 import dev.darklaunch.sdk.internal.data.DataSource;
 import dev.darklaunch.sdk.internal.model.Clause;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
@@ -60,10 +61,10 @@ public final class TestFlags {
             private Consumer<EnvironmentData> sink;
 
             @Override
-            public void start(Consumer<EnvironmentData> sink) {
-                this.sink = sink;
-                clients.add(sink);
-                sink.accept(data());
+            public void start(DataSink sink) {
+                this.sink = sink::apply;
+                clients.add(this.sink);
+                this.sink.accept(data());
             }
 
             @Override

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A flag compiled for evaluation in one environment: every outcome it can produce is built in
@@ -47,6 +48,8 @@ public final class CompiledFlag {
     private final boolean[] booleanValues;
     private final Outcome constant;
     private final CompiledRollout rolloutOnly;
+    /** Evaluation counts by served variation + 1 (slot 0: the default); null when not counting. */
+    private LongAdder[] counts;
 
     private CompiledFlag(String key, FlagKind kind, boolean on, Outcome off, CompiledPrerequisite[] prerequisites,
                          Map<String, Outcome> targets, CompiledRule[] rules, Serving fallthrough, boolean[] booleanValues) {
@@ -152,6 +155,38 @@ public final class CompiledFlag {
     private static CompiledFlag malformed(String key, FlagKind kind) {
         return new CompiledFlag(key, kind, false, null, new CompiledPrerequisite[0], Map.of(), new CompiledRule[0], null,
                 new boolean[0]);
+    }
+
+    /** Makes this flag count its evaluations (once, at snapshot compile time, before it is published). */
+    void startCounting() {
+        counts = new LongAdder[booleanValues.length + 1];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = new LongAdder();
+        }
+    }
+
+    /** Counts one evaluation that served {@code variation} (-1: the default); allocation-free, a no-op when not counting. */
+    public void count(int variation) {
+        LongAdder[] c = counts;
+        if (c != null) {
+            c[variation + 1].increment();
+        }
+    }
+
+    /**
+     * The counts since the last call, reset to zero, by variation + 1 (slot 0: the default); null
+     * when not counting. Evaluations racing with the reset are counted in this or the next period.
+     */
+    public long[] takeCounts() {
+        LongAdder[] c = counts;
+        if (c == null) {
+            return null;
+        }
+        long[] taken = new long[c.length];
+        for (int i = 0; i < c.length; i++) {
+            taken[i] = c[i].sumThenReset();
+        }
+        return taken;
     }
 
     public String key() {

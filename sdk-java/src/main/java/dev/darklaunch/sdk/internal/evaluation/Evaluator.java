@@ -21,9 +21,11 @@ public final class Evaluator {
         return evaluate(snapshot, flag, context, 0);
     }
 
-    /** Whether a boolean flag serves {@code true} for the context; false on any error. */
+    /** Whether a boolean flag serves {@code true} for the context; false on any error. Counts the evaluation (if the flag counts). */
     public static boolean isTrue(Snapshot snapshot, CompiledFlag flag, Context context) {
-        return flag.booleanValue(evaluate(snapshot, flag, context, 0));
+        Outcome outcome = evaluate(snapshot, flag, context, 0);
+        flag.count(outcome.variation());
+        return flag.booleanValue(outcome);
     }
 
     private static Outcome evaluate(Snapshot snapshot, CompiledFlag flag, Context context, int depth) {

@@ -23,14 +23,27 @@ public final class Snapshot {
         this.flags = flags;
     }
 
+    /** Compiles data for evaluation without counting evaluations (the server's evaluate endpoint, tests). */
     public static Snapshot compile(EnvironmentData data) {
+        return compile(data, false);
+    }
+
+    /**
+     * Compiles data for evaluation; with {@code countEvaluations}, every flag gets pre-sized
+     * counters per variation (see {@link CompiledFlag#count}) so counting allocates nothing.
+     */
+    public static Snapshot compile(EnvironmentData data, boolean countEvaluations) {
         Map<String, CompiledSegment> segments = new HashMap<>();
         for (EnvironmentSegment segment : data.segments()) {
             segments.put(segment.key(), CompiledSegment.compile(segment.config()));
         }
         Map<String, CompiledFlag> flags = new HashMap<>();
         for (EnvironmentFlag flag : data.flags()) {
-            flags.put(flag.flag().key(), CompiledFlag.compile(flag, segments));
+            CompiledFlag compiled = CompiledFlag.compile(flag, segments);
+            if (countEvaluations) {
+                compiled.startCounting();
+            }
+            flags.put(flag.flag().key(), compiled);
         }
         return new Snapshot(data, flags);
     }
@@ -38,6 +51,11 @@ public final class Snapshot {
     /** The flag with this key, or null. */
     public CompiledFlag flag(String key) {
         return flags.get(key);
+    }
+
+    /** Every compiled flag (for harvesting evaluation counts). */
+    public java.util.Collection<CompiledFlag> flags() {
+        return Collections.unmodifiableCollection(flags.values());
     }
 
     public Set<String> flagKeys() {

@@ -1,0 +1,40 @@
+package dev.darklaunch.sdk;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How current a {@link DarklaunchClient}'s flag data is. Whatever the state, evaluations keep
+ * serving the last good data (or the callers' defaults when there is none) and never throw.
+ *
+ * @param state          see {@link State}
+ * @param dataUpdatedAt  when the served data was last received from (or confirmed current by) the
+ *                       server, or read from the backup file or bootstrap; null when there is no data
+ * @param lastError      the last connection or data problem, or null when there was none since the
+ *                       last success; never contains the SDK token
+ */
+public record Status(State state, Instant dataUpdatedAt, String lastError) {
+
+    public Status {
+        Objects.requireNonNull(state, "state");
+    }
+
+    /** The states of the client's connection to its data. */
+    public enum State {
+        /** Started; no answer from the server yet (backup or bootstrap data may already be served). */
+        INITIALIZING,
+        /** Connected; the data is current. In offline mode: data from the backup file or bootstrap is loaded. */
+        READY,
+        /** The connection is interrupted and being retried; the last good data is served. */
+        STALE,
+        /** The server refuses the SDK token, or there is no data at all and the server cannot be reached. */
+        ERROR
+    }
+
+    /** How old the served data is (time since {@link #dataUpdatedAt()}); empty when there is none. */
+    public Optional<Duration> dataAge() {
+        return dataUpdatedAt == null ? Optional.empty() : Optional.of(Duration.between(dataUpdatedAt, Instant.now()));
+    }
+}

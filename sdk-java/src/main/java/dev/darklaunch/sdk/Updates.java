@@ -1,0 +1,177 @@
+package dev.darklaunch.sdk;
+
+import dev.darklaunch.sdk.internal.data.BackupFile;
+import dev.darklaunch.sdk.internal.data.DataSink;
+import dev.darklaunch.sdk.internal.data.FlagChanges;
+import dev.darklaunch.sdk.internal.data.MetricsReporter;
+import dev.darklaunch.sdk.internal.evaluation.Snapshot;
+import dev.darklaunch.sdk.internal.model.EnvironmentData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Takes a data source's reports for one client: compiles and swaps in new data, keeps the
+ * status, tells the listeners (on the events thread, never the caller's), writes the backup file
+ * and hands replaced snapshots to the metrics reporter.
+ */
+final class Updates implements DataSink {
+
+    private static final Logger log = LoggerFactory.getLogger(Updates.class);
+
+    final List<Consumer<Status>> statusListeners = new CopyOnWriteArrayList<>();
+    final List<Consumer<Set<String>>> flagListeners = new CopyOnWriteArrayList<>();
+
+    private final DarklaunchClient client;
+    private final DarklaunchClient.Runtime runtime;
+    private final BackupFile backup;
+    private final boolean counting;
+    private final CountDownLatch firstAnswer = new CountDownLatch(1);
+    private final AtomicReference<EnvironmentData> backupPending = new AtomicReference<>();
+    private volatile MetricsReporter metrics;
+    private volatile Status status = new Status(Status.State.INITIALIZING, null, null);
+    private volatile boolean closed;
+
+    Updates(DarklaunchClient client, DarklaunchClient.Runtime runtime, BackupFile backup, boolean counting) {
+        this.client = client;
+        this.runtime = runtime;
+        this.backup = backup;
+        this.counting = counting;
+    }
+
+    /** Data from the backup file or bootstrap, before the source starts. */
+    void load(EnvironmentData data) {
+        client.swap(Snapshot.compile(data, counting));
+        status = new Status(Status.State.INITIALIZING, Instant.now(), null);
+    }
+
+    /** No source will ever answer: ready on what was loaded, or an error without data. */
+    void offline() {
+        status = client.snapshot() != null
+                ? new Status(Status.State.READY, status.dataUpdatedAt(), null)
+                : new Status(Status.State.ERROR, null, "offline, and no backup file or bootstrap data");
+        firstAnswer.countDown();
+    }
+
+    void startMetrics(MetricsReporter reporter) {
+        metrics = reporter;
+        reporter.start();
+    }
+
+    Status status() {
+        return status;
+    }
+
+    /** Waits until the source answers (data, current, or a refused token), at most {@code timeout}. */
+    void awaitFirstAnswer(Duration timeout) {
+        try {
+            if (!firstAnswer.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                log.warn("Darklaunch did not answer within {} ms; serving {} meanwhile", timeout.toMillis(),
+                        client.snapshot() == null ? "defaults" : "the backup or bootstrap data");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void apply(EnvironmentData data) {
+        Snapshot old = client.snapshot();
+        Snapshot next = Snapshot.compile(data, counting); // throws on unusable data: the source keeps the old
+        client.swap(next);
+        MetricsReporter reporter = metrics;
+        if (reporter != null && old != null) {
+            reporter.retire(old);
+        }
+        setStatus(new Status(Status.State.READY, Instant.now(), null));
+        firstAnswer.countDown();
+        Set<String> changed = FlagChanges.between(old == null ? null : old.data(), data);
+        if (!changed.isEmpty() && !flagListeners.isEmpty()) {
+            Set<String> keys = Set.copyOf(changed);
+            for (Consumer<Set<String>> listener : flagListeners) {
+                dispatch(() -> listener.accept(keys));
+            }
+        }
+        if (backup != null && backupPending.getAndSet(data) == null) {
+            dispatch(this::writeBackup);
+        }
+    }
+
+    @Override
+    public synchronized void healthy() {
+        setStatus(new Status(Status.State.READY, Instant.now(), null));
+        firstAnswer.countDown();
+    }
+
+    @Override
+    public synchronized void failed(String error, boolean unauthorized) {
+        Status.State state = unauthorized || client.snapshot() == null ? Status.State.ERROR : Status.State.STALE;
+        setStatus(new Status(state, status.dataUpdatedAt(), error));
+        if (unauthorized) {
+            firstAnswer.countDown(); // waiting longer cannot help
+        }
+    }
+
+    void close() {
+        closed = true;
+        MetricsReporter reporter = metrics;
+        if (reporter != null) {
+            reporter.close(1_000);
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    private void setStatus(Status next) {
+        Status previous = status;
+        status = next;
+        if (previous.state() != next.state()) {
+            for (Consumer<Status> listener : statusListeners) {
+                dispatch(() -> listener.accept(next));
+            }
+        }
+    }
+
+    private void writeBackup() {
+        EnvironmentData data = backupPending.getAndSet(null);
+        if (data == null) {
+            return;
+        }
+        try {
+            backup.write(data);
+        } catch (Exception e) {
+            log.warn("cannot write the Darklaunch backup file {}: {}", backup.path(), e.toString());
+        }
+    }
+
+    /** Runs {@code task} on the events thread (inline for clients without one, e.g. test flags); isolates its failures. */
+    private void dispatch(Runnable task) {
+        Runnable guarded = () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                log.warn("a Darklaunch listener failed", e);
+            }
+        };
+        Executor events = runtime == null ? Runnable::run : runtime.events;
+        try {
+            if (!closed) {
+                events.execute(guarded);
+            }
+        } catch (RejectedExecutionException e) {
+            log.debug("client closed; dropping a notification");
+        }
+    }
+}

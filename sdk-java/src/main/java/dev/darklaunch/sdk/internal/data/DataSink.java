@@ -1,0 +1,26 @@
+package dev.darklaunch.sdk.internal.data;
+
+import dev.darklaunch.sdk.internal.model.EnvironmentData;
+
+/** What a {@link DataSource} reports to: new data, and how its connection is doing. */
+public interface DataSink {
+
+    /**
+     * New complete data. Throws (any runtime exception) when the data cannot be used; the source
+     * then keeps its previous data and treats the input as malformed.
+     */
+    void apply(EnvironmentData data);
+
+    /** The source is connected and its data is current (a stream opened, a poll answered 304). */
+    default void healthy() {
+    }
+
+    /**
+     * The source lost its connection or could not get data; the last good data stays in use.
+     *
+     * @param error        what went wrong, for status and logs (never contains the token)
+     * @param unauthorized whether the server refused the token (401/403): retried only after a long pause
+     */
+    default void failed(String error, boolean unauthorized) {
+    }
+}
