@@ -42,11 +42,16 @@ class HotPathAllocationTest {
             """;
 
     private static DarklaunchClient client;
+    /** The same flags with evaluation counting on (a connected client whose server is down). */
+    private static DarklaunchClient countingClient;
     private static List<Context> contexts;
 
     @BeforeAll
     static void createClientAndContexts() {
         client = DarklaunchClient.create(DarklaunchConfig.builder().bootstrap(BOOTSTRAP).build());
+        countingClient = DarklaunchClient.create(DarklaunchConfig.builder().bootstrap(BOOTSTRAP)
+                .sdkToken("sdk-test").baseUri(java.net.URI.create("http://127.0.0.1:9")).initTimeout(java.time.Duration.ZERO)
+                .evaluationCounts(true).build());
         String[] countries = {"NO", "SE", "US", "FI"};
         String[] plans = {"pro", "pro", "free"};
         String[] emails = {"a@example.com", "b@example.com", "c@example.org"};
@@ -65,20 +70,23 @@ class HotPathAllocationTest {
     @AfterAll
     static void closeClient() {
         client.close();
+        countingClient.close();
     }
 
-    @ParameterizedTest(name = "isEnabled({0}) allocates nothing")
-    @CsvSource({"on-off, 1.0, 1.0", "half, 0.45, 0.55", "five-clauses, 0.2, 0.6"})
-    void isEnabledAllocatesNothingAfterWarmUp(String flagKey, double minShareOn, double maxShareOn) {
+    @ParameterizedTest(name = "isEnabled({0}) allocates nothing (counting evaluations: {3})")
+    @CsvSource({"on-off, 1.0, 1.0, false", "half, 0.45, 0.55, false", "five-clauses, 0.2, 0.6, false",
+            "on-off, 1.0, 1.0, true", "half, 0.45, 0.55, true", "five-clauses, 0.2, 0.6, true"})
+    void isEnabledAllocatesNothingAfterWarmUp(String flagKey, double minShareOn, double maxShareOn, boolean counting) {
+        DarklaunchClient client = counting ? countingClient : HotPathAllocationTest.client;
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM has no per-thread allocation counter");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
                 "per-thread allocation counting is off");
 
-        int warmUpTrue = run(flagKey, WARM_UP_CALLS);
+        int warmUpTrue = run(client, flagKey, WARM_UP_CALLS);
         long before = threads.getCurrentThreadAllocatedBytes();
-        int measuredTrue = run(flagKey, MEASURED_CALLS);
+        int measuredTrue = run(client, flagKey, MEASURED_CALLS);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
         assertThat((double) warmUpTrue / WARM_UP_CALLS).as("share served true").isBetween(minShareOn, maxShareOn);
@@ -87,7 +95,7 @@ class HotPathAllocationTest {
     }
 
     /** Calls isEnabled {@code calls} times over the contexts; returns how often it was true. */
-    private static int run(String flagKey, int calls) {
+    private static int run(DarklaunchClient client, String flagKey, int calls) {
         int enabled = 0;
         int size = contexts.size();
         for (int i = 0; i < calls; i++) {
