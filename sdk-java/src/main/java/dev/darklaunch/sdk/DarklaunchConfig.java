@@ -125,7 +125,7 @@ public final class DarklaunchConfig {
          */
         public Builder bootstrap(String json) {
             try {
-                this.bootstrap = ModelJson.mapper().readValue(json, EnvironmentData.class);
+                this.bootstrap = ModelJson.feedMapper().readValue(json, EnvironmentData.class);
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("bootstrap data is not valid flag data: " + e.getOriginalMessage(), e);
             }

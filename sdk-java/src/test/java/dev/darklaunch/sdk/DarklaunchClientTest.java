@@ -243,7 +243,6 @@ class DarklaunchClientTest {
             "not json",
             "[]",
             "{\"flags\": 3}",
-            "{\"revision\": 1, \"flags\": [], \"unexpected\": true}",
             "{\"flags\": [null]}",
             "{\"flags\": [{\"flag\": {\"key\": \"f\", \"name\": \"F\", \"kind\": \"boolean\", \"variations\": []}}]}",
             "{\"revision\": 1} trailing",

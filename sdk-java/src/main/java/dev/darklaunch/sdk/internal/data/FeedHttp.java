@@ -53,17 +53,17 @@ public final class FeedHttp {
      * @throws IOException if it is not JSON of that shape
      */
     static EnvironmentData parseData(String json) throws IOException {
-        JsonNode tree = ModelJson.mapper().readTree(json);
+        JsonNode tree = ModelJson.feedMapper().readTree(json);
         if (tree == null || !tree.isObject() || !tree.path("revision").isIntegralNumber() || !tree.path("flags").isArray()) {
             throw new IOException("not environment data: needs an integer revision and a flags array");
         }
-        return ModelJson.mapper().treeToValue(tree, EnvironmentData.class);
+        return ModelJson.feedMapper().treeToValue(tree, EnvironmentData.class);
     }
 
     /** A patch event's data; throws if it is not a well-formed patch. */
     static Patch parsePatch(String json) throws IOException {
         try {
-            return ModelJson.mapper().readValue(json, Patch.class);
+            return ModelJson.feedMapper().readValue(json, Patch.class);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

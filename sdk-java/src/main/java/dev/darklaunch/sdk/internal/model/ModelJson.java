@@ -38,8 +38,19 @@ public final class ModelJson {
     public static final int MAX_STRING_LENGTH = 1_000_000;
 
     private static final ObjectMapper MAPPER = newMapper();
+    private static final ObjectMapper FEED_MAPPER = MAPPER.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private ModelJson() {}
+
+    /**
+     * The mapper for data an SDK reads from a server (the feed, a backup of it, bootstrap data):
+     * as strict as {@link #mapper()} except that unknown properties are ignored, so a server may
+     * add to the feed without older SDKs rejecting it (unknown operators already read as
+     * {@link Operator#UNKNOWN} and never match).
+     */
+    public static ObjectMapper feedMapper() {
+        return FEED_MAPPER;
+    }
 
     /**
      * The shared mapper. It is thread-safe; do not reconfigure it (use {@code mapper().copy()}
