@@ -159,6 +159,21 @@ class LiveFeedTest {
         assertThat(client.isEnabled("a", USER)).isFalse();
     }
 
+    @Test
+    void whileTheStreamKeepsFailing_theClientPollsAndStaysCurrent() throws Exception {
+        server.streamStatus = attempt -> 502; // e.g. a proxy that breaks event streams
+        server.flagsBody = data(4, flag("a", true));
+        server.flagsEtag = "\"4\"";
+        DarklaunchClient client = client(config());
+        await(WAIT, "data from polling", () -> client.isEnabled("a", USER));
+
+        server.flagsBody = data(5, flag("a", false));
+        server.flagsEtag = "\"5\"";
+        await(WAIT, "a later change from polling", () -> !client.isEnabled("a", USER));
+        assertThat(server.flagRequests).as("polls say which revision they have")
+                .anySatisfy(request -> assertThat(request.ifNoneMatch()).isEqualTo("\"4\""));
+    }
+
     // ---- scenario 3 -------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "scenario 3: HTTP {0} → long backoff, no tight loop")

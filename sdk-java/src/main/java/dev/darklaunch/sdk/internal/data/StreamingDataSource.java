@@ -30,6 +30,8 @@ public final class StreamingDataSource implements DataSource {
     private static final Logger log = LoggerFactory.getLogger(StreamingDataSource.class);
     /** The largest event we accept; the server's whole-environment snapshot is far below it. */
     private static final int MAX_EVENT_CHARS = 64 * 1024 * 1024;
+    /** After this many failed stream attempts in a row, each further failure also polls once. */
+    static final int POLL_AFTER_FAILED_ATTEMPTS = 2;
 
     private final FeedHttp http;
     private final ScheduledExecutorService scheduler;
@@ -42,6 +44,7 @@ public final class StreamingDataSource implements DataSource {
     private Connection connection;
     private boolean closed;
     private boolean unauthorizedLogged;
+    private int failedAttempts;
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> silenceCheck;
 
@@ -144,6 +147,9 @@ public final class StreamingDataSource implements DataSource {
             }
             if (error != null) {
                 sink.failed(error, unauthorized);
+                if (!unauthorized && ++failedAttempts >= POLL_AFTER_FAILED_ATTEMPTS) {
+                    scheduler.execute(this::pollOnce);
+                }
             }
             retry = scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -155,10 +161,47 @@ public final class StreamingDataSource implements DataSource {
                 return;
             }
             unauthorizedLogged = false;
+            failedAttempts = 0;
             backoff.connected(System.nanoTime());
             if (current != null && !needSnapshot) {
                 sink.healthy();
             }
+        }
+    }
+
+    /**
+     * Falls back to polling while the stream keeps failing: between stream attempts, reads the
+     * whole environment once (a proxy that breaks event streams must not leave the SDK without
+     * changes). Its failures are not reported: the stream's retries already say what is wrong.
+     */
+    private void pollOnce() {
+        HttpRequest.Builder request = http.request("sdk/v1/flags").header("Accept", "application/json").GET();
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            if (current != null) {
+                request.header("If-None-Match", "\"" + current.revision() + "\"");
+            }
+        }
+        try {
+            http.client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+                synchronized (lock) {
+                    if (closed || error != null || response.statusCode() != 200) {
+                        return;
+                    }
+                    try {
+                        EnvironmentData next = FeedHttp.parseData(response.body());
+                        sink.apply(next);
+                        current = next;
+                        needSnapshot = false;
+                    } catch (Exception e) {
+                        log.debug("ignoring malformed flag data from the polling fallback", e);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            log.debug("polling fallback failed", e);
         }
     }
 
