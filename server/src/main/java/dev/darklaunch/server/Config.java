@@ -1,5 +1,7 @@
 package dev.darklaunch.server;
 
+import dev.darklaunch.server.feed.FeedSettings;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -13,14 +15,22 @@ import java.util.Optional;
  * @param dataDir       where the embedded database keeps its files
  * @param adminToken    bootstrap admin API token; empty means "generate one on first start"
  * @param adminPassword bootstrap password of the admin UI user; empty means "generate one"
+ * @param feed          SDK feed timings and limits ({@code DARKLAUNCH_SDK_*}, {@code DARKLAUNCH_FEED_*})
  */
 public record Config(int port, Optional<String> databaseUrl, Path dataDir,
-                     Optional<String> adminToken, Optional<String> adminPassword) {
+                     Optional<String> adminToken, Optional<String> adminPassword, FeedSettings feed) {
+
+    /** With the default feed settings. */
+    public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
+                  Optional<String> adminPassword) {
+        this(port, databaseUrl, dataDir, adminToken, adminPassword, FeedSettings.DEFAULTS);
+    }
 
     /** Shortest bootstrap admin token accepted: a guessable admin secret is worse than none. */
     static final int MIN_ADMIN_TOKEN_LENGTH = 24;
 
     public Config {
+        java.util.Objects.requireNonNull(feed, "feed");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("DARKLAUNCH_PORT must be between 0 and 65535, got " + port);
         }
@@ -38,15 +48,20 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
                 nonBlank(env.get("DARKLAUNCH_DATABASE_URL")),
                 Path.of(nonBlank(env.get("DARKLAUNCH_DATA_DIR")).orElse("darklaunch-data")).toAbsolutePath(),
                 nonBlank(env.get("DARKLAUNCH_ADMIN_TOKEN")),
-                nonBlank(env.get("DARKLAUNCH_ADMIN_PASSWORD")));
+                nonBlank(env.get("DARKLAUNCH_ADMIN_PASSWORD")),
+                FeedSettings.fromEnvironment(env));
     }
 
     public Config withPort(int newPort) {
-        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword);
+        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed);
     }
 
     public Config withDatabaseUrl(String url) {
-        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword);
+        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed);
+    }
+
+    public Config withFeed(FeedSettings settings) {
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings);
     }
 
     private static int port(String value) {
@@ -66,6 +81,6 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
     public String toString() {
         return "Config[port=" + port + ", database=" + (databaseUrl.isPresent() ? "external" : "embedded in " + dataDir)
                 + ", adminToken=" + (adminToken.isPresent() ? "(set)" : "(generate)")
-                + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(generate)") + "]";
+                + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(generate)") + ", feed=" + feed + "]";
     }
 }

@@ -6,6 +6,10 @@ import dev.darklaunch.server.auth.TokenStore;
 import dev.darklaunch.server.auth.TokensApi;
 import dev.darklaunch.server.evaluation.EvaluateApi;
 import dev.darklaunch.server.feed.EnvironmentDataStore;
+import dev.darklaunch.server.feed.Feed;
+import dev.darklaunch.server.feed.PostgresChangeSource;
+import dev.darklaunch.server.feed.SdkFeedApi;
+import dev.darklaunch.server.feed.UsageStore;
 import dev.darklaunch.server.flags.FlagStore;
 import dev.darklaunch.server.flags.FlagsApi;
 import dev.darklaunch.server.http.ApiRouter;
@@ -64,6 +68,9 @@ public final class DarklaunchServer {
     private HttpServer http;
     private Router router;
     private Bootstrap.AdminToken adminToken;
+    private Authenticator authenticator;
+    private Feed feed;
+    private PostgresChangeSource changes;
 
     private DarklaunchServer(Vertx vertx, Metrics metrics) {
         this.vertx = vertx;
@@ -84,8 +91,9 @@ public final class DarklaunchServer {
                 .compose(v -> Bootstrap.run(server.pool, config))
                 .compose(token -> {
                     server.adminToken = token;
-                    return server.listen(config.port());
+                    return server.startFeed(config);
                 })
+                .compose(v -> server.listen(config.port()))
                 .map(v -> {
                     server.started.set(true);
                     return server;
@@ -131,9 +139,13 @@ public final class DarklaunchServer {
     public Future<Void> close() {
         started.set(false);
         Promise<Void> closed = Promise.promise();
+        if (feed != null) {
+            feed.close(); // streams would otherwise hold the shutdown for its whole grace period
+        }
+        Future<Void> stopChanges = changes == null ? Future.succeededFuture() : changes.close();
         Future<Void> stopHttp = http == null ? Future.succeededFuture()
                 : http.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
-        stopHttp
+        Future.join(stopChanges, stopHttp).<Void>mapEmpty()
                 .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
                 .eventually(() -> vertx.executeBlocking(() -> {
                     if (embedded != null) {
@@ -179,10 +191,18 @@ public final class DarklaunchServer {
         });
     }
 
+    /** Loads every environment into memory and follows the database's changes from then on. */
+    private Future<Void> startFeed(Config config) {
+        authenticator = new Authenticator(new TokenStore(pool));
+        feed = new Feed(vertx, config.feed(), metrics.registry());
+        changes = new PostgresChangeSource(vertx, pool, new PgConnectOptions(databaseUrl.options()),
+                config.feed().reconcileInterval(), tokenId -> authenticator.invalidateAll());
+        return changes.start(feed);
+    }
+
     private Future<Void> listen(int port) {
         TokenStore tokens = new TokenStore(pool);
         ProjectStore projects = new ProjectStore(pool);
-        Authenticator authenticator = new Authenticator(tokens);
         Metrics registry = metrics;
         router = ApiRouter.create(vertx,
                 List.of(new Health(pool, started::get)::mount, registry::mount, new ApiDocument()::mount),
@@ -194,7 +214,8 @@ public final class DarklaunchServer {
                         new ImportsApi(new ImportStore(pool))::mount,
                         new AuditApi(pool)::mount,
                         new EvaluateApi(new EnvironmentDataStore(pool))::mount,
-                        new TokensApi(tokens, projects, authenticator)::mount));
+                        new TokensApi(tokens, projects, authenticator)::mount,
+                        new SdkFeedApi(feed, new UsageStore(pool))::mount));
         return vertx.createHttpServer(new HttpServerOptions()
                         .setIdleTimeout(120)
                         .setIdleTimeoutUnit(TimeUnit.SECONDS)

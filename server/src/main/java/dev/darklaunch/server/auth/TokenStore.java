@@ -70,6 +70,9 @@ public final class TokenStore {
                     return refuseLastAdmin(tx, before)
                             .compose(v -> tx.preparedQuery("UPDATE tokens SET revoked_at = now(), revoked_by = $2 WHERE id = $1")
                                     .execute(Tuple.of(id, actor)))
+                            // every instance closes the token's open SDK streams at once
+                            .compose(v -> tx.preparedQuery("SELECT pg_notify('darklaunch_tokens', $1::text)")
+                                    .execute(Tuple.of(String.valueOf(id))))
                             .compose(v -> get(tx, id))
                             .compose(after -> AuditLog.append(tx, tokenChange(actor, "token.revoke", after, before, after, comment))
                                     .map(after));

@@ -37,6 +37,12 @@ public final class EnvironmentDataStore {
                 .compose(scope -> load(tx, scope)));
     }
 
+    /** The same, for an environment known by its database id. */
+    public Future<EnvironmentData> load(long environmentId) {
+        return pool.withTransaction(tx -> tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+                .compose(v -> load(tx, new Scope(0, null, environmentId, null))));
+    }
+
     private static Future<EnvironmentData> load(SqlClient tx, Scope scope) {
         Future<Long> revision = tx.preparedQuery("SELECT revision FROM environments WHERE id = $1")
                 .execute(Tuple.of(scope.environmentId()))

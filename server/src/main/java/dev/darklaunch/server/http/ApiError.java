@@ -62,6 +62,10 @@ public final class ApiError extends RuntimeException {
         return new ApiError(415, "unsupported_media_type", message, null);
     }
 
+    public static ApiError tooManyRequests(String message) {
+        return new ApiError(429, "too_many_requests", message, null);
+    }
+
     public static ApiError unavailable(String message) {
         return new ApiError(503, "unavailable", message, null);
     }

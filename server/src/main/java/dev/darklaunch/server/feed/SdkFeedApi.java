@@ -1,0 +1,127 @@
+package dev.darklaunch.server.feed;
+
+import dev.darklaunch.server.auth.Caller;
+import dev.darklaunch.server.auth.Token;
+import dev.darklaunch.server.auth.TokenKind;
+import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.http.JsonBody;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code /sdk/v1}: the SDK feed, as docs/sdk-feed.md describes it. SDK tokens only; each reads the
+ * one environment it belongs to. Flags and stream are served from the {@link Feed}'s memory.
+ */
+public final class SdkFeedApi {
+
+    /** Body of POST /sdk/v1/metrics: counts per flag and served variation index over a period. */
+    public record EvaluationReport(Instant start, Instant end, Map<String, Map<String, Long>> flags) {
+    }
+
+    private static final int MAX_FLAG_KEY_LENGTH = 256;
+
+    private final Feed feed;
+    private final UsageStore usage;
+
+    public SdkFeedApi(Feed feed, UsageStore usage) {
+        this.feed = feed;
+        this.usage = usage;
+    }
+
+    public void mount(Router router) {
+        router.route("/sdk/*").handler(SdkFeedApi::requireSdkToken);
+        router.get("/sdk/v1/flags").handler(this::flags);
+        router.get("/sdk/v1/stream").handler(this::stream);
+        router.post("/sdk/v1/metrics").handler(this::metrics);
+    }
+
+    private static void requireSdkToken(RoutingContext ctx) {
+        if (Caller.of(ctx).token().kind() != TokenKind.SDK) {
+            ctx.fail(ApiError.forbidden("only SDK tokens read the SDK feed; create one with kind 'sdk' for the environment"));
+        } else {
+            ctx.next();
+        }
+    }
+
+    private void flags(RoutingContext ctx) {
+        Snapshot snapshot = feed.current(environment(ctx)).orElseThrow(SdkFeedApi::notLoaded);
+        ctx.response().putHeader("ETag", snapshot.etag());
+        if (matches(ctx.request().getHeader("If-None-Match"), snapshot.etag())) {
+            ctx.response().setStatusCode(304).end();
+            return;
+        }
+        ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(snapshot.json());
+    }
+
+    private void stream(RoutingContext ctx) {
+        feed.openStream(ctx.response(), environment(ctx), Caller.of(ctx).token().id(), ctx.request().getHeader("Last-Event-ID"));
+    }
+
+    private void metrics(RoutingContext ctx) {
+        EvaluationReport report = JsonBody.read(ctx, EvaluationReport.class).value();
+        if (report.flags() == null) {
+            throw ApiError.invalid("flags", "flags is required: counts per flag and variation index");
+        }
+        if (report.start() != null && report.end() != null && report.end().isBefore(report.start())) {
+            throw ApiError.invalid("end", "end must not be before start");
+        }
+        Map<String, Long> totals = new LinkedHashMap<>();
+        report.flags().forEach((flag, counts) -> {
+            if (flag.isEmpty() || flag.length() > MAX_FLAG_KEY_LENGTH) {
+                throw ApiError.invalid("flags", "flag keys must have 1 to " + MAX_FLAG_KEY_LENGTH + " characters");
+            }
+            if (counts == null) {
+                throw ApiError.invalid("flags." + flag, "give counts per variation index, such as {\"0\": 12}");
+            }
+            long total = 0;
+            for (Map.Entry<String, Long> count : counts.entrySet()) {
+                if (!count.getKey().matches("-1|0|[1-9][0-9]{0,8}")) {
+                    throw ApiError.invalid("flags." + flag + "." + count.getKey(),
+                            "variation indexes are numbers from -1 (the caller's default was served) up");
+                }
+                if (count.getValue() == null || count.getValue() < 0) {
+                    throw ApiError.invalid("flags." + flag + "." + count.getKey(), "counts must be numbers of at least 0");
+                }
+                total = saturatedAdd(total, count.getValue());
+            }
+            totals.put(flag, total);
+        });
+        usage.record(environment(ctx), totals)
+                .onSuccess(v -> ctx.response().setStatusCode(202).end())
+                .onFailure(ctx::fail);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private static EnvironmentKey environment(RoutingContext ctx) {
+        Token token = Caller.of(ctx).token();
+        return new EnvironmentKey(token.project(), token.environments().get(0));
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String value = candidate.trim();
+            if (value.startsWith("W/")) {
+                value = value.substring(2);
+            }
+            if (value.equals("*") || value.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ApiError notLoaded() {
+        return ApiError.unavailable("this environment's data is not loaded on this server yet; retry shortly");
+    }
+}

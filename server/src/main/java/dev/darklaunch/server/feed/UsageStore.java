@@ -1,0 +1,45 @@
+package dev.darklaunch.server.feed;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.Map;
+
+/**
+ * Evaluation counts reported by SDKs: per flag and environment, how often it was evaluated and
+ * when last (the server's time of the report, so SDK clocks cannot move it). Only flags that exist
+ * are recorded, so a token holder cannot fill the table with made-up keys.
+ */
+public final class UsageStore {
+
+    private final Pool pool;
+
+    public UsageStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Future<Void> record(EnvironmentKey environment, Map<String, Long> evaluations) {
+        if (evaluations.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        String[] keys = evaluations.keySet().toArray(String[]::new);
+        Long[] counts = new Long[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            counts[i] = evaluations.get(keys[i]);
+        }
+        return pool.preparedQuery("""
+                        INSERT INTO flag_usage (environment_id, flag_key, evaluations, last_evaluated_at)
+                        SELECT e.id, u.key, u.n, now()
+                        FROM projects p
+                        JOIN environments e ON e.project_id = p.id AND e.key = $2
+                        CROSS JOIN unnest($3::text[], $4::bigint[]) AS u(key, n)
+                        JOIN flags f ON f.project_id = p.id AND f.key = u.key
+                        WHERE p.key = $1 AND u.n > 0
+                        ON CONFLICT (environment_id, flag_key) DO UPDATE
+                        SET evaluations = flag_usage.evaluations + excluded.evaluations,
+                            last_evaluated_at = excluded.last_evaluated_at""")
+                .execute(Tuple.of(environment.project(), environment.environment(), keys, counts))
+                .mapEmpty();
+    }
+}
