@@ -60,7 +60,7 @@ final class FeedStore {
             return Future.succeededFuture(List.of());
         }
         return pool.preparedQuery("SELECT id FROM tokens WHERE id = ANY($1) AND revoked_at IS NOT NULL")
-                .execute(Tuple.of(tokenIds.toArray(Long[]::new)))
+                .execute(Tuple.tuple().addArrayOfLong(tokenIds.toArray(Long[]::new)))
                 .map(rows -> {
                     List<Long> ids = new ArrayList<>();
                     rows.forEach(row -> ids.add(row.getLong("id")));
@@ -122,7 +122,7 @@ final class FeedStore {
                         SELECT c.config::text AS config, """ + FlagRows.COLUMNS + """
                          FROM flags f JOIN flag_configs c ON c.flag_id = f.id AND c.environment_id = $1
                         WHERE f.key = ANY($2) ORDER BY f.key""")
-                .execute(Tuple.of(environmentId, keys.toArray(String[]::new)))
+                .execute(Tuple.tuple().addLong(environmentId).addArrayOfString(keys.toArray(String[]::new)))
                 .map(rows -> {
                     List<EnvironmentFlag> flags = new ArrayList<>(rows.size());
                     for (Row row : rows) {
@@ -140,7 +140,7 @@ final class FeedStore {
                         SELECT s.key, c.config::text AS config FROM segments s
                         JOIN segment_configs c ON c.segment_id = s.id AND c.environment_id = $1
                         WHERE s.key = ANY($2) ORDER BY s.key""")
-                .execute(Tuple.of(environmentId, keys.toArray(String[]::new)))
+                .execute(Tuple.tuple().addLong(environmentId).addArrayOfString(keys.toArray(String[]::new)))
                 .map(rows -> {
                     List<EnvironmentSegment> segments = new ArrayList<>(rows.size());
                     rows.forEach(row -> segments.add(new EnvironmentSegment(row.getString("key"),

@@ -39,7 +39,8 @@ public final class UsageStore {
                         ON CONFLICT (environment_id, flag_key) DO UPDATE
                         SET evaluations = flag_usage.evaluations + excluded.evaluations,
                             last_evaluated_at = excluded.last_evaluated_at""")
-                .execute(Tuple.of(environment.project(), environment.environment(), keys, counts))
+                .execute(Tuple.tuple().addString(environment.project()).addString(environment.environment())
+                        .addArrayOfString(keys).addArrayOfLong(counts))
                 .mapEmpty();
     }
 }

@@ -2,6 +2,7 @@ package dev.darklaunch.server.testing;
 
 import dev.darklaunch.server.Config;
 import dev.darklaunch.server.DarklaunchServer;
+import dev.darklaunch.server.feed.FeedSettings;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,8 +28,13 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server on the given database (several servers may share one). */
     public static TestServer start(String databaseUrl) {
+        return start(databaseUrl, FeedSettings.DEFAULTS);
+    }
+
+    /** Starts a server with the given SDK feed timings (tests use short ones). */
+    public static TestServer start(String databaseUrl, FeedSettings feed) {
         Config config = new Config(0, Optional.of(databaseUrl), Path.of("target", "unused-data-dir"),
-                Optional.of(ADMIN_TOKEN), Optional.empty());
+                Optional.of(ADMIN_TOKEN), Optional.empty(), feed);
         try {
             return new TestServer(DarklaunchServer.start(config).await(2, TimeUnit.MINUTES), databaseUrl);
         } catch (Exception e) {

@@ -1,0 +1,335 @@
+package dev.darklaunch.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.Http;
+import dev.darklaunch.server.testing.SseStream;
+import dev.darklaunch.server.testing.SseStream.Event;
+import dev.darklaunch.server.testing.TestDatabase;
+import dev.darklaunch.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The server side of docs/sdk-feed.md against a real server and database: snapshot and ETag,
+ * live patches, resuming (RELIABILITY 7), heartbeats, bounded lifetime and per-token caps
+ * (RELIABILITY 22), revocation closing streams (RELIABILITY 8), and who may read the feed.
+ */
+class SdkFeedIT {
+
+    static final String P = "/api/v1/projects/default";
+    static final Duration HEARTBEAT = Duration.ofMillis(300);
+    static final int HISTORY = 5;
+    static final int MAX_STREAMS = 2;
+
+    private static String databaseUrl;
+    private static TestServer server;
+    private static Http admin;
+    private static String sdk;
+
+    @BeforeAll
+    static void start() {
+        databaseUrl = TestDatabase.fresh();
+        server = TestServer.start(databaseUrl, FeedSettings.DEFAULTS.withHeartbeat(HEARTBEAT).withHistorySize(HISTORY)
+                .withMaxStreamsPerToken(MAX_STREAMS));
+        admin = server.admin();
+        assertThat(admin.post(P + "/flags", flag("checkout")).status()).isEqualTo(201);
+        sdk = server.token("sdk", "default", "production");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void flags_answers_the_environment_data_with_its_revision_as_etag_and_304_when_current() {
+        long revision = awaitCurrent(server, sdk);
+        Http.Response full = admin.as(sdk).get("/sdk/v1/flags");
+        assertThat(full.status()).isEqualTo(200);
+        assertThat(full.header("ETag")).hasValue("\"" + revision + "\"");
+        assertThat(full.header("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(full.json().get("revision").asLong()).isEqualTo(revision);
+        assertThat(keys(full.json().get("flags"))).contains("checkout");
+        assertThat(full.json().has("segments")).isTrue();
+
+        Http.Response notModified = admin.as(sdk).with("If-None-Match", "\"" + revision + "\"").get("/sdk/v1/flags");
+        assertThat(notModified.status()).isEqualTo(304);
+        assertThat(notModified.text()).isEmpty();
+        Http.Response stale = admin.as(sdk).with("If-None-Match", "\"" + (revision - 1) + "\"").get("/sdk/v1/flags");
+        assertThat(stale.status()).isEqualTo(200);
+    }
+
+    @Test
+    void a_flip_over_rest_reaches_an_open_stream_as_one_patch_uncompressed() {
+        long revision = awaitCurrent(server, sdk);
+        try (SseStream stream = SseStream.open(server.base(), sdk, null)) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+            assertThat(stream.header("Content-Encoding").orElse("identity")).as("never compressed").isEqualTo("identity");
+            Event snapshot = stream.nextEvent(Duration.ofSeconds(5));
+            assertThat(snapshot.name()).isEqualTo("snapshot");
+            assertThat(snapshot.id()).isEqualTo(String.valueOf(revision));
+            assertThat(json(snapshot).get("revision").asLong()).isEqualTo(revision);
+
+            boolean on = !json(snapshot).get("flags").findValues("config").get(0).get("on").asBoolean();
+            assertThat(admin.post(P + "/flags/checkout/environments/production/" + (on ? "on" : "off"), null).status()).isEqualTo(200);
+
+            Event patch = stream.nextEvent(Duration.ofSeconds(5));
+            assertThat(patch.name()).isEqualTo("patch");
+            assertThat(patch.id()).isEqualTo(String.valueOf(revision + 1));
+            JsonNode body = json(patch);
+            assertThat(body.get("previous").asLong()).isEqualTo(revision);
+            assertThat(body.get("revision").asLong()).isEqualTo(revision + 1);
+            assertThat(keys(body.get("flags"))).containsExactly("checkout");
+            assertThat(body.at("/flags/0/config/on").asBoolean()).isEqualTo(on);
+            assertThat(body.get("segments")).isEmpty();
+            assertThat(body.get("deletedFlags")).isEmpty();
+            assertThat(body.get("deletedSegments")).isEmpty();
+        }
+    }
+
+    @Test
+    void a_change_of_several_flags_in_one_transaction_is_one_patch() {
+        long revision = awaitCurrent(server, sdk);
+        try (SseStream stream = SseStream.open(server.base(), sdk, String.valueOf(revision))) {
+            assertThat(stream.status()).isEqualTo(200);
+            // one import is one transaction, and one revision per environment
+            Map<String, Object> features = Map.of("features", List.of(
+                    Map.of("name", "multi-a", "enabled", true, "strategies", List.of(Map.of("name", "default"))),
+                    Map.of("name", "multi-b", "enabled", true, "strategies", List.of(Map.of("name", "default")))));
+            Http.Response imported = admin.post(P + "/import/unleash?environment=production", features);
+            assertThat(imported.status()).as(imported.toString()).isLessThan(300);
+            long after = admin.get(P + "/environments/production").json().get("revision").asLong();
+
+            List<Event> patches = new ArrayList<>();
+            while (patches.isEmpty() || json(patches.get(patches.size() - 1)).get("revision").asLong() < after) {
+                patches.add(stream.nextEvent(Duration.ofSeconds(5)));
+            }
+            assertThat(after).as("one transaction, one revision").isEqualTo(revision + 1);
+            assertThat(patches).hasSize(1);
+            assertThat(keys(json(patches.get(0)).get("flags"))).containsExactlyInAnyOrder("multi-a", "multi-b");
+        }
+    }
+
+    @Test
+    void resuming_with_last_event_id_sends_nothing_when_current_later_patches_when_in_history_else_a_snapshot() {
+        long start = awaitCurrent(server, sdk);
+        try (SseStream current = SseStream.open(server.base(), sdk, String.valueOf(start))) {
+            List<Event> seen = current.during(HEARTBEAT.multipliedBy(4));
+            assertThat(seen).as("only heartbeats").isNotEmpty().allMatch(Event::isComment);
+        }
+        for (int i = 0; i < 3; i++) {
+            flip("checkout");
+        }
+        long now = awaitRevision(server, sdk, start + 3);
+        try (SseStream resumed = SseStream.open(server.base(), sdk, String.valueOf(start + 1))) {
+            Event first = resumed.nextEvent(Duration.ofSeconds(5));
+            Event second = resumed.nextEvent(Duration.ofSeconds(5));
+            assertThat(List.of(first.name(), second.name())).containsExactly("patch", "patch");
+            assertThat(json(first).get("previous").asLong()).isEqualTo(start + 1);
+            assertThat(json(second).get("revision").asLong()).isEqualTo(now);
+            assertThat(resumed.during(HEARTBEAT.multipliedBy(2))).allMatch(Event::isComment);
+        }
+        for (String unresumable : List.of("not-a-number", "", "-5", String.valueOf(now + 1000))) {
+            try (SseStream fresh = SseStream.open(server.base(), sdk, unresumable)) {
+                Event event = fresh.nextEvent(Duration.ofSeconds(5));
+                assertThat(event.name()).as("Last-Event-ID '%s'", unresumable).isEqualTo("snapshot");
+                assertThat(event.id()).isEqualTo(String.valueOf(now));
+            }
+        }
+        for (int i = 0; i < HISTORY + 1; i++) {
+            flip("checkout");
+        }
+        long latest = awaitRevision(server, sdk, now + HISTORY + 1);
+        try (SseStream tooOld = SseStream.open(server.base(), sdk, String.valueOf(now))) {
+            Event event = tooOld.nextEvent(Duration.ofSeconds(5));
+            assertThat(event.name()).as("older than the history holds").isEqualTo("snapshot");
+            assertThat(json(event).get("revision").asLong()).isEqualTo(latest);
+        }
+    }
+
+    @Test
+    void heartbeats_arrive_on_an_idle_stream() {
+        try (SseStream stream = SseStream.open(server.base(), sdk, null)) {
+            assertThat(stream.nextEvent(Duration.ofSeconds(5)).name()).isEqualTo("snapshot");
+            List<Event> seen = stream.during(HEARTBEAT.multipliedBy(5));
+            assertThat(seen.stream().filter(e -> e.isComment() && e.data().equals("heartbeat")).count()).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void the_server_ends_a_stream_after_its_lifetime() {
+        try (TestServer shortLived = TestServer.start(databaseUrl, FeedSettings.DEFAULTS.withStreamLifetime(Duration.ofSeconds(1)));
+             SseStream stream = SseStream.open(shortLived.base(), sdk, null)) {
+            assertThat(stream.nextEvent(Duration.ofSeconds(5)).name()).isEqualTo("snapshot");
+            long opened = System.nanoTime();
+            assertThat(stream.awaitEnd(Duration.ofSeconds(5))).as("ended by the server").isTrue();
+            Duration lived = Duration.ofNanos(System.nanoTime() - opened);
+            assertThat(lived).isBetween(Duration.ofMillis(600), Duration.ofMillis(2000));
+        }
+    }
+
+    @Test
+    void revoking_a_token_closes_its_stream_within_a_second() {
+        Http.Response created = admin.post("/api/v1/tokens", Map.of("name", "soon revoked sdk", "kind", "sdk",
+                "project", "default", "environments", List.of("production")));
+        String secret = created.json().get("secret").asText();
+        long id = created.json().at("/token/id").asLong();
+        try (SseStream stream = SseStream.open(server.base(), secret, null)) {
+            assertThat(stream.nextEvent(Duration.ofSeconds(5)).name()).isEqualTo("snapshot");
+            assertThat(admin.delete("/api/v1/tokens/" + id).status()).isEqualTo(200);
+            assertThat(stream.awaitEnd(Duration.ofSeconds(1))).as("closed within a second").isTrue();
+        }
+        assertThat(admin.as(secret).get("/sdk/v1/flags").status()).isEqualTo(401);
+        SseStream refused = SseStream.open(server.base(), secret, null);
+        assertThat(refused.status()).isEqualTo(401);
+    }
+
+    @Test
+    void only_sdk_tokens_read_the_feed() {
+        String pipeline = server.token("pipeline", "default", "production");
+        for (String path : List.of("/sdk/v1/flags", "/sdk/v1/stream")) {
+            assertThat(admin.as(null).get(path).status()).as(path).isEqualTo(401);
+            assertThat(admin.as("dl_sdk_" + "x".repeat(40)).get(path).status()).as(path).isEqualTo(401);
+            assertThat(admin.get(path).status()).as(path).isEqualTo(403);
+            assertThat(admin.as(pipeline).get(path).status()).as(path).isEqualTo(403);
+        }
+        assertThat(admin.post("/sdk/v1/metrics", Map.of("flags", Map.of())).status()).isEqualTo(403);
+        assertThat(admin.as(null).post("/sdk/v1/metrics", Map.of("flags", Map.of())).status()).isEqualTo(401);
+        assertThat(admin.as(sdk).get(P + "/flags").status()).as("and SDK tokens read nothing else").isEqualTo(403);
+    }
+
+    @Test
+    void a_token_holds_at_most_the_configured_number_of_streams_per_instance() {
+        String capped = server.token("sdk", "default", "production");
+        List<SseStream> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_STREAMS; i++) {
+                open.add(SseStream.open(server.base(), capped, null));
+                assertThat(open.get(i).status()).isEqualTo(200);
+            }
+            SseStream refused = SseStream.open(server.base(), capped, null);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.errorBody()).contains("too_many_requests");
+            assertThat(SseStream.open(server.base(), sdk, null).status()).as("other tokens are not affected").isEqualTo(200);
+
+            open.remove(0).close();
+            int status = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < deadline && status != 200) {
+                SseStream again = SseStream.open(server.base(), capped, null);
+                status = again.status();
+                if (status == 200) {
+                    open.add(again);
+                } else {
+                    sleep(Duration.ofMillis(100));
+                }
+            }
+            assertThat(status).as("a closed stream frees its place").isEqualTo(200);
+        } finally {
+            open.forEach(SseStream::close);
+        }
+    }
+
+    @Test
+    void evaluation_counts_are_accepted_and_recorded_per_flag_and_environment() throws Exception {
+        Map<String, Object> report = Map.of("start", "2026-11-26T12:00:00Z", "end", "2026-11-26T12:01:00Z",
+                "flags", Map.of("checkout", Map.of("0", 1200, "1", 34), "unknown-flag", Map.of("-1", 2)));
+        assertThat(admin.as(sdk).post("/sdk/v1/metrics", report).status()).isEqualTo(202);
+        assertThat(admin.as(sdk).post("/sdk/v1/metrics", Map.of("flags", Map.of("checkout", Map.of("0", 6)))).status())
+                .isEqualTo(202);
+        try (Connection connection = jdbc(databaseUrl);
+             ResultSet rows = connection.createStatement().executeQuery("""
+                     SELECT u.flag_key, u.evaluations, u.last_evaluated_at FROM flag_usage u
+                     JOIN environments e ON e.id = u.environment_id WHERE e.key = 'production'""")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("checkout");
+            assertThat(rows.getLong(2)).isEqualTo(1240);
+            assertThat(rows.getTimestamp(3)).isNotNull();
+            assertThat(rows.next()).as("unknown flags are not recorded").isFalse();
+        }
+        for (Object bad : List.of(Map.of("flags", Map.of("checkout", Map.of("zero", 1))),
+                Map.of("flags", Map.of("checkout", Map.of("0", -1))), Map.of("flags", List.of()), Map.of(),
+                Map.of("flags", Map.of(), "extra", 1), Map.of("start", "yesterday", "flags", Map.of()))) {
+            Http.Response response = admin.as(sdk).post("/sdk/v1/metrics", bad);
+            assertThat(response.status()).as(bad + " → " + response).isEqualTo(400);
+        }
+    }
+
+    // --- helpers shared with the other feed tests ---
+
+    static Map<String, Object> flag(String key) {
+        return Map.of("key", key, "name", key, "kind", "boolean",
+                "variations", List.of(Map.of("value", true), Map.of("value", false)));
+    }
+
+    /** Switches the flag in production to the other state: always one new revision. */
+    static void flip(String flag) {
+        boolean on = admin.get(P + "/flags/" + flag + "/environments/production").json().at("/config/on").asBoolean();
+        toggle(flag, !on);
+    }
+
+    private static void toggle(String flag, boolean on) {
+        Http.Response response = admin.post(P + "/flags/" + flag + "/environments/production/" + (on ? "on" : "off"), null);
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    }
+
+    /** Waits until the feed serves the database's current revision of production; returns it. */
+    static long awaitCurrent(TestServer server, String sdk) {
+        long revision = server.admin().get(P + "/environments/production").json().get("revision").asLong();
+        return awaitRevision(server, sdk, revision);
+    }
+
+    static long awaitRevision(TestServer server, String sdk, long revision) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long served = -1;
+        while (System.nanoTime() < deadline) {
+            Http.Response response = server.admin().as(sdk).get("/sdk/v1/flags");
+            if (response.status() == 200) {
+                served = response.json().get("revision").asLong();
+                if (served >= revision) {
+                    return served;
+                }
+            }
+            sleep(Duration.ofMillis(50));
+        }
+        throw new AssertionError("the feed did not reach revision " + revision + " (serves " + served + ")");
+    }
+
+    static JsonNode json(Event event) {
+        try {
+            return Http.mapper().readTree(event.data());
+        } catch (Exception e) {
+            throw new AssertionError("event data is not JSON: " + event, e);
+        }
+    }
+
+    static List<String> keys(JsonNode flags) {
+        List<String> keys = new ArrayList<>();
+        flags.forEach(f -> keys.add(f.at("/flag/key").asText()));
+        return keys;
+    }
+
+    static void sleep(Duration duration) {
+        java.util.concurrent.locks.LockSupport.parkNanos(duration.toNanos());
+    }
+
+    static Connection jdbc(String url) throws Exception {
+        java.net.URI uri = java.net.URI.create(url);
+        String[] credentials = uri.getUserInfo().split(":", 2);
+        return DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(),
+                credentials[0], credentials.length > 1 ? credentials[1] : "");
+    }
+}
