@@ -3,6 +3,7 @@ package dev.darklaunch.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.RawHttp;
+import dev.darklaunch.server.testing.SseStream;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuthorizationIT {
 
     /** Who may call a route. */
-    enum Access { ADMIN, READ, EDIT, TOGGLE, LIST }
+    enum Access { ADMIN, READ, EDIT, TOGGLE, LIST, SDK }
 
     record Route(String method, String path, Access access, Object body) {
         @Override
@@ -103,6 +104,9 @@ class AuthorizationIT {
                 new Route("GET", "/api/v1/tokens", Access.ADMIN, null),
                 new Route("POST", "/api/v1/tokens", Access.ADMIN, Map.of("name", "x", "kind", "admin")),
                 new Route("GET", "/api/v1/tokens/1", Access.ADMIN, null),
+                new Route("GET", "/sdk/v1/flags", Access.SDK, null),
+                new Route("GET", "/sdk/v1/stream", Access.SDK, null),
+                new Route("POST", "/sdk/v1/metrics", Access.SDK, Map.of("flags", Map.of("gated", Map.of("0", 1)))),
                 // destructive routes last, so the matrix above runs against intact data
                 new Route("DELETE", segment, Access.EDIT, null),
                 new Route("DELETE", flag, Access.EDIT, null),
@@ -111,6 +115,14 @@ class AuthorizationIT {
 
     /** The status a credential must get on a route, or 0 for "allowed" (any non-401/403). */
     static int expected(String credential, Access access) {
+        if (access == Access.SDK) {
+            // the feed is for SDK tokens only; each reads its own environment
+            return switch (credential) {
+                case "none", "malformed", "wrong", "revoked" -> 401;
+                case "sdk" -> 0;
+                default -> 403;
+            };
+        }
         return switch (credential) {
             case "none", "malformed", "wrong", "revoked" -> 401;
             case "sdk" -> 403;
@@ -145,6 +157,12 @@ class AuthorizationIT {
             default -> admin.as(credentials.get(credential));
         };
         int auditBefore = auditCount();
+        if (route.path().equals("/sdk/v1/stream") && expected(credential, route.access()) == 0) {
+            try (SseStream stream = SseStream.open(server.base(), credentials.get(credential), null)) {
+                assertThat(stream.status()).isEqualTo(200);
+            }
+            return;
+        }
         Http.Response response = client.send(route.method(), route.path(), route.body(),
                 route.body() == null ? null : "application/json");
         int expected = expected(credential, route.access());
