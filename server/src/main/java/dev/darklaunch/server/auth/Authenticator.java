@@ -33,6 +33,15 @@ public final class Authenticator implements Handler<RoutingContext> {
             .maximumSize(10_000)
             .buildAsync();
     private final Map<Long, Long> lastTouched = new ConcurrentHashMap<>();
+    /**
+     * The last answer the database gave for each recently used secret, for when it cannot answer:
+     * SDKs keep reading the feed through a database outage (RELIABILITY 12). Revocations need the
+     * database, so none can be missed meanwhile; a revocation clears this too.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Optional<Token>> lastKnown = Caffeine.newBuilder()
+            .expireAfterAccess(Duration.ofHours(24))
+            .maximumSize(10_000)
+            .build();
 
     public Authenticator(TokenStore tokens) {
         this.tokens = tokens;
@@ -77,11 +86,17 @@ public final class Authenticator implements Handler<RoutingContext> {
     /** Forget a token at once (after revocation), so this instance refuses it immediately. */
     public void invalidateAll() {
         cache.synchronous().invalidateAll();
+        lastKnown.invalidateAll();
     }
 
     private Future<Optional<Token>> lookup(String secret) {
         return Future.fromCompletionStage(cache.get(secret,
-                (key, executor) -> tokens.findBySecret(key).toCompletionStage().toCompletableFuture()));
+                        (key, executor) -> tokens.findBySecret(key).toCompletionStage().toCompletableFuture()))
+                .onSuccess(token -> lastKnown.put(secret, token))
+                .recover(e -> {
+                    Optional<Token> known = lastKnown.getIfPresent(secret);
+                    return known != null ? Future.succeededFuture(known) : Future.failedFuture(e);
+                });
     }
 
     private void touch(Token token) {

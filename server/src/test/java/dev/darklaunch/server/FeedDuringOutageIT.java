@@ -1,0 +1,111 @@
+package dev.darklaunch.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.Http;
+import dev.darklaunch.server.testing.SseStream;
+import dev.darklaunch.server.testing.SseStream.Event;
+import dev.darklaunch.server.testing.TestServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.darklaunch.server.SdkFeedIT.P;
+import static dev.darklaunch.server.SdkFeedIT.json;
+import static dev.darklaunch.server.SdkFeedIT.keys;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * RELIABILITY 12, the feed's side: with the database stopped, open SDK streams stay up with their
+ * heartbeats and {@code /sdk/v1/flags} still answers from memory while writes answer 503; once the
+ * database is back, a change committed then reaches the stream, and the refused write never appears.
+ * Uses its own PostgreSQL, since it stops it.
+ */
+class FeedDuringOutageIT {
+
+    private static final Duration HEARTBEAT = Duration.ofMillis(300);
+
+    @TempDir
+    Path dataDir;
+    private EmbeddedPostgres postgres;
+    private TestServer server;
+
+    @AfterEach
+    void stop() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void streams_and_snapshots_keep_serving_through_an_outage_and_catch_up_after_it() throws Exception {
+        int port = freePort();
+        postgres = startPostgres(port);
+        server = TestServer.start("postgresql://postgres:postgres@localhost:" + port + "/postgres",
+                FeedSettings.DEFAULTS.withHeartbeat(HEARTBEAT).withReconcileInterval(Duration.ofMillis(500)));
+        Http admin = server.admin();
+        assertThat(admin.post(P + "/flags", SdkFeedIT.flag("steady")).status()).isEqualTo(201);
+        String sdk = server.token("sdk", "default", "production");
+        long revision = SdkFeedIT.awaitCurrent(server, sdk);
+
+        try (SseStream stream = SseStream.open(server.base(), sdk, null)) {
+            assertThat(stream.nextEvent(Duration.ofSeconds(5)).name()).isEqualTo("snapshot");
+
+            postgres.close();
+            postgres = null;
+
+            assertThat(admin.post(P + "/flags", SdkFeedIT.flag("uncommitted")).status()).as("writes refused").isEqualTo(503);
+            List<Event> during = stream.during(Duration.ofSeconds(3));
+            assertThat(during).as("heartbeats continue").filteredOn(Event::isComment).hasSizeGreaterThanOrEqualTo(5);
+            assertThat(during).as("and nothing else").allMatch(Event::isComment);
+            assertThat(stream.awaitEnd(Duration.ZERO)).as("the stream stays open").isFalse();
+            Http.Response flags = admin.as(sdk).get("/sdk/v1/flags");
+            assertThat(flags.status()).as("served from memory: %s", flags).isEqualTo(200);
+            assertThat(flags.json().get("revision").asLong()).isEqualTo(revision);
+
+            postgres = startPostgres(port);
+            Http.Response flip = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                flip = admin.post(P + "/flags/steady/environments/production/on", null);
+                if (flip.status() != 503) {
+                    break;
+                }
+                SdkFeedIT.sleep(Duration.ofMillis(200));
+            }
+            assertThat(flip).isNotNull();
+            assertThat(flip.status()).as(flip.toString()).isEqualTo(200);
+
+            Event patch = stream.nextEvent(Duration.ofSeconds(10));
+            assertThat(patch.name()).isEqualTo("patch");
+            JsonNode body = json(patch);
+            assertThat(body.get("previous").asLong()).isEqualTo(revision);
+            assertThat(keys(body.get("flags"))).containsExactly("steady");
+            assertThat(body.at("/flags/0/config/on").asBoolean()).isTrue();
+
+            List<String> everything = new ArrayList<>(keys(admin.as(sdk).get("/sdk/v1/flags").json().get("flags")));
+            assertThat(everything).contains("steady").doesNotContain("uncommitted");
+        }
+    }
+
+    private EmbeddedPostgres startPostgres(int port) throws IOException {
+        return EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDir).setCleanDataDirectory(false).start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
