@@ -268,6 +268,18 @@ class SdkFeedIT {
         }
     }
 
+    @Test
+    void metrics_show_open_streams_the_revision_served_and_the_propagation_lag() {
+        long revision = awaitCurrent(server, sdk);
+        try (SseStream stream = SseStream.open(server.base(), sdk, null)) {
+            assertThat(stream.nextEvent(Duration.ofSeconds(5)).name()).isEqualTo("snapshot");
+            String metrics = admin.as(null).get("/metrics").text();
+            assertThat(metrics).containsPattern("darklaunch_sdk_streams_open [1-9]");
+            assertThat(metrics).contains("darklaunch_feed_revision{environment=\"production\",project=\"default\"} " + revision + ".0");
+            assertThat(metrics).contains("darklaunch_feed_propagation_lag_seconds_count");
+        }
+    }
+
     // --- helpers shared with the other feed tests ---
 
     static Map<String, Object> flag(String key) {
