@@ -33,7 +33,12 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server with the given SDK feed timings (tests use short ones). */
     public static TestServer start(String databaseUrl, FeedSettings feed) {
-        Config config = new Config(0, Optional.of(databaseUrl), Path.of("target", "unused-data-dir"),
+        return start(databaseUrl, feed, 0);
+    }
+
+    /** Starts a server on a given port (0: any free one), e.g. to restart it where its SDKs expect it. */
+    public static TestServer start(String databaseUrl, FeedSettings feed, int port) {
+        Config config = new Config(port, Optional.of(databaseUrl), Path.of("target", "unused-data-dir"),
                 Optional.of(ADMIN_TOKEN), Optional.empty(), feed);
         try {
             return new TestServer(DarklaunchServer.start(config).await(2, TimeUnit.MINUTES), databaseUrl);
