@@ -260,6 +260,9 @@ class SdkFeedIT {
             assertThat(rows.getTimestamp(3)).isNotNull();
             assertThat(rows.next()).as("unknown flags are not recorded").isFalse();
         }
+        JsonNode environments = admin.get("/api/v1/projects/default/flags/checkout").json().get("environments");
+        assertThat(environments.at("/production/lastEvaluatedAt").asText()).as("shown in the flag API").isNotEmpty();
+        assertThat(environments.get("staging").has("lastEvaluatedAt")).as("never evaluated in staging").isFalse();
         for (Object bad : List.of(Map.of("flags", Map.of("checkout", Map.of("zero", 1))),
                 Map.of("flags", Map.of("checkout", Map.of("0", -1))), Map.of("flags", List.of()), Map.of(),
                 Map.of("flags", Map.of(), "extra", 1), Map.of("start", "yesterday", "flags", Map.of()))) {

@@ -278,14 +278,17 @@ public final class FlagStore {
             return Future.succeededFuture(Map.of());
         }
         return client.preparedQuery("""
-                        SELECT c.flag_id, e.key, (c.config ->> 'on')::boolean AS on, c.version
+                        SELECT c.flag_id, e.key, (c.config ->> 'on')::boolean AS on, c.version, u.last_evaluated_at
                         FROM flag_configs c JOIN environments e ON e.id = c.environment_id
+                        JOIN flags f ON f.id = c.flag_id
+                        LEFT JOIN flag_usage u ON u.environment_id = c.environment_id AND u.flag_key = f.key
                         WHERE c.flag_id = ANY ($1) ORDER BY e.position, e.id""")
                 .execute(Tuple.tuple().addArrayOfLong(flagIds.toArray(Long[]::new)))
                 .map(rows -> {
                     Map<Long, Map<String, FlagView.EnvironmentState>> states = new LinkedHashMap<>();
                     rows.forEach(row -> states.computeIfAbsent(row.getLong("flag_id"), id -> new LinkedHashMap<>())
-                            .put(row.getString("key"), new FlagView.EnvironmentState(row.getBoolean("on"), row.getInteger("version"))));
+                            .put(row.getString("key"), new FlagView.EnvironmentState(row.getBoolean("on"), row.getInteger("version"),
+                                    row.getOffsetDateTime("last_evaluated_at"))));
                     return states;
                 });
     }

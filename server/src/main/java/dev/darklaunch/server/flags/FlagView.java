@@ -1,6 +1,7 @@
 package dev.darklaunch.server.flags;
 
 import dev.darklaunch.server.http.Versioned;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.darklaunch.sdk.internal.model.Flag;
 
@@ -11,7 +12,11 @@ import java.util.Map;
 public record FlagView(@JsonUnwrapped Flag flag, long version, OffsetDateTime createdAt, OffsetDateTime updatedAt,
                        Map<String, EnvironmentState> environments) implements Versioned {
 
-    /** Whether the flag is on in an environment, and that configuration's version. */
-    public record EnvironmentState(boolean on, long version) {
+    /**
+     * Whether the flag is on in an environment, that configuration's version, and when an SDK
+     * last reported evaluating it there (null: never — a candidate for clean-up once released).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EnvironmentState(boolean on, long version, OffsetDateTime lastEvaluatedAt) {
     }
 }
