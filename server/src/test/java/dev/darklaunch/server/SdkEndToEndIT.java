@@ -79,17 +79,16 @@ class SdkEndToEndIT {
                             "attribute", "key", "op", "segmentMatch", "values", List.of("beta"))), "serve", Map.of("variation", 0)))));
         }
         DarklaunchClient client = keep(client(server.base(), server.token("sdk", "default", "production")));
-        assertThat(List.of("a", "b", "c")).allSatisfy(key -> assertThat(client.isEnabled(key, USER)).isTrue());
+        awaitTrue(Duration.ofSeconds(10), () -> states(client).equals("true/true/true"));
 
-        // Watch every evaluation while the segment changes: no moment may show some flags off and others on.
+        // Watch the client's view while the segment changes: allFlags reads one snapshot, so it shows
+        // exactly what any single evaluation could see. No snapshot may hold some flags off and others on.
         List<String> mixed = new CopyOnWriteArrayList<>();
         Thread watcher = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                boolean a = client.isEnabled("a", USER);
-                boolean b = client.isEnabled("b", USER);
-                boolean c = client.isEnabled("c", USER);
-                if (a != b || b != c) {
-                    mixed.add(a + "/" + b + "/" + c);
+                String seen = states(client);
+                if (!seen.equals("true/true/true") && !seen.equals("false/false/false")) {
+                    mixed.add(seen);
                 }
             }
         });
@@ -97,12 +96,20 @@ class SdkEndToEndIT {
         client.addFlagChangeListener(changes::add);
         watcher.start();
         assertThat(admin.put(P + "/segments/beta/environments/production", Map.of("included", List.of())).status()).isEqualTo(200);
-        assertThat(changes.poll(10, TimeUnit.SECONDS)).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(changes.poll(10, TimeUnit.SECONDS)).as("one change event naming all three")
+                .containsExactlyInAnyOrder("a", "b", "c");
+        awaitTrue(Duration.ofSeconds(10), () -> states(client).equals("false/false/false"));
         watcher.interrupt();
         watcher.join();
 
         assertThat(mixed).as("the three flags changed together").isEmpty();
-        assertThat(List.of("a", "b", "c")).allSatisfy(key -> assertThat(client.isEnabled(key, USER)).isFalse());
+    }
+
+    /** The three flags' values for the user, from one snapshot. */
+    private static String states(DarklaunchClient client) {
+        Map<String, com.fasterxml.jackson.databind.JsonNode> all = client.allFlags(USER);
+        return List.of("a", "b", "c").stream().map(key -> String.valueOf(all.get(key) != null && all.get(key).asBoolean()))
+                .collect(java.util.stream.Collectors.joining("/"));
     }
 
     /** RELIABILITY 11: the SDK's server killed and restarted 50 times while flags flip; the SDK ends at exactly the final state. */
