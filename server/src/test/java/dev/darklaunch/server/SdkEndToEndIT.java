@@ -52,6 +52,8 @@ class SdkEndToEndIT {
         assertThat(admin.post(P + "/flags", booleanFlag("new-checkout")).status()).isEqualTo(201);
         DarklaunchClient client = keep(client(server.base(), server.token("sdk", "default", "production")));
         assertThat(client.isReady()).isTrue();
+        // the server's feed may hand out its snapshot a moment before it has caught up on the flag's creation
+        awaitTrue(Duration.ofSeconds(10), () -> client.allFlags(USER).containsKey("new-checkout"));
         assertThat(client.isEnabled("new-checkout", USER)).as("shipped dark").isFalse();
 
         BlockingQueue<Set<String>> changes = new LinkedBlockingQueue<>();
