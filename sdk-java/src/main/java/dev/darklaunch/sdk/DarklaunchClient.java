@@ -203,10 +203,10 @@ public final class DarklaunchClient implements AutoCloseable {
         if (current == null || context == null) {
             return values;
         }
+        // one snapshot for all flags: the answers are consistent with each other, as of one revision
         current.flagKeys().stream().sorted().forEach(key -> {
-            EvaluationDetail<JsonNode> detail = jsonVariationDetail(key, context, null);
-            if (!detail.isDefaultValue()) {
-                values.put(key, detail.value());
+            if (evaluate(current, key, context, null) instanceof Outcome outcome) {
+                values.put(key, outcome.jsonDetail().value());
             }
         });
         return values;
@@ -237,8 +237,11 @@ public final class DarklaunchClient implements AutoCloseable {
 
     /** The outcome, or the error reason; {@code kind} null accepts any kind. */
     private Object evaluate(String flagKey, Context context, FlagKind kind) {
+        return evaluate(snapshot, flagKey, context, kind);
+    }
+
+    private Object evaluate(Snapshot current, String flagKey, Context context, FlagKind kind) {
         try {
-            Snapshot current = snapshot;
             if (current == null) {
                 return Reason.error(Reason.ErrorKind.CLIENT_NOT_READY);
             }

@@ -1,14 +1,12 @@
 package dev.darklaunch.server;
 
 import dev.darklaunch.server.testing.Http;
+import dev.darklaunch.server.testing.StoppableDatabase;
 import dev.darklaunch.server.testing.TestServer;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,30 +23,28 @@ class DatabaseOutageIT {
 
     @TempDir
     Path dataDir;
-    private EmbeddedPostgres postgres;
+    private StoppableDatabase database;
     private TestServer server;
 
     @AfterEach
-    void stop() throws IOException {
+    void stop() {
         if (server != null) {
             server.close();
         }
-        if (postgres != null) {
-            postgres.close();
+        if (database != null) {
+            database.close();
         }
     }
 
     @Test
     void writes_answer_503_while_the_database_is_down_and_work_again_when_it_returns() throws Exception {
-        int port = freePort();
-        postgres = startPostgres(port);
-        server = TestServer.start("postgresql://postgres:postgres@localhost:" + port + "/postgres");
+        database = new StoppableDatabase(dataDir);
+        server = TestServer.start(database.url());
         Http admin = server.admin();
         String flags = "/api/v1/projects/default/flags";
         assertThat(admin.post(flags, flag("before-outage")).status()).isEqualTo(201);
 
-        postgres.close();
-        postgres = null;
+        database.stop();
 
         long start = System.nanoTime();
         Http.Response write = admin.post(flags, flag("during-outage"));
@@ -63,7 +59,7 @@ class DatabaseOutageIT {
         assertThat(admin.as(null).get("/health/ready").status()).isEqualTo(503);
         assertThat(admin.as(null).get("/health/live").status()).isEqualTo(200);
 
-        postgres = startPostgres(port);
+        database.start();
         Http.Response recovered = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
@@ -83,18 +79,10 @@ class DatabaseOutageIT {
                 .as("the toggle refused with 503 did not happen").isFalse();
     }
 
-    private EmbeddedPostgres startPostgres(int port) throws IOException {
-        return EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDir).setCleanDataDirectory(false).start();
-    }
 
     private static Map<String, Object> flag(String key) {
         return Map.of("key", key, "name", key, "kind", "boolean",
                 "variations", List.of(Map.of("value", true), Map.of("value", false)));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -5,14 +5,12 @@ import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.SseStream;
 import dev.darklaunch.server.testing.SseStream.Event;
+import dev.darklaunch.server.testing.StoppableDatabase;
 import dev.darklaunch.server.testing.TestServer;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,24 +33,23 @@ class FeedDuringOutageIT {
 
     @TempDir
     Path dataDir;
-    private EmbeddedPostgres postgres;
+    private StoppableDatabase database;
     private TestServer server;
 
     @AfterEach
-    void stop() throws IOException {
+    void stop() {
         if (server != null) {
             server.close();
         }
-        if (postgres != null) {
-            postgres.close();
+        if (database != null) {
+            database.close();
         }
     }
 
     @Test
     void streams_and_snapshots_keep_serving_through_an_outage_and_catch_up_after_it() throws Exception {
-        int port = freePort();
-        postgres = startPostgres(port);
-        server = TestServer.start("postgresql://postgres:postgres@localhost:" + port + "/postgres",
+        database = new StoppableDatabase(dataDir);
+        server = TestServer.start(database.url(),
                 FeedSettings.DEFAULTS.withHeartbeat(HEARTBEAT).withReconcileInterval(Duration.ofMillis(500)));
         Http admin = server.admin();
         assertThat(admin.post(P + "/flags", SdkFeedIT.flag("steady")).status()).isEqualTo(201);
@@ -62,8 +59,7 @@ class FeedDuringOutageIT {
         try (SseStream stream = SseStream.open(server.base(), sdk, null)) {
             assertThat(stream.nextEvent(Duration.ofSeconds(5)).name()).isEqualTo("snapshot");
 
-            postgres.close();
-            postgres = null;
+            database.stop();
 
             assertThat(admin.post(P + "/flags", SdkFeedIT.flag("uncommitted")).status()).as("writes refused").isEqualTo(503);
             List<Event> during = stream.during(Duration.ofSeconds(3));
@@ -74,7 +70,7 @@ class FeedDuringOutageIT {
             assertThat(flags.status()).as("served from memory: %s", flags).isEqualTo(200);
             assertThat(flags.json().get("revision").asLong()).isEqualTo(revision);
 
-            postgres = startPostgres(port);
+            database.start();
             Http.Response flip = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {
@@ -99,13 +95,5 @@ class FeedDuringOutageIT {
         }
     }
 
-    private EmbeddedPostgres startPostgres(int port) throws IOException {
-        return EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDir).setCleanDataDirectory(false).start();
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
