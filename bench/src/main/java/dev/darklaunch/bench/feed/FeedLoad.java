@@ -60,7 +60,7 @@ public final class FeedLoad {
                   --spacing-ms 200         pause after every stream has a flip's patch
                   --sdk-flips 20           Darklaunch SDK flips (listener)
                   --unleash-dir DIR        folder holding node_modules/unleash-server; unset: Unleash skipped
-                  --unleash-toggles 8      Unleash toggles (each after a random 0-10 s wait)
+                  --unleash-toggles 6      Unleash toggles (each after a random wait within one SDK poll interval)
                   --wrk-seconds 10         length of one wrk run
                   --wrk-runs 3             wrk runs per case (the median is reported)
                   --jfr FILE               JFR recording of the server during the largest phase's flips
@@ -129,7 +129,7 @@ public final class FeedLoad {
             if (unleashDir == null) {
                 System.out.println("unleash: skipped (no --unleash-dir)");
             } else {
-                UnleashPeer.run(Path.of(unleashDir), unleashDatabaseUrl, work, intOption("unleash-toggles", 8));
+                UnleashPeer.run(Path.of(unleashDir), unleashDatabaseUrl, work, intOption("unleash-toggles", 6));
             }
             throughputPhase(base, admin, sdkToken);
         } finally {

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The peer: {@code unleash-server} (npm) on the same PostgreSQL, a separate database, and its Java
  * SDK at default settings. A toggle's admin-API 200 → {@code isEnabled} changing, polled every
- * millisecond. Each toggle waits a random 0–10 s first, so it lands anywhere in the SDK's poll cycle.
+ * millisecond. Each toggle waits a random 0 s to one poll interval first, so it lands anywhere in the SDK's poll cycle.
  */
 final class UnleashPeer {
 
@@ -73,7 +73,7 @@ final class UnleashPeer {
             awaitState(unleash, state, 60);
             long[] latencies = new long[toggles];
             for (int k = 0; k < toggles; k++) {
-                Thread.sleep(ThreadLocalRandom.current().nextLong(10_000));
+                Thread.sleep(ThreadLocalRandom.current().nextLong(config.getFetchTogglesInterval() * 1000L)); // anywhere in a poll cycle
                 state = !state;
                 toggle(admin, state);
                 long done = System.nanoTime();
