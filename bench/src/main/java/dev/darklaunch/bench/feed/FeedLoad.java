@@ -192,7 +192,7 @@ public final class FeedLoad {
     /** wrk against /sdk/v1/flags: 304s, then a ~2 KB body. */
     private void throughputPhase(String base, Rest admin, String sdkToken) throws Exception {
         Rest sdk = Rest.bearer(base, sdkToken);
-        for (int i = 0; sdk.get("/sdk/v1/flags").body().length() < 2048 && i < 50; i++) {
+        for (int i = 0; sdk.get("/sdk/v1/flags").body().length() < 1700 && i < 50; i++) {
             admin.expect(201, admin.post(P + "/flags", booleanFlag("payload-" + i,
                     "Padding flag so that the SDK snapshot is about two kilobytes, as a small real environment.")), "payload flag");
         }
