@@ -94,12 +94,15 @@ final class Updates implements DataSink {
         if (reporter != null && old != null) {
             reporter.retire(old);
         }
+        // Who is told is decided before create() can return (firstAnswer): a listener added after
+        // that must not hear about the data create() already waited for.
+        List<Consumer<Set<String>>> listening = List.copyOf(flagListeners);
+        Set<String> changed = listening.isEmpty() ? Set.of() : FlagChanges.between(old == null ? null : old.data(), data);
         setStatus(new Status(Status.State.READY, Instant.now(), null));
         firstAnswer.countDown();
-        Set<String> changed = FlagChanges.between(old == null ? null : old.data(), data);
-        if (!changed.isEmpty() && !flagListeners.isEmpty()) {
+        if (!changed.isEmpty()) {
             Set<String> keys = Set.copyOf(changed);
-            for (Consumer<Set<String>> listener : flagListeners) {
+            for (Consumer<Set<String>> listener : listening) {
                 dispatch(() -> listener.accept(keys));
             }
         }

@@ -192,6 +192,9 @@ public final class StreamingDataSource implements DataSource {
                     }
                     try {
                         EnvironmentData next = FeedHttp.parseData(response.body());
+                        if (current != null && !needSnapshot && next.revision() <= current.revision()) {
+                            return; // the stream got further while this answer was on its way: never go back
+                        }
                         sink.apply(next);
                         current = next;
                         needSnapshot = false;
