@@ -224,20 +224,9 @@ public final class Feed implements FeedSink, AutoCloseable {
                     history.removeFirst();
                 }
             }
-            // One task per event loop writes that loop's streams: each stream is written on the loop
-            // that owns its connection, in order, without a hand-over per write.
-            Map<io.vertx.core.Context, List<Stream>> byLoop = new HashMap<>();
-            for (Stream stream : streams) {
-                byLoop.computeIfAbsent(stream.context, loop -> new ArrayList<>()).add(stream);
+            for (Stream stream : List.copyOf(streams)) {
+                stream.send(event.event());
             }
-            Buffer buffer = event.event();
-            byLoop.forEach((loop, onLoop) -> {
-                if (loop == null) {
-                    onLoop.forEach(stream -> stream.send(buffer));
-                } else {
-                    loop.runOnContext(v -> onLoop.forEach(stream -> stream.send(buffer)));
-                }
-            });
         }
 
         /** What a stream that last saw {@code lastEventId} needs: nothing, later patches, or the snapshot. */
@@ -274,8 +263,6 @@ public final class Feed implements FeedSink, AutoCloseable {
         final HttpServerResponse response;
         final Channel channel;
         final long tokenId;
-        /** The event loop of the stream's connection (null when opened outside Vert.x). */
-        final io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
         volatile long lifetimeTimer = -1;
         private volatile boolean closed;
 
