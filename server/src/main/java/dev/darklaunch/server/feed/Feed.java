@@ -1,5 +1,6 @@
 package dev.darklaunch.server.feed;
 
+import dev.darklaunch.sdk.internal.model.EnvironmentPatch;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.store.Json;
@@ -136,13 +137,13 @@ public final class Feed implements FeedSink, AutoCloseable {
                 channel.current = Snapshot.of(data);
             } else if (data.revision() > current.revision()) {
                 // streams stay open: they get the difference as one patch
-                channel.apply(Patch.between(current.data(), data));
+                channel.apply(EnvironmentPatch.between(current.data(), data));
             }
         }
     }
 
     @Override
-    public void patch(EnvironmentKey environment, Patch patch, long committedAtMillis) {
+    public void patch(EnvironmentKey environment, EnvironmentPatch patch, long committedAtMillis) {
         Channel channel = channels.get(environment);
         if (channel == null) {
             log.atDebug().addKeyValue("environment", environment).log("patch for an environment without a snapshot ignored");
@@ -214,7 +215,7 @@ public final class Feed implements FeedSink, AutoCloseable {
             this.environment = environment;
         }
 
-        void apply(Patch patch) {
+        void apply(EnvironmentPatch patch) {
             current = Snapshot.of(patch.applyTo(current.data()));
             PatchEvent event = new PatchEvent(patch.previous(), patch.revision(),
                     Snapshot.event("patch", patch.revision(), Json.write(patch).getBytes(java.nio.charset.StandardCharsets.UTF_8)));

@@ -1,5 +1,6 @@
 package dev.darklaunch.server.feed;
 
+import dev.darklaunch.sdk.internal.model.EnvironmentPatch;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 
 /**
@@ -24,7 +25,7 @@ public interface FeedSink {
      * @param committedAtMillis when the newest change in the patch was committed, for the propagation-lag metric;
      *                          0 when unknown
      */
-    void patch(EnvironmentKey environment, Patch patch, long committedAtMillis);
+    void patch(EnvironmentKey environment, EnvironmentPatch patch, long committedAtMillis);
 
     /** Ids of the tokens with streams open (a source re-checks them, in case a revocation notice was lost). */
     java.util.Set<Long> streamingTokens();

@@ -1,5 +1,6 @@
 package dev.darklaunch.server.feed;
 
+import dev.darklaunch.sdk.internal.model.EnvironmentPatch;
 import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
 import dev.darklaunch.sdk.internal.model.EnvironmentSegment;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
@@ -31,7 +32,7 @@ final class FeedStore {
      * change log cannot account for every revision in between — nothing, and the caller loads the
      * whole environment.
      */
-    record Changes(long revision, Optional<Patch> patch, long committedAtMillis) {
+    record Changes(long revision, Optional<EnvironmentPatch> patch, long committedAtMillis) {
     }
 
     private final Pool pool;
@@ -102,7 +103,7 @@ final class FeedStore {
                     }
                     long at = committedAt;
                     return flags(tx, environmentId, flagKeys).compose(flags -> segments(tx, environmentId, segmentKeys)
-                            .map(segments -> new Changes(current, Optional.of(new Patch(after, current, flags, segments,
+                            .map(segments -> new Changes(current, Optional.of(new EnvironmentPatch(after, current, flags, segments,
                                     missing(flagKeys, flags.stream().map(f -> f.flag().key()).toList()),
                                     missing(segmentKeys, segments.stream().map(EnvironmentSegment::key).toList()))), at)));
                 });

@@ -1,5 +1,6 @@
 package dev.darklaunch.sdk.internal.data;
 
+import dev.darklaunch.sdk.internal.model.EnvironmentPatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import dev.darklaunch.sdk.internal.model.ModelJson;
@@ -61,9 +62,9 @@ public final class FeedHttp {
     }
 
     /** A patch event's data; throws if it is not a well-formed patch. */
-    static Patch parsePatch(String json) throws IOException {
+    static EnvironmentPatch parsePatch(String json) throws IOException {
         try {
-            return ModelJson.feedMapper().readValue(json, Patch.class);
+            return ModelJson.feedMapper().readValue(json, EnvironmentPatch.class);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

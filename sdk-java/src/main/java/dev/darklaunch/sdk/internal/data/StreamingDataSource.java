@@ -1,5 +1,6 @@
 package dev.darklaunch.sdk.internal.data;
 
+import dev.darklaunch.sdk.internal.model.EnvironmentPatch;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -234,7 +235,7 @@ public final class StreamingDataSource implements DataSource {
         }
     }
 
-    private String onPatch(Patch patch) {
+    private String onPatch(EnvironmentPatch patch) {
         if (current == null || needSnapshot) {
             needSnapshot = true;
             return "a patch arrived before any snapshot";

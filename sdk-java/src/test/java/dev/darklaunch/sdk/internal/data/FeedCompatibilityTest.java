@@ -1,5 +1,6 @@
 package dev.darklaunch.sdk.internal.data;
 
+import dev.darklaunch.sdk.internal.model.EnvironmentPatch;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import dev.darklaunch.sdk.internal.model.Operator;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class FeedCompatibilityTest {
         assertThat(data.revision()).isEqualTo(3);
         assertThat(data.flags()).hasSize(1);
 
-        Patch patch = FeedHttp.parsePatch("""
+        EnvironmentPatch patch = FeedHttp.parsePatch("""
                 {"previous": 3, "revision": 4, "flags": [], "segments": [], "deletedFlags": [], "deletedSegments": [],
                  "reason": "rollback"}""");
         assertThat(patch.revision()).isEqualTo(4);

@@ -1,8 +1,6 @@
-package dev.darklaunch.server.feed;
+package dev.darklaunch.sdk.internal.model;
 
-import dev.darklaunch.sdk.internal.model.EnvironmentData;
-import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
-import dev.darklaunch.sdk.internal.model.EnvironmentSegment;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,24 +10,31 @@ import java.util.TreeMap;
 
 /**
  * What changed in one environment between {@code previous} and {@code revision}: the new state of
- * every changed flag and segment and the keys of deleted ones. One committed transaction is one
- * revision and one patch; a source that catches up over several revisions at once sends one patch
- * spanning them. This record is also the JSON of the SSE {@code patch} event.
+ * every changed flag and segment and the keys of deleted ones — the SDK feed's {@code patch}
+ * event (docs/sdk-feed.md). One committed transaction is one revision; a server that catches up
+ * over several revisions at once sends one patch spanning them. The server writes it and the SDK
+ * reads it with this one record, so the two cannot disagree on its meaning.
  */
-public record Patch(long previous, long revision, List<EnvironmentFlag> flags, List<EnvironmentSegment> segments,
-                    List<String> deletedFlags, List<String> deletedSegments) {
+public record EnvironmentPatch(@JsonProperty(required = true) long previous, @JsonProperty(required = true) long revision,
+                               List<EnvironmentFlag> flags, List<EnvironmentSegment> segments,
+                               List<String> deletedFlags, List<String> deletedSegments) {
 
-    public Patch {
-        if (revision <= previous) {
-            throw new IllegalArgumentException("a patch must move forward: " + previous + " → " + revision);
+    /** @throws IllegalArgumentException unless the patch moves forward from a revision ≥ 0 */
+    public EnvironmentPatch {
+        if (previous < 0 || revision <= previous) {
+            throw new IllegalArgumentException("a patch moves forward: previous " + previous + ", revision " + revision);
         }
-        flags = List.copyOf(flags);
-        segments = List.copyOf(segments);
-        deletedFlags = List.copyOf(deletedFlags);
-        deletedSegments = List.copyOf(deletedSegments);
+        flags = Copies.list(flags);
+        segments = Copies.list(segments);
+        deletedFlags = Copies.list(deletedFlags);
+        deletedSegments = Copies.list(deletedSegments);
     }
 
-    /** The data after this patch; {@code data} must be at {@link #previous()}. */
+    /**
+     * The data after this patch, flags and segments ordered by key.
+     *
+     * @throws IllegalStateException if {@code data} is not at {@link #previous()}
+     */
     public EnvironmentData applyTo(EnvironmentData data) {
         if (data.revision() != previous) {
             throw new IllegalStateException("patch " + previous + " → " + revision + " does not apply to revision " + data.revision());
@@ -45,8 +50,8 @@ public record Patch(long previous, long revision, List<EnvironmentFlag> flags, L
         return new EnvironmentData(revision, new ArrayList<>(nextFlags.values()), new ArrayList<>(nextSegments.values()));
     }
 
-    /** The patch that turns {@code before} into {@code after} (used when a source only has whole snapshots). */
-    public static Patch between(EnvironmentData before, EnvironmentData after) {
+    /** The patch that turns {@code before} into {@code after} (for sources that only have whole snapshots). */
+    public static EnvironmentPatch between(EnvironmentData before, EnvironmentData after) {
         Map<String, EnvironmentFlag> oldFlags = new TreeMap<>();
         before.flags().forEach(f -> oldFlags.put(f.flag().key(), f));
         Map<String, EnvironmentSegment> oldSegments = new TreeMap<>();
@@ -57,7 +62,7 @@ public record Patch(long previous, long revision, List<EnvironmentFlag> flags, L
         List<EnvironmentSegment> changedSegments = after.segments().stream()
                 .filter(s -> !s.equals(oldSegments.remove(s.key())))
                 .sorted(Comparator.comparing(EnvironmentSegment::key)).toList();
-        return new Patch(before.revision(), after.revision(), changedFlags, changedSegments,
+        return new EnvironmentPatch(before.revision(), after.revision(), changedFlags, changedSegments,
                 List.copyOf(oldFlags.keySet()), List.copyOf(oldSegments.keySet()));
     }
 }
