@@ -44,6 +44,7 @@ public final class StreamingDataSource implements DataSource {
     private boolean needSnapshot = true;
     private Connection connection;
     private boolean closed;
+    private boolean pollInFlight;
     private boolean unauthorizedLogged;
     private int failedAttempts;
     private ScheduledFuture<?> retry;
@@ -178,9 +179,10 @@ public final class StreamingDataSource implements DataSource {
     private void pollOnce() {
         HttpRequest.Builder request = http.request("sdk/v1/flags").header("Accept", "application/json").GET();
         synchronized (lock) {
-            if (closed) {
-                return;
+            if (closed || pollInFlight) {
+                return; // one poll at a time: the next one then says which revision the last one brought
             }
+            pollInFlight = true;
             if (current != null) {
                 request.header("If-None-Match", "\"" + current.revision() + "\"");
             }
@@ -188,6 +190,7 @@ public final class StreamingDataSource implements DataSource {
         try {
             http.client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
                 synchronized (lock) {
+                    pollInFlight = false;
                     if (closed || error != null || response.statusCode() != 200) {
                         return;
                     }
@@ -205,6 +208,9 @@ public final class StreamingDataSource implements DataSource {
                 }
             });
         } catch (RuntimeException e) {
+            synchronized (lock) {
+                pollInFlight = false;
+            }
             log.debug("polling fallback failed", e);
         }
     }
