@@ -45,12 +45,18 @@ public record Caller(Token token) {
 
     /** May switch flags on and off in the environment (and, later, record deployments there). */
     public void requireToggle(String project, String environment) {
-        if (isAdmin()) {
-            return;
-        }
-        if (token.kind() != TokenKind.PIPELINE || !project.equals(token.project())
-                || !token.environments().contains(environment)) {
+        if (!worksIn(project, environment)) {
             throw ApiError.forbidden("this token cannot switch flags in " + project + "/" + environment + "; " + limits());
+        }
+    }
+
+    /**
+     * May record deployments in the environment, report their status, release and roll them back
+     * (which switches the deployment's own flags only).
+     */
+    public void requireDeploy(String project, String environment) {
+        if (!worksIn(project, environment)) {
+            throw ApiError.forbidden("this token cannot record or release deployments in " + project + "/" + environment + "; " + limits());
         }
     }
 
@@ -65,11 +71,16 @@ public record Caller(Token token) {
         return isAdmin() || (token.kind() == TokenKind.PIPELINE && project.equals(token.project()));
     }
 
+    private boolean worksIn(String project, String environment) {
+        return isAdmin() || (token.kind() == TokenKind.PIPELINE && project.equals(token.project())
+                && token.environments().contains(environment));
+    }
+
     private String limits() {
         return switch (token.kind()) {
             case ADMIN -> "it is an admin token";
             case PIPELINE -> "it is a pipeline token that reads project " + token.project()
-                    + " and switches flags in " + String.join(", ", token.environments()) + " only";
+                    + ", switches flags and records deployments in " + String.join(", ", token.environments()) + " only";
             case SDK -> "it is an SDK token for the " + token.project() + "/" + token.environments().get(0) + " feed only";
         };
     }
