@@ -26,6 +26,7 @@ import dev.darklaunch.server.segments.SegmentsApi;
 import dev.darklaunch.server.store.DatabaseUrl;
 import dev.darklaunch.server.store.EmbeddedDatabase;
 import dev.darklaunch.server.store.Migrations;
+import dev.darklaunch.server.ui.AdminUi;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -73,6 +74,7 @@ public final class DarklaunchServer {
     private Authenticator authenticator;
     private Feed feed;
     private PostgresChangeSource changes;
+    private AdminUi adminUi;
 
     private DarklaunchServer(Vertx vertx, Metrics metrics) {
         this.vertx = vertx;
@@ -115,6 +117,11 @@ public final class DarklaunchServer {
 
     boolean adminTokenFromEnvironment() {
         return adminToken.fromEnvironment();
+    }
+
+    /** Whether this server serves the admin UI at / (builds with -DskipUi do not). */
+    public boolean servesAdminUi() {
+        return adminUi != null && adminUi.built();
     }
 
     public String databaseDescription() {
@@ -202,11 +209,13 @@ public final class DarklaunchServer {
     }
 
     private Future<Void> listen(int port) {
+        adminUi = new AdminUi();
         TokenStore tokens = new TokenStore(pool);
         ProjectStore projects = new ProjectStore(pool);
         Metrics registry = metrics;
         router = ApiRouter.create(vertx,
-                List.of(new Health(pool, started::get)::mount, registry::mount, new ApiDocument()::mount),
+                List.of(new Health(pool, started::get)::mount, registry::mount, new ApiDocument()::mount,
+                        adminUi::mount),
                 authenticator,
                 Authenticator::requireApiToken,
                 List.of(new ProjectsApi(projects)::mount,

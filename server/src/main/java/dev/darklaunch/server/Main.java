@@ -53,15 +53,19 @@ public final class Main {
                 .map(secret -> secret + "\n      (shown only this once: store it now; to replace it, set DARKLAUNCH_ADMIN_TOKEN)")
                 .orElse(server.adminTokenFromEnvironment() ? "the value of DARKLAUNCH_ADMIN_TOKEN"
                         : "the one printed at first start (or set DARKLAUNCH_ADMIN_TOKEN to add one)");
+        String ui = server.servesAdminUi()
+                ? "Admin UI: " + base + "/ — sign in as admin"
+                : "Admin UI: not in this build (built with -DskipUi)";
         return """
 
                 ──────────────────────────────────────────────────────────────────────
                   Darklaunch is running at %s
+                  %s
                   Database:        %s
                   Admin API token: %s
                   Try:  curl -H "Authorization: Bearer <token>" %s/api/v1/projects
                   API:  %s/api/v1/openapi.yaml
                 ──────────────────────────────────────────────────────────────────────
-                """.formatted(base, server.databaseDescription(), token, base, base);
+                """.formatted(base, ui, server.databaseDescription(), token, base, base);
     }
 }

@@ -1,0 +1,217 @@
+// The one module that talks to the server. Same-origin fetch with the session cookie; every
+// write carries the CSRF token from the session; error bodies {error, message, field?} become
+// ApiError, which pages show as they are.
+
+export type Role = 'viewer' | 'editor' | 'admin';
+export interface User { id: number; email: string; role: Role; createdAt?: string; updatedAt?: string }
+export interface Session { user: User; csrfToken: string; expiresAt: string }
+
+export interface Environment { key: string; name: string; position: number; production: boolean; revision: number; version: number }
+export interface Project { key: string; name: string; environments: Environment[]; version: number; createdAt: string }
+
+export type FlagKind = 'boolean' | 'string' | 'number' | 'json';
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export interface Variation { value: Json; name?: string; description?: string }
+export interface FlagEnvironmentState { on: boolean; version: number; lastEvaluatedAt?: string }
+export interface Flag {
+  key: string; name: string; description?: string; kind: FlagKind; variations: Variation[];
+  tags: string[]; owner?: string; lifecycle: 'temporary' | 'permanent'; archived: boolean;
+  version: number; createdAt: string; updatedAt: string; environments: Record<string, FlagEnvironmentState>;
+}
+export interface Page<T> { items: T[]; next: string | null }
+
+export const OPERATORS = ['in', 'startsWith', 'endsWith', 'contains', 'matches', 'numberEq', 'numberLt', 'numberLte',
+  'numberGt', 'numberGte', 'semverEq', 'semverLt', 'semverLte', 'semverGt', 'semverGte', 'before', 'after', 'inCidr',
+  'exists', 'segmentMatch'] as const;
+export type Operator = typeof OPERATORS[number];
+export interface Clause { attribute: string; op: Operator; values?: Json[]; negate?: boolean; caseInsensitive?: boolean }
+export interface WeightedVariation { variation: number; weight: number }
+export interface Rollout { variations: WeightedVariation[]; bucketBy?: string; salt?: string; seed?: number; total?: number }
+export interface Serve { variation?: number; rollout?: Rollout }
+export interface Rule { id?: string; description?: string; clauses: Clause[]; serve: Serve }
+export interface Target { variation: number; values: string[] }
+export interface Prerequisite { flag: string; variation: number }
+export interface FlagConfig {
+  on: boolean; offVariation: number; targets?: Target[]; rules?: Rule[]; fallthrough: Serve; prerequisites?: Prerequisite[];
+}
+export interface FlagConfigView { flag: string; environment: string; version: number; updatedAt: string; config: FlagConfig }
+
+export interface Segment { key: string; name: string; description?: string; version: number; createdAt: string; updatedAt: string }
+export interface SegmentRule { id?: string; clauses: Clause[] }
+export interface SegmentConfig { included?: string[]; excluded?: string[]; rules?: SegmentRule[] }
+export interface SegmentConfigView { segment: string; environment: string; version: number; updatedAt: string; config: SegmentConfig }
+
+export interface Reason {
+  kind: 'OFF' | 'TARGET_MATCH' | 'RULE_MATCH' | 'PREREQUISITE_FAILED' | 'FALLTHROUGH' | 'ERROR';
+  ruleIndex?: number; ruleId?: string | null; prerequisiteKey?: string | null; errorKind?: string | null; inRollout: boolean;
+}
+export interface EvaluationDetail { value?: Json; variationIndex: number; reason: Reason }
+export interface EvaluateResult { environment: string; revision: number; results: Record<string, EvaluationDetail>; unknownFlags: string[] }
+
+export interface AuditEvent {
+  seq: number; at: string; actor: string; action: string; project: string; environment?: string;
+  targetKind: string; targetKey: string; before?: Json; after?: Json; comment?: string; deploymentId?: number;
+}
+
+export interface Token {
+  id: number; name: string; kind: 'admin' | 'pipeline' | 'sdk'; project?: string; environments: string[]; hint: string;
+  createdAt: string; createdBy: string; lastUsedAt?: string; revokedAt?: string; revokedBy?: string;
+}
+
+export interface ReleaseStep { percentage: number; at?: string; after?: string; appliedAt?: string }
+export interface Deployment {
+  id: number; service: string; version: string; environment: string; commit?: string; url?: string;
+  status: 'started' | 'succeeded' | 'failed' | 'rolled_back'; actor: string; createdAt: string; updatedAt: string;
+  flags: { key: string; on: boolean; percentage: number }[];
+  release: null | { state: 'running' | 'paused' | 'completed'; steps: ReleaseStep[]; nextStepAt?: string };
+}
+
+/** An error answer of the API, or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+  /** What to show people: the server's sentence, and the field it concerns. */
+  describe(): string {
+    return this.field ? `${this.message} (${this.field})` : this.message;
+  }
+}
+
+let csrfToken: string | null = null;
+let onUnauthorized: () => void = () => {};
+
+/** Called when a request answers 401 while signed in: the session expired or was ended. */
+export function whenUnauthorized(callback: () => void) {
+  onUnauthorized = callback;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+export interface Versioned<T> { body: T; etag: string | null }
+
+async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Versioned<T>> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } };
+  const h = init.headers as Record<string, string>;
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) h['X-CSRF-Token'] = csrfToken;
+  if (body !== undefined) {
+    h['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection and try again.');
+  }
+  const text = await response.text();
+  let json: any = undefined;
+  if (text) {
+    try { json = JSON.parse(text); } catch { /* not JSON: described below */ }
+  }
+  if (!response.ok) {
+    const error = json && typeof json.message === 'string'
+      ? new ApiError(response.status, String(json.error ?? 'error'), json.message, json.field)
+      : new ApiError(response.status, 'http_' + response.status, `The server answered ${response.status} ${response.statusText}.`);
+    if (response.status === 401 && csrfToken && !path.endsWith('/session')) {
+      csrfToken = null;
+      onUnauthorized();
+    }
+    throw error;
+  }
+  return { body: json as T, etag: response.headers.get('ETag') };
+}
+
+const get = <T>(path: string, query?: Query) => request<T>('GET', withQuery(path, query)).then((r) => r.body);
+const send = <T>(method: string, path: string, body?: unknown, ifMatch?: string | number) =>
+  request<T>(method, path, body, ifMatch === undefined ? {} : { 'If-Match': `"${ifMatch}"` }).then((r) => r.body);
+
+const p = (project: string) => `/api/v1/projects/${encodeURIComponent(project)}`;
+const e = encodeURIComponent;
+
+// ---- session ----
+
+function remember(session: Session): Session {
+  csrfToken = session.csrfToken;
+  return session;
+}
+
+export const api = {
+  session: () => get<Session>('/api/v1/session').then(remember),
+  signIn: (email: string, password: string) => send<Session>('POST', '/api/v1/session', { email, password }).then(remember),
+  signOut: () => send<void>('DELETE', '/api/v1/session').finally(() => { csrfToken = null; }),
+
+  projects: () => get<{ items: Project[] }>('/api/v1/projects').then((r) => r.items),
+  project: (project: string) => get<Project>(p(project)),
+
+  flags: (project: string, query: { q?: string; tag?: string; archived?: boolean; cursor?: string | null; limit?: number }) =>
+    get<Page<Flag>>(`${p(project)}/flags`, query),
+  flag: (project: string, key: string) => get<Flag>(`${p(project)}/flags/${e(key)}`),
+  createFlag: (project: string, flag: Partial<Flag> & { comment?: string }) => send<Flag>('POST', `${p(project)}/flags`, flag),
+  updateFlag: (project: string, key: string, flag: unknown, version: number) =>
+    send<Flag>('PUT', `${p(project)}/flags/${e(key)}`, flag, version),
+  deleteFlag: (project: string, key: string, comment?: string) =>
+    send<void>('DELETE', `${p(project)}/flags/${e(key)}`, comment ? { comment } : undefined),
+  flagConfig: (project: string, key: string, env: string) =>
+    get<FlagConfigView>(`${p(project)}/flags/${e(key)}/environments/${e(env)}`),
+  saveFlagConfig: (project: string, key: string, env: string, config: FlagConfig & { comment?: string }, version: number) =>
+    send<FlagConfigView>('PUT', `${p(project)}/flags/${e(key)}/environments/${e(env)}`, config, version),
+  toggle: (project: string, key: string, env: string, on: boolean, comment?: string) =>
+    send<FlagConfigView>('POST', `${p(project)}/flags/${e(key)}/environments/${e(env)}/${on ? 'on' : 'off'}`,
+      comment ? { comment } : {}),
+
+  evaluate: (project: string, env: string, context: Record<string, Json>, flags?: string[]) =>
+    send<EvaluateResult>('POST', `${p(project)}/environments/${e(env)}/evaluate`, flags ? { context, flags } : { context }),
+
+  segments: (project: string) => get<{ items: Segment[] }>(`${p(project)}/segments`).then((r) => r.items),
+  segment: (project: string, key: string) => get<Segment>(`${p(project)}/segments/${e(key)}`),
+  createSegment: (project: string, segment: { key: string; name: string; description?: string }) =>
+    send<Segment>('POST', `${p(project)}/segments`, segment),
+  deleteSegment: (project: string, key: string) => send<void>('DELETE', `${p(project)}/segments/${e(key)}`),
+  segmentConfig: (project: string, key: string, env: string) =>
+    get<SegmentConfigView>(`${p(project)}/segments/${e(key)}/environments/${e(env)}`),
+  saveSegmentConfig: (project: string, key: string, env: string, config: SegmentConfig & { comment?: string }, version: number) =>
+    send<SegmentConfigView>('PUT', `${p(project)}/segments/${e(key)}/environments/${e(env)}`, config, version),
+
+  audit: (project: string, query: { flag?: string; segment?: string; environment?: string; deployment?: string | number;
+    since?: string; until?: string; cursor?: string | null; limit?: number }) =>
+    get<Page<AuditEvent>>(`${p(project)}/audit`, query),
+
+  deployments: (project: string, query: { service?: string; environment?: string; status?: string; cursor?: string | null; limit?: number }) =>
+    get<Page<Deployment>>(`${p(project)}/deployments`, query),
+  release: (project: string, id: number, steps?: ReleaseStep[], comment?: string) =>
+    send<Deployment>('POST', `${p(project)}/deployments/${id}/release`, { ...(steps ? { steps } : {}), ...(comment ? { comment } : {}) }),
+  pauseRelease: (project: string, id: number) => send<Deployment>('POST', `${p(project)}/deployments/${id}/release/pause`, {}),
+  resumeRelease: (project: string, id: number) => send<Deployment>('POST', `${p(project)}/deployments/${id}/release/resume`, {}),
+  rollback: (project: string, id: number, comment?: string) =>
+    send<Deployment>('POST', `${p(project)}/deployments/${id}/rollback`, comment ? { comment } : {}),
+
+  tokens: () => get<{ items: Token[] }>('/api/v1/tokens').then((r) => r.items),
+  createToken: (token: { name: string; kind: string; project?: string; environments?: string[] }) =>
+    send<{ token: Token; secret: string }>('POST', '/api/v1/tokens', token),
+  revokeToken: (id: number) => send<void>('DELETE', `/api/v1/tokens/${id}`),
+
+  users: () => get<{ items: User[] }>('/api/v1/users').then((r) => r.items),
+  createUser: (user: { email: string; password: string; role: Role }) => send<User>('POST', '/api/v1/users', user),
+  updateUser: (id: number, change: { role?: Role; password?: string }) => send<User>('PATCH', `/api/v1/users/${id}`, change),
+  deleteUser: (id: number) => send<void>('DELETE', `/api/v1/users/${id}`),
+
+  eventsUrl: (project: string) => `${p(project)}/events`,
+};
+
+/** A message for any thrown value. */
+export function messageOf(error: unknown): string {
+  if (error instanceof ApiError) return error.describe();
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,121 @@
+import { OPERATORS, type Clause, type Json, type Operator } from '../api';
+
+export const OPERATOR_LABELS: Record<Operator, string> = {
+  in: 'is one of', startsWith: 'starts with', endsWith: 'ends with', contains: 'contains', matches: 'matches regex',
+  numberEq: '= (number)', numberLt: '< (number)', numberLte: '≤ (number)', numberGt: '> (number)', numberGte: '≥ (number)',
+  semverEq: '= (semver)', semverLt: '< (semver)', semverLte: '≤ (semver)', semverGt: '> (semver)', semverGte: '≥ (semver)',
+  before: 'before (date)', after: 'after (date)', inCidr: 'in address range', exists: 'exists', segmentMatch: 'in segment',
+};
+
+const STRING_OPS = new Set<Operator>(['in', 'startsWith', 'endsWith', 'contains', 'matches']);
+const NUMBER_OPS = new Set<Operator>(['numberEq', 'numberLt', 'numberLte', 'numberGt', 'numberGte']);
+
+export type ValueType = 'string' | 'number' | 'boolean';
+
+/** A clause as edited: values as text, one per line, typed on save. */
+export interface ClauseDraft { attribute: string; op: Operator; text: string; valueType: ValueType; negate: boolean; caseInsensitive: boolean }
+
+export function toDraft(c: Clause): ClauseDraft {
+  const values = c.values ?? [];
+  const first = values[0];
+  return {
+    attribute: c.attribute, op: c.op,
+    text: values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('\n'),
+    valueType: typeof first === 'number' ? 'number' : typeof first === 'boolean' ? 'boolean' : 'string',
+    negate: !!c.negate, caseInsensitive: !!c.caseInsensitive,
+  };
+}
+
+export function newClause(): ClauseDraft {
+  return { attribute: 'key', op: 'in', text: '', valueType: 'string', negate: false, caseInsensitive: false };
+}
+
+/** The clause the API takes; throws an Error naming the value that does not fit the operator. */
+export function fromDraft(d: ClauseDraft, where: string): Clause {
+  const lines = d.op === 'exists' ? [] : d.text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const type: ValueType = NUMBER_OPS.has(d.op) ? 'number' : d.op === 'in' ? d.valueType : 'string';
+  const values: Json[] = lines.map((l) => {
+    if (type === 'number' || ((d.op === 'before' || d.op === 'after') && /^\d+$/.test(l))) {
+      const n = Number(l);
+      if (!isFinite(n)) throw new Error(`${where}: “${l}” is not a number`);
+      return n;
+    }
+    if (type === 'boolean') {
+      if (l !== 'true' && l !== 'false') throw new Error(`${where}: “${l}” is not true or false`);
+      return l === 'true';
+    }
+    return l;
+  });
+  if (d.op !== 'exists' && values.length === 0) throw new Error(`${where}: give at least one value`);
+  const clause: Clause = { attribute: d.attribute.trim(), op: d.op };
+  if (d.op !== 'exists') clause.values = values;
+  if (d.negate) clause.negate = true;
+  if (d.caseInsensitive && STRING_OPS.has(d.op)) clause.caseInsensitive = true;
+  return clause;
+}
+
+function placeholder(op: Operator): string {
+  switch (op) {
+    case 'matches': return '^.*@example\\.com$';
+    case 'inCidr': return '10.0.0.0/8';
+    case 'before': case 'after': return '2026-12-01T00:00:00Z';
+    case 'segmentMatch': return 'segment key';
+    default: return NUMBER_OPS.has(op) ? '42' : op.startsWith('semver') ? '1.4.0' : 'one value per line';
+  }
+}
+
+/** Edits a list of clauses (all must match). */
+export function ClausesEditor({ clauses, onChange, segments, idPrefix, allowSegments = true }: {
+  clauses: ClauseDraft[]; onChange: (c: ClauseDraft[]) => void; segments: string[]; idPrefix: string; allowSegments?: boolean;
+}) {
+  const set = (i: number, change: Partial<ClauseDraft>) => onChange(clauses.map((c, j) => (j === i ? { ...c, ...change } : c)));
+  const ops = OPERATORS.filter((o) => allowSegments || o !== 'segmentMatch');
+  return (
+    <div class="clauses">
+      {clauses.map((c, i) => {
+        const id = `${idPrefix}-c${i}`;
+        return (
+          <fieldset class="clause" key={i}>
+            <legend>{i === 0 ? 'If' : 'and'}</legend>
+            <label class="field">Attribute
+              <input id={`${id}-attr`} list="attributes" value={c.attribute} required maxLength={100}
+                onInput={(ev) => set(i, { attribute: ev.currentTarget.value })} />
+            </label>
+            <label class="field narrow">
+              <span><input type="checkbox" checked={c.negate} onChange={(ev) => set(i, { negate: ev.currentTarget.checked })} /> not</span>
+            </label>
+            <label class="field">Operator
+              <select value={c.op} onChange={(ev) => set(i, { op: ev.currentTarget.value as Operator })}>
+                {ops.map((o) => <option value={o}>{OPERATOR_LABELS[o]} ({o})</option>)}
+              </select>
+            </label>
+            {c.op !== 'exists' && (
+              <label class="field grow">Values <small>(one per line)</small>
+                <textarea rows={Math.min(4, Math.max(1, c.text.split('\n').length))} value={c.text} placeholder={placeholder(c.op)}
+                  onInput={(ev) => set(i, { text: ev.currentTarget.value })} />
+              </label>
+            )}
+            {c.op === 'in' && (
+              <label class="field narrow">Type
+                <select value={c.valueType} onChange={(ev) => set(i, { valueType: ev.currentTarget.value as ValueType })}>
+                  <option value="string">text</option><option value="number">number</option><option value="boolean">boolean</option>
+                </select>
+              </label>
+            )}
+            {STRING_OPS.has(c.op) && (
+              <label class="field narrow">
+                <span><input type="checkbox" checked={c.caseInsensitive} onChange={(ev) => set(i, { caseInsensitive: ev.currentTarget.checked })} /> ignore case</span>
+              </label>
+            )}
+            {c.op === 'segmentMatch' && segments.length > 0 && <p class="hint">Segments: {segments.join(', ')}</p>}
+            <button type="button" class="link" aria-label={`Remove condition ${i + 1}`} onClick={() => onChange(clauses.filter((_, j) => j !== i))}>Remove</button>
+          </fieldset>
+        );
+      })}
+      <button type="button" onClick={() => onChange([...clauses, newClause()])}>Add condition</button>
+      <datalist id="attributes">
+        {['key', 'email', 'country', 'plan', 'beta', 'version', 'ip', 'createdAt'].map((a) => <option value={a} />)}
+      </datalist>
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { messageOf } from '../api';
+
+/** Loads data when deps change; `reload` loads again keeping the old data visible meanwhile. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: unknown; loading: boolean; reload: () => void; setData: (t: T) => void } {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const generation = useRef(0);
+  const run = useCallback(() => {
+    const mine = ++generation.current;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => { if (mine === generation.current) setState({ data, loading: false }); },
+      (error) => { if (mine === generation.current) setState((s) => ({ data: s.data, error, loading: false })); },
+    );
+  }, deps);
+  useEffect(run, [run]);
+  return { data: state.data, error: state.error, loading: state.loading, reload: run, setData: (data: T) => setState({ data, loading: false }) };
+}
+
+export function ErrorMessage({ error }: { error: unknown }) {
+  if (!error) return null;
+  return <p class="error" role="alert">{messageOf(error)}</p>;
+}
+
+export function Empty({ children }: { children: ComponentChildren }) {
+  return <p class="empty">{children}</p>;
+}
+
+export function Loading() {
+  return <p class="loading" aria-live="polite">Loading…</p>;
+}
+
+/**
+ * A modal dialog (the browser's own <dialog>: focus stays inside, Escape cancels). Resolves
+ * with the comment typed in, or null when cancelled.
+ */
+export function ConfirmDialog({ title, children, confirmLabel, danger, withComment, onClose }: {
+  title: string; children?: ComponentChildren; confirmLabel: string; danger?: boolean; withComment?: boolean;
+  onClose: (result: { comment: string } | null) => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [comment, setComment] = useState('');
+  useEffect(() => {
+    const dialog = ref.current!;
+    if (!dialog.open) dialog.showModal();
+    return () => { if (dialog.open) dialog.close(); };
+  }, []);
+  return (
+    <dialog ref={ref} class="dialog" aria-labelledby="dialog-title" onCancel={(ev) => { ev.preventDefault(); onClose(null); }}>
+      <form method="dialog" onSubmit={(ev) => { ev.preventDefault(); onClose({ comment }); }}>
+        <h2 id="dialog-title">{title}</h2>
+        {children}
+        {withComment && (
+          <label class="field">Comment for the audit log (optional)
+            <input value={comment} onInput={(ev) => setComment(ev.currentTarget.value)} maxLength={2000} />
+          </label>
+        )}
+        <div class="actions">
+          <button type="button" onClick={() => onClose(null)}>Cancel</button>
+          <button type="submit" class={danger ? 'danger' : 'primary'}>{confirmLabel}</button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+export function formatTime(iso?: string | null): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+/** "3 min ago", "2 days ago". */
+export function ago(iso?: string | null): string {
+  if (!iso) return 'never';
+  const seconds = Math.round((Date.now() - new Date(iso).getTime()) / 1000);
+  if (seconds < 60) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}
+
+/** Shows any JSON value as short text (never as markup). */
+export function showValue(value: unknown): string {
+  if (value === undefined) return '—';
+  return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value);
+}

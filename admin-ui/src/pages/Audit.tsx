@@ -1,0 +1,49 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { PageProps } from '../App';
+import { AuditList } from '../components/AuditList';
+import { setQuery, useLocation } from '../router';
+
+const FILTERS = ['flag', 'segment', 'environment', 'deployment', 'since', 'until'] as const;
+
+/** The project's audit log; filters live in the address so a view can be shared. */
+export function AuditPage({ project }: PageProps) {
+  const { query } = useLocation();
+  const current = Object.fromEntries(FILTERS.map((f) => [f, query.get(f) ?? ''])) as Record<typeof FILTERS[number], string>;
+  const [form, setForm] = useState(current);
+  useEffect(() => setForm(current), [query.toString()]);
+  const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
+  const filter = {
+    flag: current.flag || undefined, segment: current.segment || undefined, environment: current.environment || undefined,
+    deployment: current.deployment || undefined, since: toIso(current.since), until: toIso(current.until),
+  };
+  const apply = (ev: Event) => {
+    ev.preventDefault();
+    setQuery(Object.fromEntries(FILTERS.map((f) => [f, form[f].trim() || undefined])));
+  };
+  const input = (name: typeof FILTERS[number], label: string, type = 'text') => (
+    <label class="field">{label}
+      <input type={type} name={name} value={form[name]} onInput={(ev) => setForm({ ...form, [name]: ev.currentTarget.value })} />
+    </label>
+  );
+  return (
+    <section>
+      <h1>Audit log</h1>
+      <form class="filters" onSubmit={apply} aria-label="Filter the audit log">
+        {input('flag', 'Flag')}
+        {input('segment', 'Segment')}
+        <label class="field">Environment
+          <select name="environment" value={form.environment} onChange={(ev) => setForm({ ...form, environment: ev.currentTarget.value })}>
+            <option value="">any</option>
+            {project.environments.map((e) => <option value={e.key}>{e.name}</option>)}
+          </select>
+        </label>
+        {input('deployment', 'Deployment id')}
+        {input('since', 'Since', 'datetime-local')}
+        {input('until', 'Until', 'datetime-local')}
+        <div class="actions"><button type="submit">Apply</button>
+          <button type="button" onClick={() => setQuery(Object.fromEntries(FILTERS.map((f) => [f, undefined])))}>Clear</button></div>
+      </form>
+      <AuditList project={project.key} filter={filter} />
+    </section>
+  );
+}

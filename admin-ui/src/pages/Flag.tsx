@@ -1,0 +1,331 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Environment, type Flag, type FlagConfig, type FlagConfigView, type Json, type Prerequisite, type Serve } from '../api';
+import type { PageProps } from '../App';
+import { AuditList } from '../components/AuditList';
+import { ClausesEditor, fromDraft, newClause, toDraft, type ClauseDraft } from '../components/Clauses';
+import { ServeEditor, variationLabel, VariationSelect } from '../components/Serve';
+import { Toggle } from '../components/Toggle';
+import { ago, ConfirmDialog, ErrorMessage, Loading, showValue, useLoad } from '../components/common';
+import { Link } from '../components/Link';
+import { useLiveRefresh } from '../live';
+import { navigate, setQuery, useLocation } from '../router';
+import { staleness } from './Flags';
+
+interface RuleDraft { id: string; description: string; clauses: ClauseDraft[]; serve: Serve }
+interface Draft {
+  on: boolean; offVariation: number; targets: string[]; rules: RuleDraft[]; fallthrough: Serve; prerequisites: Prerequisite[];
+}
+
+function toDraftConfig(flag: Flag, c: FlagConfig): Draft {
+  return {
+    on: c.on, offVariation: c.offVariation,
+    targets: flag.variations.map((_, i) => (c.targets ?? []).filter((t) => t.variation === i).flatMap((t) => t.values ?? []).join('\n')),
+    rules: (c.rules ?? []).map((r) => ({ id: r.id ?? '', description: r.description ?? '', clauses: r.clauses.map(toDraft), serve: r.serve })),
+    fallthrough: c.fallthrough, prerequisites: c.prerequisites ?? [],
+  };
+}
+
+function fromDraftConfig(d: Draft): FlagConfig {
+  const targets = d.targets.map((text, variation) => ({ variation, values: text.split(/[\s,]+/).filter(Boolean) })).filter((t) => t.values.length);
+  return {
+    on: d.on, offVariation: d.offVariation, targets,
+    rules: d.rules.map((r, i) => ({
+      ...(r.id.trim() ? { id: r.id.trim() } : {}),
+      ...(r.description.trim() ? { description: r.description.trim() } : {}),
+      clauses: r.clauses.map((c, j) => fromDraft(c, `Rule ${i + 1}, condition ${j + 1}`)),
+      serve: r.serve,
+    })),
+    fallthrough: d.fallthrough, prerequisites: d.prerequisites,
+  };
+}
+
+export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: string }) {
+  const { query } = useLocation();
+  const envKey = query.get('env') ?? (project.environments.find((e) => !e.production) ?? project.environments[0])?.key;
+  const env = project.environments.find((e) => e.key === envKey) ?? project.environments[0];
+  const flag = useLoad(() => api.flag(project.key, flagKey), [project.key, flagKey]);
+  const [error, setError] = useState<unknown>(null);
+  const [deleting, setDeleting] = useState(false);
+  useLiveRefresh(flag.reload, (ev) => ev.targetKind === 'flag' && ev.targetKey === flagKey);
+
+  if (flag.error && !flag.data) return <section><h1>{flagKey}</h1><ErrorMessage error={flag.error} /></section>;
+  if (!flag.data) return <Loading />;
+  const f = flag.data;
+  const stale = staleness(f);
+  const flagsHref = `/projects/${encodeURIComponent(project.key)}/flags`;
+
+  return (
+    <section class="flag-page">
+      <p class="crumbs"><Link href={flagsHref}>Flags</Link> /</p>
+      <div class="title-row">
+        <h1>{f.name}</h1>
+        {canEdit && <button class="danger" onClick={() => setDeleting(true)}>Delete flag</button>}
+      </div>
+      <p class="meta">
+        <code class="key">{f.key}</code> · {f.kind} · {f.lifecycle}{f.owner ? <> · owner {f.owner}</> : null}
+        {f.tags.map((t) => <span class="tag">{t}</span>)}
+        {stale && <span class="badge stale" title={stale}>stale</span>}
+      </p>
+      {f.description && <p class="description">{f.description}</p>}
+      <h2>Variations</h2>
+      <ol class="variations" start={0}>
+        {f.variations.map((v, i) => <li><code>{showValue(v.value)}</code>{v.name && <> — {v.name}</>}{v.description && <span class="hint"> {v.description}</span>} <span class="hint">(#{i})</span></li>)}
+      </ol>
+      <h2>Environments</h2>
+      <ErrorMessage error={error} />
+      <table class="envs">
+        <thead><tr><th scope="col">Environment</th><th scope="col">State</th><th scope="col">Last evaluated</th></tr></thead>
+        <tbody>
+          {project.environments.map((e) => {
+            const state = f.environments[e.key];
+            return (
+              <tr data-env={e.key}>
+                <th scope="row"><a href={`?env=${encodeURIComponent(e.key)}`} aria-current={e.key === env.key ? 'true' : undefined}
+                  onClick={(ev) => { ev.preventDefault(); setQuery({ env: e.key }); }}>{e.name}</a>{e.production && <span class="prod">prod</span>}</th>
+                <td>{state && <Toggle project={project.key} flagKey={f.key} flagName={f.name} env={e} on={state.on} disabled={!canEdit}
+                  onChanged={() => { setError(null); flag.reload(); }} onError={setError} />}</td>
+                <td>{ago(state?.lastEvaluatedAt)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <div class="env-tabs" role="tablist" aria-label="Environment to configure">
+        {project.environments.map((e) => (
+          <button role="tab" aria-selected={e.key === env.key} class={e.key === env.key ? 'tab active' : 'tab'}
+            onClick={() => setQuery({ env: e.key })}>{e.name}</button>
+        ))}
+      </div>
+      <ConfigEditor key={`${f.key}/${env.key}`} project={project.key} flag={f} env={env} canEdit={canEdit}
+        onSaved={() => flag.reload()} stateVersion={f.environments[env.key]?.version} />
+      <EvaluatePreview project={project.key} flag={f} envs={project.environments} initialEnv={env.key} />
+      <h2>History</h2>
+      <AuditList project={project.key} filter={{ flag: f.key }} limit={20} />
+      {deleting && (
+        <ConfirmDialog title={`Delete “${f.name}”?`} confirmLabel="Delete" danger withComment onClose={async (result) => {
+          setDeleting(false);
+          if (!result) return;
+          try {
+            await api.deleteFlag(project.key, f.key, result.comment || undefined);
+            navigate(flagsHref);
+          } catch (e) { setError(e); }
+        }}>
+          <p>The flag and its configuration in every environment are removed. Applications then get their default value.</p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
+  project: string; flag: Flag; env: Environment; canEdit: boolean; onSaved: () => void; stateVersion?: number;
+}) {
+  const config = useLoad(() => api.flagConfig(project, flag.key, env.key), [project, flag.key, env.key]);
+  const segments = useLoad(() => api.segments(project).then((s) => s.map((x) => x.key)), [project]);
+  const others = useLoad(() => api.flags(project, { limit: 500 }).then((p) => p.items.filter((f) => f.key !== flag.key)), [project, flag.key]);
+  const [base, setBase] = useState<FlagConfigView | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+
+  const dirty = !!(base && draft && JSON.stringify(toDraftConfig(flag, base.config)) !== JSON.stringify(draft));
+
+  // take the server's configuration when it is newer, keeping unsaved edits (their version is
+  // refreshed only when untouched, so a save over someone else's change gets a 412 to resolve)
+  useEffect(() => {
+    if (!config.data) return;
+    if (!draft || !dirty) {
+      setBase(config.data);
+      setDraft(toDraftConfig(flag, config.data.config));
+    }
+  }, [config.data]);
+  useEffect(() => { if (stateVersion !== undefined && base && stateVersion !== base.version) config.reload(); }, [stateVersion]);
+
+  if (config.error && !config.data) return <ErrorMessage error={config.error} />;
+  if (!draft || !base) return <Loading />;
+  const variations = flag.variations;
+  const set = (change: Partial<Draft>) => { setSaved(false); setDraft({ ...draft, ...change }); };
+
+  const save = async (confirmedComment?: string) => {
+    setError(null);
+    let body: FlagConfig;
+    try { body = fromDraftConfig(draft); } catch (e) { setError(e); return; }
+    const text = confirmedComment ?? comment;
+    try {
+      const view = await api.saveFlagConfig(project, flag.key, env.key, { ...body, ...(text.trim() ? { comment: text.trim() } : {}) }, base.version);
+      setBase(view);
+      setDraft(toDraftConfig(flag, view.config));
+      setComment('');
+      setSaved(true);
+      onSaved();
+    } catch (e) { setError(e); }
+  };
+
+  const submit = (ev: Event) => {
+    ev.preventDefault();
+    if (env.production) setConfirming(true); else save();
+  };
+
+  const ruleSet = (i: number, change: Partial<RuleDraft>) => set({ rules: draft.rules.map((r, j) => (j === i ? { ...r, ...change } : r)) });
+  const move = (i: number, by: number) => {
+    const rules = [...draft.rules];
+    const [r] = rules.splice(i, 1);
+    rules.splice(i + by, 0, r);
+    set({ rules });
+  };
+
+  return (
+    <form class="config" onSubmit={submit} aria-label={`Configuration in ${env.name}`}>
+      <h2>Configuration in {env.name}</h2>
+      <p class="hint">Version {base.version}, changed {ago(base.updatedAt)}. Order: off → prerequisites → targets → rules → default rule.</p>
+      <fieldset disabled={!canEdit} class="plain">
+        <label class="field inline">
+          <span><input type="checkbox" name="on" checked={draft.on} onChange={(ev) => set({ on: ev.currentTarget.checked })} /> Serving (on)</span>
+        </label>
+        <VariationSelect label="While off, serve" variations={variations} value={draft.offVariation} onChange={(offVariation) => set({ offVariation })} />
+
+        <h3>Prerequisites</h3>
+        {draft.prerequisites.length === 0 && <p class="hint">None: this flag does not depend on another.</p>}
+        {draft.prerequisites.map((p, i) => {
+          const other = others.data?.find((o) => o.key === p.flag);
+          return (
+            <div class="row" key={i}>
+              <label class="field">Flag
+                <select value={p.flag} onChange={(ev) => set({ prerequisites: draft.prerequisites.map((x, j) => j === i ? { flag: ev.currentTarget.value, variation: 0 } : x) })}>
+                  {!other && <option value={p.flag}>{p.flag}</option>}
+                  {(others.data ?? []).map((o) => <option value={o.key}>{o.name} ({o.key})</option>)}
+                </select>
+              </label>
+              <label class="field">must serve
+                <select value={String(p.variation)} onChange={(ev) => set({ prerequisites: draft.prerequisites.map((x, j) => j === i ? { ...x, variation: Number(ev.currentTarget.value) } : x) })}>
+                  {(other?.variations ?? [{ value: p.variation }]).map((_, vi) => <option value={String(vi)}>{other ? variationLabel(other.variations, vi) : `#${vi}`}</option>)}
+                </select>
+              </label>
+              <button type="button" class="link" onClick={() => set({ prerequisites: draft.prerequisites.filter((_, j) => j !== i) })}>Remove</button>
+            </div>
+          );
+        })}
+        {(others.data?.length ?? 0) > 0 && (
+          <button type="button" onClick={() => set({ prerequisites: [...draft.prerequisites, { flag: others.data![0].key, variation: 0 }] })}>Add prerequisite</button>
+        )}
+
+        <h3>Individual targets</h3>
+        <div class="targets">
+          {variations.map((_, i) => (
+            <label class="field">Serve {variationLabel(variations, i)} to context keys <small>(one per line)</small>
+              <textarea rows={2} value={draft.targets[i]} onInput={(ev) => set({ targets: draft.targets.map((t, j) => (j === i ? ev.currentTarget.value : t)) })} />
+            </label>
+          ))}
+        </div>
+
+        <h3>Rules</h3>
+        {draft.rules.length === 0 && <p class="hint">No rules: everyone gets the default rule.</p>}
+        <ol class="rules">
+          {draft.rules.map((r, i) => (
+            <li class="rule" key={i}>
+              <div class="rule-head">
+                <strong>Rule {i + 1}</strong>
+                <label class="field inline">id <input value={r.id} size={12} placeholder="optional" onInput={(ev) => ruleSet(i, { id: ev.currentTarget.value })} /></label>
+                <span class="spacer" />
+                <button type="button" class="link" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move rule ${i + 1} up`}>Up</button>
+                <button type="button" class="link" disabled={i === draft.rules.length - 1} onClick={() => move(i, 1)} aria-label={`Move rule ${i + 1} down`}>Down</button>
+                <button type="button" class="link" onClick={() => set({ rules: draft.rules.filter((_, j) => j !== i) })} aria-label={`Remove rule ${i + 1}`}>Remove</button>
+              </div>
+              <label class="field">Description <input value={r.description} onInput={(ev) => ruleSet(i, { description: ev.currentTarget.value })} /></label>
+              <ClausesEditor clauses={r.clauses} segments={segments.data ?? []} idPrefix={`r${i}`} onChange={(clauses) => ruleSet(i, { clauses })} />
+              <ServeEditor label="then serve" serve={r.serve} variations={variations} idPrefix={`r${i}-serve`} onChange={(serve) => ruleSet(i, { serve })} />
+            </li>
+          ))}
+        </ol>
+        <button type="button" onClick={() => set({ rules: [...draft.rules, { id: '', description: '', clauses: [newClause()], serve: { variation: 0 } }] })}>Add rule</button>
+
+        <h3>Default rule</h3>
+        <ServeEditor label="Everyone else gets" serve={draft.fallthrough} variations={variations} idPrefix="fallthrough" onChange={(fallthrough) => set({ fallthrough })} />
+
+        {canEdit && (
+          <div class="save-bar">
+            <label class="field grow">Comment for the audit log
+              <input name="comment" value={comment} maxLength={2000} onInput={(ev) => setComment(ev.currentTarget.value)} placeholder="why this change" />
+            </label>
+            <button type="button" disabled={!dirty} onClick={() => { setError(null); setDraft(toDraftConfig(flag, base.config)); }}>Discard</button>
+            <button type="submit" class="primary" disabled={!dirty}>Save {env.name}</button>
+          </div>
+        )}
+      </fieldset>
+      {saved && !dirty && <p class="notice" role="status">Saved. Applications follow within seconds.</p>}
+      <ErrorMessage error={error} />
+      {confirming && (
+        <ConfirmDialog title={`Save the configuration in ${env.name}?`} confirmLabel="Save" withComment onClose={(result) => {
+          setConfirming(false);
+          if (result) save(result.comment || comment);
+        }}>
+          <p>{env.name} is a production environment: applications follow the change within seconds.</p>
+        </ConfirmDialog>
+      )}
+    </form>
+  );
+}
+
+function EvaluatePreview({ project, flag, envs, initialEnv }: { project: string; flag: Flag; envs: Environment[]; initialEnv: string }) {
+  const [env, setEnv] = useState(initialEnv);
+  const [key, setKey] = useState('');
+  const [attributes, setAttributes] = useState('{}');
+  const [result, setResult] = useState<{ value?: Json; variationIndex: number; reason: any; revision: number } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => setEnv(initialEnv), [initialEnv]);
+
+  const run = async (ev: Event) => {
+    ev.preventDefault();
+    setError(null);
+    let attrs: Record<string, Json>;
+    try {
+      const parsed = JSON.parse(attributes.trim() || '{}');
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error();
+      attrs = parsed;
+    } catch { setError(new Error('Attributes must be a JSON object, such as {"country": "NO", "beta": true}')); return; }
+    try {
+      const answer = await api.evaluate(project, env, { ...attrs, key }, [flag.key]);
+      const detail = answer.results[flag.key];
+      setResult(detail ? { ...detail, revision: answer.revision } : null);
+      if (!detail) setError(new Error('The flag is not in this environment’s data.'));
+    } catch (e) { setError(e); setResult(null); }
+  };
+
+  const r = result?.reason;
+  const why = !r ? '' : r.kind === 'RULE_MATCH' ? `rule ${r.ruleIndex + 1}${r.ruleId ? ` “${r.ruleId}”` : ''} matched`
+    : r.kind === 'PREREQUISITE_FAILED' ? `prerequisite “${r.prerequisiteKey}” was not met`
+    : r.kind === 'TARGET_MATCH' ? 'the context key is targeted individually'
+    : r.kind === 'FALLTHROUGH' ? 'no target or rule matched: the default rule'
+    : r.kind === 'OFF' ? 'the flag is off' : `error: ${r.errorKind}`;
+
+  return (
+    <form class="preview card" onSubmit={run} aria-labelledby="preview-title">
+      <h2 id="preview-title">Evaluate for a context</h2>
+      <p class="hint">What an SDK answers, computed by the server with the SDK’s own evaluator.</p>
+      <div class="row">
+        <label class="field">Environment
+          <select name="environment" value={env} onChange={(ev) => setEnv(ev.currentTarget.value)}>
+            {envs.map((e) => <option value={e.key}>{e.name}</option>)}
+          </select>
+        </label>
+        <label class="field">Context key
+          <input name="contextKey" required value={key} onInput={(ev) => setKey(ev.currentTarget.value)} placeholder="user-42" />
+        </label>
+      </div>
+      <label class="field">Attributes (JSON)
+        <textarea name="attributes" rows={2} value={attributes} onInput={(ev) => setAttributes(ev.currentTarget.value)} />
+      </label>
+      <button type="submit">Evaluate</button>
+      <ErrorMessage error={error} />
+      {result && (
+        <dl class="result" aria-live="polite" data-testid="evaluation">
+          <dt>Value</dt><dd class="value"><code>{showValue(result.value)}</code> <span class="hint">(variation #{result.variationIndex})</span></dd>
+          <dt>Reason</dt><dd class="reason"><span class="reason-kind">{r.kind}</span>{r.inRollout ? ' · in rollout' : ''} — {why}</dd>
+          <dt>Revision</dt><dd>{result.revision}</dd>
+        </dl>
+      )}
+    </form>
+  );
+}

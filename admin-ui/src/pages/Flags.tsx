@@ -1,0 +1,221 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, type Flag, type FlagKind, type Json } from '../api';
+import type { PageProps } from '../App';
+import { Link } from '../components/Link';
+import { Toggle } from '../components/Toggle';
+import { ago, Empty, ErrorMessage, Loading, useLoad } from '../components/common';
+import { useLiveRefresh } from '../live';
+import { navigate, setQuery, useLocation } from '../router';
+
+const STALE_DAYS = 7;
+const DAY = 86_400_000;
+
+/** Temporary flags no SDK evaluated for a week are candidates for removal. */
+export function staleness(flag: Flag): string | null {
+  if (flag.lifecycle !== 'temporary') return null;
+  const times = Object.values(flag.environments).map((s) => s.lastEvaluatedAt).filter(Boolean) as string[];
+  const last = times.length ? Math.max(...times.map((t) => new Date(t).getTime())) : null;
+  const cutoff = Date.now() - STALE_DAYS * DAY;
+  if (last !== null) return last < cutoff ? `Not evaluated by any SDK for ${STALE_DAYS} days: remove it from the code?` : null;
+  return new Date(flag.createdAt).getTime() < cutoff ? `Never evaluated by an SDK since it was created: is it still needed?` : null;
+}
+
+export function FlagsPage({ project, canEdit }: PageProps) {
+  const { query } = useLocation();
+  const q = query.get('q') ?? '';
+  const tag = query.get('tag') ?? '';
+  const envFilter = query.get('env') ?? '';
+  const [search, setSearch] = useState(q);
+  const [creating, setCreating] = useState(false);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [pages, setPages] = useState<Flag[][]>([]);
+  const knownTags = useRef(new Set<string>());
+
+  useEffect(() => {
+    const timer = setTimeout(() => { if (search !== q) setQuery({ q: search.trim() || undefined }); }, 250);
+    return () => clearTimeout(timer);
+  }, [search]);
+
+  const list = useLoad(() => api.flags(project.key, { q: q || undefined, tag: tag || undefined, limit: 500 }), [project.key, q, tag]);
+  useEffect(() => setPages([]), [project.key, q, tag]);
+  useLiveRefresh(list.reload, (ev) => ev.targetKind === 'flag');
+
+  const flags = useMemo(() => [...(list.data?.items ?? []), ...pages.flat()], [list.data, pages]);
+  flags.forEach((f) => f.tags.forEach((t) => knownTags.current.add(t)));
+  const tags = [...knownTags.current].sort();
+  const envs = project.environments.filter((e) => !envFilter || e.key === envFilter);
+  const [more, setMore] = useState<string | null>(null);
+  useEffect(() => setMore(list.data?.next ?? null), [list.data]);
+
+  const loadMore = async () => {
+    if (!more) return;
+    try {
+      const page = await api.flags(project.key, { q: q || undefined, tag: tag || undefined, limit: 500, cursor: more });
+      setPages([...pages, page.items]);
+      setMore(page.next);
+    } catch (e) { setActionError(e); }
+  };
+
+  const replace = (key: string, env: string, on: boolean) => {
+    const update = (f: Flag) => f.key !== key ? f : { ...f, environments: { ...f.environments, [env]: { ...f.environments[env], on } } };
+    if (list.data) list.setData({ ...list.data, items: list.data.items.map(update) });
+    setPages(pages.map((p) => p.map(update)));
+  };
+
+  return (
+    <section>
+      <div class="title-row">
+        <h1>Flags</h1>
+        {canEdit && <button class="primary" onClick={() => setCreating(true)}>New flag</button>}
+      </div>
+      <form class="filters" role="search" onSubmit={(ev) => ev.preventDefault()}>
+        <label class="field">Search
+          <input type="search" placeholder="key or name" value={search} onInput={(ev) => setSearch(ev.currentTarget.value)} />
+        </label>
+        <label class="field">Tag
+          <select value={tag} onChange={(ev) => setQuery({ tag: ev.currentTarget.value || undefined })}>
+            <option value="">any tag</option>
+            {tags.map((t) => <option value={t}>{t}</option>)}
+          </select>
+        </label>
+        <label class="field">Environment
+          <select value={envFilter} onChange={(ev) => setQuery({ env: ev.currentTarget.value || undefined })}>
+            <option value="">all environments</option>
+            {project.environments.map((e) => <option value={e.key}>{e.name}</option>)}
+          </select>
+        </label>
+      </form>
+      <ErrorMessage error={actionError} />
+      <ErrorMessage error={list.error} />
+      {creating && <CreateFlag project={project.key} onClose={(created) => {
+        setCreating(false);
+        if (created) navigate(`/projects/${encodeURIComponent(project.key)}/flags/${encodeURIComponent(created)}`);
+      }} />}
+      {!list.data && list.loading && <Loading />}
+      {list.data && flags.length === 0 && (
+        <Empty>{q || tag ? 'No flag matches these filters.' : canEdit ? 'No flags yet. Create the first one with “New flag”.' : 'No flags yet.'}</Empty>
+      )}
+      {flags.length > 0 && (
+        <table class="flags">
+          <thead>
+            <tr>
+              <th scope="col">Flag</th>
+              {envs.map((e) => <th scope="col" class="env">{e.name}{e.production && <span class="prod" title="production">prod</span>}</th>)}
+            </tr>
+          </thead>
+          <tbody>
+            {flags.map((flag) => {
+              const stale = staleness(flag);
+              return (
+                <tr key={flag.key} data-flag={flag.key}>
+                  <th scope="row" class="flag-cell">
+                    <Link href={`/projects/${encodeURIComponent(project.key)}/flags/${encodeURIComponent(flag.key)}`} class="flag-name">{flag.name}</Link>
+                    <code class="key">{flag.key}</code>
+                    {flag.tags.map((t) => <span class="tag">{t}</span>)}
+                    {stale && <span class="badge stale" title={stale}>stale</span>}
+                    {flag.archived && <span class="badge">archived</span>}
+                  </th>
+                  {envs.map((env) => {
+                    const state = flag.environments[env.key];
+                    return (
+                      <td class="env" data-env={env.key}>
+                        <span class="env-label" aria-hidden="true">{env.name}</span>
+                        {state ? (
+                          <>
+                            <Toggle project={project.key} flagKey={flag.key} flagName={flag.name} env={env} on={state.on}
+                              disabled={!canEdit} onChanged={(on) => { setActionError(null); replace(flag.key, env.key, on); }}
+                              onError={setActionError} />
+                            <span class="evaluated" title={state.lastEvaluatedAt ? new Date(state.lastEvaluatedAt).toLocaleString() : 'No SDK reported evaluating it here'}>
+                              evaluated {ago(state.lastEvaluatedAt)}</span>
+                          </>
+                        ) : '—'}
+                      </td>
+                    );
+                  })}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {more && <p><button onClick={loadMore}>Load more flags</button></p>}
+    </section>
+  );
+}
+
+function parseVariation(kind: FlagKind, text: string): Json {
+  if (kind === 'string') return text;
+  if (kind === 'number') {
+    const n = Number(text);
+    if (text.trim() === '' || !isFinite(n)) throw new Error(`“${text}” is not a number`);
+    return n;
+  }
+  try { return JSON.parse(text); } catch { throw new Error(`“${text}” is not JSON`); }
+}
+
+function CreateFlag({ project, onClose }: { project: string; onClose: (created: string | null) => void }) {
+  const [key, setKey] = useState('');
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<FlagKind>('boolean');
+  const [variations, setVariations] = useState('');
+  const [description, setDescription] = useState('');
+  const [tags, setTags] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => { dialog.current?.showModal(); }, []);
+
+  const submit = async (ev: Event) => {
+    ev.preventDefault();
+    try {
+      const values = kind === 'boolean' ? [true, false]
+        : variations.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => parseVariation(kind, l));
+      const flag = await api.createFlag(project, {
+        key: key.trim(), name: name.trim() || key.trim(), kind, variations: values.map((value) => ({ value })),
+        ...(description.trim() ? { description: description.trim() } : {}),
+        tags: tags.split(/[\s,]+/).filter(Boolean),
+      });
+      onClose(flag.key);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <dialog ref={dialog} class="dialog" aria-labelledby="new-flag-title" onCancel={(ev) => { ev.preventDefault(); onClose(null); }}>
+      <form onSubmit={submit}>
+        <h2 id="new-flag-title">New flag</h2>
+        <label class="field">Key <small>(used in code; letters, digits, . _ -)</small>
+          <input name="key" required pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" maxLength={100} value={key} onInput={(ev) => setKey(ev.currentTarget.value)} />
+        </label>
+        <label class="field">Name
+          <input name="name" maxLength={200} value={name} placeholder={key} onInput={(ev) => setName(ev.currentTarget.value)} />
+        </label>
+        <label class="field">Kind
+          <select name="kind" value={kind} onChange={(ev) => setKind(ev.currentTarget.value as FlagKind)}>
+            <option value="boolean">boolean (on / off)</option>
+            <option value="string">string</option>
+            <option value="number">number</option>
+            <option value="json">JSON</option>
+          </select>
+        </label>
+        {kind !== 'boolean' && (
+          <label class="field">Variations <small>(one value per line{kind === 'json' ? ', as JSON' : ''})</small>
+            <textarea name="variations" rows={4} required value={variations} onInput={(ev) => setVariations(ev.currentTarget.value)} />
+          </label>
+        )}
+        <label class="field">Description
+          <textarea name="description" rows={2} maxLength={2000} value={description} onInput={(ev) => setDescription(ev.currentTarget.value)} />
+        </label>
+        <label class="field">Tags <small>(separated by spaces or commas)</small>
+          <input name="tags" value={tags} onInput={(ev) => setTags(ev.currentTarget.value)} />
+        </label>
+        <p class="hint">The flag starts off in every environment.</p>
+        <ErrorMessage error={error} />
+        <div class="actions">
+          <button type="button" onClick={() => onClose(null)}>Cancel</button>
+          <button type="submit" class="primary">Create flag</button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vite';
+
+// The server serves this build from its classpath at /darklaunch-admin-ui (see ARCHITECTURE.md).
+// Proxy /api to a running server during `npm run dev`.
+export default defineConfig({
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  build: {
+    outDir: 'target/classes/darklaunch-admin-ui',
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    // the CSP forbids inline script: keep everything in hashed files under /assets
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+    target: 'es2022',
+    reportCompressedSize: false,
+  },
+  server: {
+    proxy: { '/api': 'http://localhost:8080' },
+  },
+});
