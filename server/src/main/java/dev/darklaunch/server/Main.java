@@ -56,6 +56,10 @@ public final class Main {
         String ui = server.servesAdminUi()
                 ? "Admin UI: " + base + "/ — sign in as admin"
                 : "Admin UI: not in this build (built with -DskipUi)";
+        String password = server.generatedAdminPassword()
+                .map(secret -> secret + "\n      (shown only this once: store it now; to replace it, set DARKLAUNCH_ADMIN_PASSWORD)")
+                .orElse(server.adminPasswordFromEnvironment() ? "the value of DARKLAUNCH_ADMIN_PASSWORD"
+                        : "the one printed at first start (or set DARKLAUNCH_ADMIN_PASSWORD to replace it)");
         return """
 
                 ──────────────────────────────────────────────────────────────────────
@@ -63,9 +67,11 @@ public final class Main {
                   %s
                   Database:        %s
                   Admin API token: %s
+                  Admin UI user:   admin
+                  Its password:    %s
                   Try:  curl -H "Authorization: Bearer <token>" %s/api/v1/projects
                   API:  %s/api/v1/openapi.yaml
                 ──────────────────────────────────────────────────────────────────────
-                """.formatted(base, ui, server.databaseDescription(), token, base, base);
+                """.formatted(base, ui, server.databaseDescription(), token, password, base, base);
     }
 }
