@@ -7,8 +7,12 @@ import { useLiveRefresh } from '../live';
 export interface AuditFilter { flag?: string; segment?: string; environment?: string; deployment?: string; since?: string; until?: string }
 
 /** The audit log (newest first) with before/after diffs; follows live changes. */
-export function AuditList({ project, filter, limit = 50 }: { project: string; filter: AuditFilter; limit?: number }) {
-  const key = JSON.stringify(filter);
+export function AuditList({ project, filter, limit = 50, version = '' }: {
+  project: string; filter: AuditFilter; limit?: number;
+  /** changes when the page knows of a change (its own writes), to reload without the live stream */
+  version?: string;
+}) {
+  const key = JSON.stringify(filter) + version;
   const first = useLoad(() => api.audit(project, { ...filter, limit }), [project, key]);
   const [older, setOlder] = useState<AuditEvent[]>([]);
   const [next, setNext] = useState<string | null>(null);

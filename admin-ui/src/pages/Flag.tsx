@@ -100,7 +100,8 @@ export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: s
         onSaved={() => flag.reload()} stateVersion={f.environments[env.key]?.version} />
       <EvaluatePreview project={project.key} flag={f} envs={project.environments} initialEnv={env.key} />
       <h2>History</h2>
-      <AuditList project={project.key} filter={{ flag: f.key }} limit={20} />
+      <AuditList project={project.key} filter={{ flag: f.key }} limit={20}
+        version={f.version + JSON.stringify(Object.values(f.environments).map((s) => s.version))} />
       {deleting && (
         <ConfirmDialog title={`Delete “${f.name}”?`} confirmLabel="Delete" danger withComment onClose={async (result) => {
           setDeleting(false);

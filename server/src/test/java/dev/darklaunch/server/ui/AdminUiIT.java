@@ -1,0 +1,271 @@
+package dev.darklaunch.server.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import dev.darklaunch.sdk.Context;
+import dev.darklaunch.sdk.DarklaunchClient;
+import dev.darklaunch.sdk.DarklaunchConfig;
+import dev.darklaunch.sdk.EvaluationDetail;
+import dev.darklaunch.sdk.SdkTestTimings;
+import dev.darklaunch.server.testing.Http;
+import dev.darklaunch.server.testing.TestDatabase;
+import dev.darklaunch.server.testing.TestServer;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+/**
+ * The admin UI in a real browser (Chromium driven by Playwright) against a real server and
+ * database, with the real Java SDK on the other side: what a product owner does in the UI reaches
+ * applications, and what the UI shows agrees with what the SDK answers.
+ */
+class AdminUiIT {
+
+    private static TestServer server;
+    private static Browser browser;
+    private static final List<DarklaunchClient> clients = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(TestDatabase.fresh(), TestServer::withAdminPassword);
+        browser = new Browser(server.base());
+    }
+
+    @AfterAll
+    static void stop() {
+        clients.forEach(DarklaunchClient::close);
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Issue "Admin UI", test 1: create, switch on, rule + 25 % rollout, preview = SDK, audited. */
+    @Test
+    void productOwnerCreatesAFlagRulesItAndThePreviewAgreesWithTheSdk() {
+        try (Browser.Tab tab = browser.open("/")) {
+            Page page = tab.page();
+            tab.signIn("admin", TestServer.ADMIN_PASSWORD);
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Flags"))).isVisible();
+
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New flag")).click();
+            page.getByLabel("Key").fill("new-checkout");
+            page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("New checkout");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create flag")).click();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("New checkout").setLevel(1))).isVisible();
+            assertThat(page).hasURL(Pattern.compile("/projects/default/flags/new-checkout"));
+
+            Locator stagingSwitch = page.locator("table.envs tr[data-env=staging] [role=switch]");
+            assertThat(stagingSwitch).hasAttribute("aria-checked", "false");
+            stagingSwitch.click();
+            assertThat(stagingSwitch).hasAttribute("aria-checked", "true");
+
+            page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Staging")).click();
+            Locator config = page.locator("form.config");
+            assertThat(config.getByRole(AriaRole.HEADING, new Locator.GetByRoleOptions().setName("Configuration in Staging"))).isVisible();
+            assertThat(config.locator("input[name=on]")).isChecked();
+
+            config.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add rule")).click();
+            Locator rule = config.locator("li.rule").first();
+            rule.getByLabel("Attribute").fill("country");
+            rule.getByLabel("Values").fill("NO");
+            rule.locator("input[name=r0-serve-mode]").last().check(); // the rule serves a rollout too…
+            rule.getByLabel("Percentage served true").fill("100");   // …of 100 % true
+
+            Locator fallthrough = config.locator("fieldset.serve").last();
+            fallthrough.getByText("a percentage rollout").click();
+            fallthrough.getByLabel("Percentage served true").fill("25");
+            assertThat(fallthrough.locator("output")).hasText("25 %");
+            config.getByLabel("Comment for the audit log").fill("25 % of everyone, all of Norway");
+            config.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save Staging")).click();
+            assertThat(config.locator("p.notice")).hasText(Pattern.compile("^Saved"));
+
+            JsonNode saved = server.admin().get("/api/v1/projects/default/flags/new-checkout/environments/staging").json().get("config");
+            Assertions.assertThat(saved.get("on").asBoolean()).isTrue();
+            Assertions.assertThat(saved.at("/rules/0/clauses/0").toString()).contains("\"attribute\":\"country\"", "\"op\":\"in\"", "\"NO\"");
+            Assertions.assertThat(saved.at("/fallthrough/rollout/variations").toString())
+                    .isEqualTo("[{\"variation\":0,\"weight\":25000},{\"variation\":1,\"weight\":75000}]");
+
+            // the preview and an SDK on a staging token answer alike, for the rule and for the rollout
+            DarklaunchClient sdk = client("staging");
+            await(() -> sdk.boolVariationDetail("new-checkout", Context.of("probe").with("country", "NO"), false)
+                    .reason().kind().name().equals("RULE_MATCH"));
+            Locator preview = page.locator("form.preview");
+            preview.getByLabel("Environment").selectOption("staging");
+            int inRollout = 0;
+            for (int i = 0; i < 8; i++) {
+                String country = i == 0 ? "NO" : "SE";
+                preview.getByLabel("Context key").fill("user-" + i);
+                preview.getByLabel("Attributes (JSON)").fill("{\"country\": \"" + country + "\"}");
+                preview.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Evaluate")).click();
+                EvaluationDetail<Boolean> expected = sdk.boolVariationDetail("new-checkout",
+                        Context.of("user-" + i).with("country", country), false);
+                assertThat(preview.locator("dd.value code")).hasText(String.valueOf(expected.value()));
+                assertThat(preview.locator("dd.reason")).hasText(Pattern.compile("^" + expected.reason().kind().name()
+                        + (expected.reason().inRollout() ? " · in rollout" : " —")));
+                assertThat(preview.locator("dd.value")).containsText("variation #" + expected.variationIndex());
+                inRollout += expected.value() ? 1 : 0;
+                Assertions.assertThat(expected.reason().kind().name()).isEqualTo(i == 0 ? "RULE_MATCH" : "FALLTHROUGH");
+            }
+            Assertions.assertThat(inRollout).as("users on (the Norwegian one by rule, others 25 %%)").isBetween(1, 8);
+            tab.screenshot("flag-detail");
+
+            // every step is in the flag's history, with who and why
+            Locator history = page.locator(".audit-list");
+            assertThat(history.locator("[data-action='flag.create']")).hasCount(1);
+            assertThat(history.locator("[data-action='flag.on']")).hasCount(1);
+            Locator update = history.locator("[data-action='flag.config.update']");
+            assertThat(update).hasCount(1);
+            assertThat(update).containsText("25 % of everyone, all of Norway");
+            assertThat(update).containsText("user:admin");
+            update.getByText("Changes").click();
+            assertThat(update.locator("table.diff")).containsText("fallthrough.rollout.variations[0].weight");
+
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Audit log")).click();
+            assertThat(page.locator(".audit-list [data-action='flag.config.update']")).hasCount(1);
+            tab.screenshot("audit-log");
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Flags").setExact(true)).click();
+            assertThat(page.locator("tr[data-flag=new-checkout] td[data-env=staging] [role=switch]")).hasAttribute("aria-checked", "true");
+            tab.screenshot("flags");
+            Assertions.assertThat(tab.dialogs()).isEmpty();
+        }
+    }
+
+    /** The mission loop: a switch flipped in the browser reaches a connected SDK's listener. */
+    @Test
+    void aToggleInTheUiReachesAConnectedSdk() throws InterruptedException {
+        server.admin().post("/api/v1/projects/default/flags", booleanFlag("dark-feature", "Dark feature"));
+        DarklaunchClient sdk = client("production");
+        java.util.concurrent.BlockingQueue<Set<String>> changes = new java.util.concurrent.LinkedBlockingQueue<>();
+        await(() -> sdk.boolVariationDetail("dark-feature", Context.of("u"), true).reason().kind().name().equals("OFF"));
+        sdk.addFlagChangeListener(changes::add);
+
+        try (Browser.Tab tab = browser.open("/projects/default/flags")) {
+            Page page = tab.page();
+            tab.signIn("admin", TestServer.ADMIN_PASSWORD);
+            Locator toggle = page.locator("tr[data-flag=dark-feature] td[data-env=production] [role=switch]");
+            assertThat(toggle).hasAttribute("aria-checked", "false");
+            toggle.click();
+            // production asks first
+            Locator dialog = page.getByRole(AriaRole.DIALOG);
+            assertThat(dialog).containsText("production environment");
+            dialog.getByLabel("Comment for the audit log (optional)").fill("release 42 goes live");
+            dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Turn on")).click();
+            assertThat(toggle).hasAttribute("aria-checked", "true");
+
+            Set<String> changed = changes.poll(30, TimeUnit.SECONDS);
+            Assertions.assertThat(changed).as("the SDK's flag-change listener fired").contains("dark-feature");
+            Assertions.assertThat(sdk.isEnabled("dark-feature", Context.of("anyone"))).isTrue();
+
+            toggle.click();
+            page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Turn off")).click();
+            assertThat(toggle).hasAttribute("aria-checked", "false");
+            await(() -> !sdk.isEnabled("dark-feature", Context.of("anyone")));
+            JsonNode audit = server.admin().get("/api/v1/projects/default/audit?flag=dark-feature&environment=production").json();
+            Assertions.assertThat(audit.get("items").toString()).contains("release 42 goes live", "flag.on", "flag.off");
+        }
+    }
+
+    /** RELIABILITY 21: stored markup renders inert; CSP without inline script; CSRF needed. */
+    @Test
+    void markupInFlagDataIsShownAsTextUnderAStrictPolicy() {
+        String markup = "<img src=x onerror=alert(1)>";
+        Http.Response created = server.admin().post("/api/v1/projects/default/flags", Map.of(
+                "key", "xss-probe", "name", markup, "kind", "boolean", "description", "<script>alert(2)</script>",
+                "tags", List.of("security"), "variations", List.of(Map.of("value", true, "name", "<b>yes</b>"), Map.of("value", false))));
+        Assertions.assertThat(created.status()).as("%s", created).isEqualTo(201);
+
+        try (Browser.Tab tab = browser.open("/projects/default/flags?tag=security")) {
+            Page page = tab.page();
+            tab.signIn("admin", TestServer.ADMIN_PASSWORD);
+            Locator name = page.locator("tr[data-flag=xss-probe] .flag-name");
+            assertThat(name).hasText(markup);
+            assertThat(page.locator("main img")).hasCount(0);
+            name.click();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setLevel(1))).hasText(markup);
+            assertThat(page.locator("p.description")).hasText("<script>alert(2)</script>");
+            assertThat(page.locator("ol.variations")).containsText("<b>yes</b>");
+            assertThat(page.locator("main img")).hasCount(0);
+            assertThat(page.locator("main script")).hasCount(0);
+            tab.screenshot("stored-markup");
+
+            // the browser's session cannot write without the CSRF token, even same-origin
+            Object status = page.evaluate("async () => (await fetch('/api/v1/projects/default/flags/xss-probe/environments/staging/on',"
+                    + " {method: 'POST', credentials: 'same-origin', headers: {'Content-Type': 'application/json'}, body: '{}'})).status");
+            Assertions.assertThat(status).isEqualTo(403);
+            Assertions.assertThat(tab.dialogs()).as("no script from the data ran").isEmpty();
+        }
+
+        Http anonymous = server.admin().as(null);
+        for (String path : List.of("/", "/projects/default/flags")) {
+            Http.Response page = anonymous.with("Accept", "text/html").get(path);
+            Assertions.assertThat(page.status()).isEqualTo(200);
+            String csp = page.header("Content-Security-Policy").orElseThrow();
+            Assertions.assertThat(csp).contains("script-src 'self'", "default-src 'self'", "frame-ancestors 'none'")
+                    .doesNotContain("unsafe-inline", "unsafe-eval");
+            Assertions.assertThat(page.header("X-Frame-Options")).hasValue("DENY");
+            Assertions.assertThat(page.header("Cache-Control")).hasValue("no-cache");
+            Assertions.assertThat(page.text()).doesNotContainPattern("<script(?![^>]*\\bsrc=)");
+        }
+    }
+
+    /** The UI's routes never stand in for the API, the SDK feed or operations. */
+    @Test
+    void uiRoutesLeaveTheServerPathsAlone() {
+        Http html = server.admin().as(null).with("Accept", "text/html");
+        Assertions.assertThat(html.get("/api/v1/projects").status()).isEqualTo(401);
+        Assertions.assertThat(html.get("/api/v1/nothing-here").status()).isEqualTo(401);
+        Assertions.assertThat(html.get("/sdk/v1/flags").status()).isEqualTo(401);
+        Assertions.assertThat(html.get("/health/live").text()).contains("live");
+        Assertions.assertThat(html.get("/metrics").status()).isEqualTo(200);
+        Assertions.assertThat(html.get("/assets/missing-0000.js").status()).isEqualTo(404);
+        Http.Response index = html.get("/");
+        java.util.regex.Matcher script = Pattern.compile("src=\"(/assets/[^\"]+\\.js)\"").matcher(index.text());
+        Assertions.assertThat(script.find()).as("index.html loads a hashed script: %s", index.text()).isTrue();
+        Http.Response asset = html.get(script.group(1));
+        Assertions.assertThat(asset.status()).isEqualTo(200);
+        Assertions.assertThat(asset.header("Cache-Control").orElse("")).contains("max-age=31536000", "immutable");
+    }
+
+    private static Map<String, Object> booleanFlag(String key, String name) {
+        return Map.of("key", key, "name", name, "kind", "boolean", "variations", List.of(Map.of("value", true), Map.of("value", false)));
+    }
+
+    private static DarklaunchClient client(String environment) {
+        DarklaunchClient client = DarklaunchClient.create(SdkTestTimings.fast(DarklaunchConfig.builder()
+                        .baseUri(URI.create(server.base()))
+                        .sdkToken(server.token("sdk", "default", environment))
+                        .initTimeout(Duration.ofSeconds(10)))
+                .build());
+        clients.add(client);
+        return client;
+    }
+
+    /** Waits (up to 30 s) for what an SDK sees to hold; changes reach SDKs asynchronously. */
+    private static void await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the SDK did not see the change within 30 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+}
