@@ -8,6 +8,7 @@ import dev.darklaunch.server.auth.SessionsApi;
 import dev.darklaunch.server.auth.TokenStore;
 import dev.darklaunch.server.auth.TokensApi;
 import dev.darklaunch.server.auth.UserStore;
+import dev.darklaunch.server.auth.UsersApi;
 import dev.darklaunch.server.evaluation.EvaluateApi;
 import dev.darklaunch.server.feed.EnvironmentDataStore;
 import dev.darklaunch.server.feed.Feed;
@@ -248,6 +249,7 @@ public final class DarklaunchServer {
                         new EvaluateApi(new EnvironmentDataStore(pool))::mount,
                         new TokensApi(tokens, projects, authenticator)::mount,
                         sessionsApi::mount,
+                        new UsersApi(users, passwords)::mount,
                         new SdkFeedApi(feed, new UsageStore(pool))::mount));
         HttpServerOptions options = new HttpServerOptions()
                 .setIdleTimeout(120)
