@@ -38,7 +38,7 @@ export function UsersPage({ session }: { session: Session }) {
         <h2 id="new-user-title">New user</h2>
         <div class="row">
           <label class="field">Email <input name="email" required value={email} autoComplete="off" onInput={(ev) => setEmail(ev.currentTarget.value)} /></label>
-          <label class="field">Password <input name="password" type="password" required autoComplete="new-password" value={password} onInput={(ev) => setPassword(ev.currentTarget.value)} /></label>
+          <label class="field">Password <small>(at least 12 characters)</small> <input name="password" type="password" required minLength={12} autoComplete="new-password" value={password} onInput={(ev) => setPassword(ev.currentTarget.value)} /></label>
           <label class="field">Role <select name="role" value={role} onChange={(ev) => setRole(ev.currentTarget.value as Role)}>{ROLES.map((r) => <option value={r}>{r}</option>)}</select></label>
         </div>
         <button type="submit" class="primary">Add user</button>
@@ -80,7 +80,7 @@ export function UsersPage({ session }: { session: Session }) {
           if (!result) return;
           try { await api.updateUser(user.id, { password: newPassword }); setNotice(`The password of ${user.email} was changed.`); } catch (e) { setError(e); }
         }}>
-          <label class="field">New password <input type="password" autoComplete="new-password" required value={newPassword} onInput={(ev) => setNewPassword(ev.currentTarget.value)} /></label>
+          <label class="field">New password <small>(at least 12 characters; their sessions end)</small> <input type="password" autoComplete="new-password" required minLength={12} value={newPassword} onInput={(ev) => setNewPassword(ev.currentTarget.value)} /></label>
         </ConfirmDialog>
       )}
     </section>

@@ -226,6 +226,96 @@ class AdminUiIT {
         }
     }
 
+    /** RELIABILITY 21 / roles: a viewer sees everything, can change nothing, and the API agrees. */
+    @Test
+    void aViewerCanReadButNotChange() {
+        server.admin().post("/api/v1/projects/default/flags", booleanFlag("viewer-probe", "Viewer probe"));
+        server.user("vera@example.com", "viewer password 0123", "viewer");
+
+        try (Browser.Tab tab = browser.open("/projects/default/flags")) {
+            Page page = tab.page();
+            tab.signIn("vera@example.com", "viewer password 0123");
+            assertThat(page.locator(".who .role")).hasText("viewer");
+            Locator toggle = page.locator("tr[data-flag=viewer-probe] td[data-env=staging] [role=switch]");
+            assertThat(toggle).isDisabled();
+            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New flag"))).hasCount(0);
+            assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Tokens"))).hasCount(0);
+            assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Users"))).hasCount(0);
+
+            page.locator("tr[data-flag=viewer-probe] .flag-name").click();
+            assertThat(page.locator("form.config")).isVisible();
+            assertThat(page.locator("form.config input[name=on]")).isDisabled();
+            assertThat(page.locator("form.config").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add rule"))).isDisabled();
+            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete flag"))).hasCount(0);
+            assertThat(page.locator("table.envs [role=switch]").first()).isDisabled();
+
+            // even with a valid CSRF token the server refuses the viewer's write
+            Object status = page.evaluate("async () => {"
+                    + " const s = await (await fetch('/api/v1/session', {credentials: 'same-origin'})).json();"
+                    + " return (await fetch('/api/v1/projects/default/flags/viewer-probe/environments/staging/on', {method: 'POST',"
+                    + " credentials: 'same-origin', headers: {'Content-Type': 'application/json', 'X-CSRF-Token': s.csrfToken}, body: '{}'})).status; }");
+            Assertions.assertThat(status).isEqualTo(403);
+            page.navigate("/tokens");
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Not allowed"))).isVisible();
+            tab.screenshot("viewer-flag");
+        }
+        Assertions.assertThat(server.admin().get("/api/v1/projects/default/flags/viewer-probe").json().at("/environments/staging/on").asBoolean())
+                .isFalse();
+    }
+
+    /** Admins create a token (its secret shown once) and revoke it; add a user; sign out. */
+    @Test
+    void anAdminManagesTokensAndUsers() {
+        try (Browser.Tab tab = browser.open("/tokens")) {
+            Page page = tab.page();
+            tab.signIn("admin", TestServer.ADMIN_PASSWORD);
+            Locator form = page.locator("form[aria-labelledby=new-token-title]");
+            form.getByLabel("Name").fill("checkout service");
+            form.getByLabel("Kind").selectOption("sdk");
+            form.getByLabel("Production").check();
+            form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create token")).click();
+            Locator secret = page.getByTestId("secret");
+            assertThat(secret).hasText(Pattern.compile("^dl_sdk_"));
+            String sdkToken = secret.textContent();
+            Assertions.assertThat(new Http(server.base(), sdkToken).get("/sdk/v1/flags").status()).isEqualTo(200);
+            tab.screenshot("tokens");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Done")).click();
+            assertThat(secret).hasCount(0);
+
+            Locator row = page.locator("tr", new Page.LocatorOptions().setHasText("checkout service"));
+            row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke checkout service")).click();
+            page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke")).click();
+            assertThat(row).containsText("revoked");
+            Assertions.assertThat(new Http(server.base(), sdkToken).get("/sdk/v1/flags").status()).isEqualTo(401);
+
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Users")).click();
+            Locator users = page.locator("form[aria-labelledby=new-user-title]");
+            users.getByLabel("Email").fill("ed@example.com");
+            users.getByLabel("Password").fill("editor password 0123");
+            users.getByLabel("Role").selectOption("editor");
+            users.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add user")).click();
+            assertThat(page.locator("tr[data-user='ed@example.com']")).isVisible();
+            assertThat(page.getByRole(AriaRole.STATUS)).containsText("ed@example.com can now sign in as editor");
+            tab.screenshot("users");
+
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
+            page.reload();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
+        }
+        server.admin().post("/api/v1/projects/default/flags", booleanFlag("phone-layout", "Phone layout"));
+        try (Browser.Tab tab = browser.open("/projects/default/flags")) {
+            tab.page().setViewportSize(390, 844);
+            tab.signIn("ed@example.com", "editor password 0123");
+            Page page = tab.page();
+            assertThat(page.locator("tr[data-flag=phone-layout] [role=switch]").first()).isEnabled();
+            assertThat(page.locator("#nav")).isHidden();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Menu")).click();
+            assertThat(page.locator(".who .role")).hasText("editor");
+            tab.screenshot("flags-phone");
+        }
+    }
+
     /** The UI's routes never stand in for the API, the SDK feed or operations. */
     @Test
     void uiRoutesLeaveTheServerPathsAlone() {
