@@ -1,7 +1,11 @@
 package dev.darklaunch.server;
 
 import dev.darklaunch.server.audit.AuditApi;
+import dev.darklaunch.server.audit.AuditStore;
+import dev.darklaunch.server.audit.ProjectEvents;
+import dev.darklaunch.server.audit.ProjectEventsApi;
 import dev.darklaunch.server.auth.Authenticator;
+import dev.darklaunch.server.auth.Credentials;
 import dev.darklaunch.server.auth.Passwords;
 import dev.darklaunch.server.auth.SessionStore;
 import dev.darklaunch.server.auth.SessionsApi;
@@ -83,6 +87,7 @@ public final class DarklaunchServer {
     private Feed feed;
     private PostgresChangeSource changes;
     private AdminUi adminUi;
+    private ProjectEvents projectEvents;
 
     private DarklaunchServer(Vertx vertx, Metrics metrics) {
         this.vertx = vertx;
@@ -171,6 +176,9 @@ public final class DarklaunchServer {
         if (feed != null) {
             feed.close(); // streams would otherwise hold the shutdown for its whole grace period
         }
+        if (projectEvents != null) {
+            projectEvents.close();
+        }
         Future<Void> stopChanges = changes == null ? Future.succeededFuture() : changes.close();
         Future<Void> stopHttp = Future.join(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
         Future.join(stopChanges, stopHttp).<Void>mapEmpty()
@@ -226,7 +234,9 @@ public final class DarklaunchServer {
         feed = new Feed(vertx, config.feed(), metrics.registry());
         changes = new PostgresChangeSource(vertx, pool, new PgConnectOptions(databaseUrl.options()),
                 config.feed().reconcileInterval(), tokenId -> authenticator.invalidateAll());
-        return changes.start(feed);
+        projectEvents = new ProjectEvents(vertx, new AuditStore(pool), new Credentials(pool, config.sessions()),
+                new PgConnectOptions(databaseUrl.options()), config.feed().heartbeat());
+        return changes.start(feed).compose(v -> projectEvents.start());
     }
 
     private Future<Void> listen(int port) {
@@ -246,6 +256,7 @@ public final class DarklaunchServer {
                         new SegmentsApi(new SegmentStore(pool))::mount,
                         new ImportsApi(new ImportStore(pool))::mount,
                         new AuditApi(pool)::mount,
+                        new ProjectEventsApi(projectEvents, pool)::mount,
                         new EvaluateApi(new EnvironmentDataStore(pool))::mount,
                         new TokensApi(tokens, projects, authenticator)::mount,
                         sessionsApi::mount,
