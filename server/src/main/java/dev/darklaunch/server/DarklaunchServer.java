@@ -13,6 +13,10 @@ import dev.darklaunch.server.auth.TokenStore;
 import dev.darklaunch.server.auth.TokensApi;
 import dev.darklaunch.server.auth.UserStore;
 import dev.darklaunch.server.auth.UsersApi;
+import dev.darklaunch.server.deployments.DeploymentStore;
+import dev.darklaunch.server.deployments.DeploymentsApi;
+import dev.darklaunch.server.deployments.ReleaseScheduler;
+import dev.darklaunch.server.deployments.TimelineApi;
 import dev.darklaunch.server.evaluation.EvaluateApi;
 import dev.darklaunch.server.feed.EnvironmentDataStore;
 import dev.darklaunch.server.feed.Feed;
@@ -68,6 +72,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class DarklaunchServer {
 
     private static final Logger log = LoggerFactory.getLogger(DarklaunchServer.class);
+    /** How often each instance looks for release steps that are due: the precision of a release plan. */
+    private static final java.time.Duration RELEASE_CHECK_INTERVAL = java.time.Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final Metrics metrics;
@@ -76,7 +82,7 @@ public final class DarklaunchServer {
     private DatabaseUrl databaseUrl;
     private Pool pool;
     /** The HTTP server verticles, undeployed (gracefully) on close. */
-    private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int httpPort;
     private Router router;
     private Bootstrap.AdminToken adminToken;
@@ -88,6 +94,7 @@ public final class DarklaunchServer {
     private PostgresChangeSource changes;
     private AdminUi adminUi;
     private ProjectEvents projectEvents;
+    private ReleaseScheduler releases;
 
     private DarklaunchServer(Vertx vertx, Metrics metrics) {
         this.vertx = vertx;
@@ -173,6 +180,9 @@ public final class DarklaunchServer {
     public Future<Void> close() {
         started.set(false);
         Promise<Void> closed = Promise.promise();
+        if (releases != null) {
+            releases.close();
+        }
         if (feed != null) {
             feed.close(); // streams would otherwise hold the shutdown for its whole grace period
         }
@@ -180,7 +190,7 @@ public final class DarklaunchServer {
             projectEvents.close();
         }
         Future<Void> stopChanges = changes == null ? Future.succeededFuture() : changes.close();
-        Future<Void> stopHttp = Future.join(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
+        Future<Void> stopHttp = Future.join(verticles.stream().map(vertx::undeploy).toList()).mapEmpty();
         Future.join(stopChanges, stopHttp).<Void>mapEmpty()
                 .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
                 .eventually(() -> vertx.executeBlocking(() -> {
@@ -245,6 +255,8 @@ public final class DarklaunchServer {
         ProjectStore projects = new ProjectStore(pool);
         UserStore users = new UserStore(pool);
         SessionsApi sessionsApi = new SessionsApi(sessions, users, passwords);
+        DeploymentStore deploymentStore = new DeploymentStore(pool);
+        releases = new ReleaseScheduler(vertx, deploymentStore, RELEASE_CHECK_INTERVAL);
         Metrics registry = metrics;
         router = ApiRouter.create(vertx,
                 List.of(new Health(pool, started::get)::mount, registry::mount, new ApiDocument()::mount,
@@ -257,6 +269,8 @@ public final class DarklaunchServer {
                         new ImportsApi(new ImportStore(pool))::mount,
                         new AuditApi(pool)::mount,
                         new ProjectEventsApi(projectEvents, pool)::mount,
+                        new DeploymentsApi(deploymentStore)::mount,
+                        new TimelineApi(pool, deploymentStore)::mount,
                         new EvaluateApi(new EnvironmentDataStore(pool))::mount,
                         new TokensApi(tokens, projects, authenticator)::mount,
                         sessionsApi::mount,
@@ -277,7 +291,7 @@ public final class DarklaunchServer {
                     return verticle;
                 }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
                 .map(id -> {
-                    deployments.add(id);
+                    verticles.add(id);
                     httpPort = instances.get(0).actualPort();
                     return null;
                 });

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuthorizationIT {
 
     /** Who may call a route. */
-    enum Access { ADMIN, READ, EDIT, TOGGLE, LIST, SDK }
+    enum Access { ADMIN, READ, EDIT, TOGGLE, LIST, SDK } // TOGGLE: switch flags and record/release deployments in an environment
 
     record Route(String method, String path, Access access, Object body) {
         @Override
@@ -54,6 +54,8 @@ class AuthorizationIT {
         assertThat(admin.post(P + "/flags", FLAG).status()).isEqualTo(201);
         assertThat(admin.post(P + "/segments", SEGMENT).status()).isEqualTo(201);
         assertThat(admin.post("/api/v1/projects", Map.of("key", "other", "name", "Other")).status()).isEqualTo(201);
+        assertThat(admin.post(P + "/deployments", Map.of("service", "checkout", "version", "1.0.0", "environment", "production",
+                "flags", List.of("shipped"))).status()).isEqualTo(201);
         credentials.put("sdk", server.token("sdk", "default", "production"));
         credentials.put("pipeline-staging", server.token("pipeline", "default", "staging"));
         credentials.put("pipeline-production", server.token("pipeline", "default", "production"));
@@ -100,6 +102,15 @@ class AuthorizationIT {
                 new Route("POST", P + "/import/unleash?environment=production", Access.EDIT, Map.of("features", List.of())),
                 new Route("GET", P + "/audit", Access.READ, null),
                 new Route("POST", P + "/environments/production/evaluate", Access.READ, Map.of("context", Map.of("key", "u"))),
+                new Route("GET", P + "/deployments", Access.READ, null),
+                new Route("POST", P + "/deployments", Access.TOGGLE, Map.of("service", "checkout", "version", "1.0.1",
+                        "environment", "production", "flags", List.of("shipped"))),
+                new Route("GET", P + "/deployments/1", Access.READ, null),
+                new Route("PATCH", P + "/deployments/1", Access.TOGGLE, Map.of("status", "succeeded")),
+                new Route("POST", P + "/deployments/1/release", Access.TOGGLE, Map.of("steps", List.of(Map.of("percentage", 5)))),
+                new Route("POST", P + "/deployments/1/release/pause", Access.TOGGLE, null),
+                new Route("POST", P + "/deployments/1/release/resume", Access.TOGGLE, null),
+                new Route("GET", P + "/environments/production/timeline", Access.READ, null),
                 new Route("GET", "/api/v1/audit", Access.ADMIN, null),
                 new Route("GET", "/api/v1/tokens", Access.ADMIN, null),
                 new Route("POST", "/api/v1/tokens", Access.ADMIN, Map.of("name", "x", "kind", "admin")),
@@ -108,6 +119,7 @@ class AuthorizationIT {
                 new Route("GET", "/sdk/v1/stream", Access.SDK, null),
                 new Route("POST", "/sdk/v1/metrics", Access.SDK, Map.of("flags", Map.of("gated", Map.of("0", 1)))),
                 // destructive routes last, so the matrix above runs against intact data
+                new Route("POST", P + "/deployments/1/rollback", Access.TOGGLE, null),
                 new Route("DELETE", segment, Access.EDIT, null),
                 new Route("DELETE", flag, Access.EDIT, null),
                 new Route("DELETE", "/api/v1/tokens/" + Long.MAX_VALUE, Access.ADMIN, null));

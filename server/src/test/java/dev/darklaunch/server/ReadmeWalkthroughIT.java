@@ -1,12 +1,20 @@
 package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.sdk.Context;
+import dev.darklaunch.sdk.DarklaunchClient;
+import dev.darklaunch.sdk.DarklaunchConfig;
+import dev.darklaunch.sdk.SdkTestTimings;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,14 +27,7 @@ class ReadmeWalkthroughIT {
         String readme = Files.readString(Path.of(System.getProperty("darklaunch.repo.root", "..")).resolve("README.md"));
         String script = walkthrough(readme);
         try (TestServer server = TestServer.start()) {
-            ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).redirectErrorStream(true);
-            builder.environment().put("DARKLAUNCH", server.base());
-            builder.environment().put("TOKEN", TestServer.ADMIN_TOKEN);
-            Process bash = builder.start();
-            bash.getOutputStream().close();
-            String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(bash.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(bash.exitValue()).as(output).isZero();
+            String output = run(script, server);
             assertThat(output).contains("\"action\":\"flag.off\"", "error rate up after deploy");
 
             JsonNode events = server.admin().get("/api/v1/projects/default/audit?flag=new-checkout").json().get("items");
@@ -36,10 +37,65 @@ class ReadmeWalkthroughIT {
         }
     }
 
-    /** The code block of the walkthrough section that starts with step 1, with the server's address and token. */
+    @Test
+    void the_readme_pipeline_loop_works_as_written_and_an_sdk_sees_the_release_and_the_rollback() throws Exception {
+        String readme = Files.readString(Path.of(System.getProperty("darklaunch.repo.root", "..")).resolve("README.md"));
+        String script = codeBlock(readme, "## Ship dark, release, roll back", "# 1. ");
+        try (TestServer server = TestServer.start();
+             DarklaunchClient sdk = DarklaunchClient.create(SdkTestTimings.fast(DarklaunchConfig.builder()
+                     .baseUri(URI.create(server.base()))
+                     .sdkToken(server.token("sdk", "default", "production"))
+                     .initTimeout(Duration.ofSeconds(10))).build())) {
+            List<Double> seen = new CopyOnWriteArrayList<>();
+            sdk.addFlagChangeListener(keys -> {
+                if (keys.contains("one-click-pay")) {
+                    seen.add(shareOn(sdk));
+                }
+            });
+            String output = run(script, server);
+            assertThat(output).contains("\"status\":\"succeeded\"", "\"state\":\"completed\"", "\"status\":\"rolled_back\"",
+                    "checkout 1.4.2 rolled back");
+            assertThat(output.indexOf("\"value\":true")).as("user-6 is in the 10 %, until the rollback").isPositive()
+                    .isLessThan(output.indexOf("\"value\":false"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!(seen.size() >= 2 && seen.get(seen.size() - 1) == 0.0) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(seen).as("the SDK saw the flag created off, released to about 10 %, then off")
+                    .anySatisfy(share -> assertThat(share).isBetween(0.07, 0.13));
+            assertThat(seen.get(seen.size() - 1)).isZero();
+        }
+    }
+
+    private static double shareOn(DarklaunchClient sdk) {
+        int on = 0;
+        for (int i = 0; i < 1_000; i++) {
+            on += sdk.isEnabled("one-click-pay", Context.of("user-" + i)) ? 1 : 0;
+        }
+        return on / 1_000.0;
+    }
+
+    private static String run(String script, TestServer server) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).redirectErrorStream(true);
+        builder.environment().put("DARKLAUNCH", server.base());
+        builder.environment().put("TOKEN", TestServer.ADMIN_TOKEN);
+        Process bash = builder.start();
+        bash.getOutputStream().close();
+        String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(bash.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    /** The code block of the walkthrough section that starts with step 1. */
     private static String walkthrough(String readme) {
-        int section = readme.indexOf("## Two-minute walkthrough");
-        int step = readme.indexOf("# 1. ", section);
+        return codeBlock(readme, "## Two-minute walkthrough", "# 1. ");
+    }
+
+    /** The code block of a section that holds the given first line. */
+    private static String codeBlock(String readme, String heading, String firstLine) {
+        int section = readme.indexOf(heading);
+        int step = readme.indexOf(firstLine, section);
         int start = readme.lastIndexOf("```sh\n", step) + "```sh\n".length();
         int end = readme.indexOf("```", step);
         assertThat(section).isPositive();

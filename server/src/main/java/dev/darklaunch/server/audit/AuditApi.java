@@ -1,8 +1,8 @@
 package dev.darklaunch.server.audit;
 
 import dev.darklaunch.server.auth.Caller;
-import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.Paging;
+import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
 import dev.darklaunch.server.projects.ProjectStore;
 import io.vertx.core.Future;
@@ -10,8 +10,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 
 /**
  * Reads the audit log, newest first, with cursor paging and filters. Read-only by design:
@@ -48,40 +46,17 @@ public final class AuditApi {
 
     /** Reads the query parameters; a bad one fails the request with 400 before anything is read. */
     private static AuditStore.Filter filter(RoutingContext ctx, String project) {
-        return new AuditStore.Filter(project, text(ctx, "flag"), text(ctx, "segment"),
-                text(ctx, "environment"), number(ctx, "deployment"), time(ctx, "since"), time(ctx, "until"));
+        return new AuditStore.Filter(project, text(ctx, "flag"), text(ctx, "segment"), text(ctx, "environment"),
+                QueryParams.number(ctx, "deployment", "a deployment id").orElse(null),
+                QueryParams.time(ctx, "since").orElse(null), QueryParams.time(ctx, "until").orElse(null));
+    }
+
+    /** Exact text: audit filters compare as given, without stripping. */
+    private static String text(RoutingContext ctx, String name) {
+        return QueryParams.text(ctx, name).map(stripped -> ctx.request().getParam(name)).orElse(null);
     }
 
     private static void reply(RoutingContext ctx, Future<AuditStore.Page> found) {
         found.onSuccess(page -> Responses.page(ctx, page.items(), page.next())).onFailure(ctx::fail);
-    }
-
-    private static String text(RoutingContext ctx, String name) {
-        String value = ctx.request().getParam(name);
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        if (value.length() > 200 || value.indexOf('\0') >= 0) {
-            throw ApiError.invalid(name, name + " must be at most 200 characters of text");
-        }
-        return value;
-    }
-
-    private static Long number(RoutingContext ctx, String name) {
-        String value = text(ctx, name);
-        try {
-            return value == null ? null : Long.valueOf(value);
-        } catch (NumberFormatException e) {
-            throw ApiError.invalid(name, name + " must be a deployment id (a whole number)");
-        }
-    }
-
-    private static OffsetDateTime time(RoutingContext ctx, String name) {
-        String value = text(ctx, name);
-        try {
-            return value == null ? null : OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiError.invalid(name, name + " must be a time such as 2026-11-26T14:02:00Z");
-        }
     }
 }

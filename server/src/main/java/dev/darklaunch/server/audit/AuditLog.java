@@ -15,7 +15,7 @@ public final class AuditLog {
     private static final String INSERT = """
             INSERT INTO audit_events (actor, action, project, environment, target_kind, target_key,
                                       before, after, comment, deployment_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb, $9, NULL)""";
+            VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb, $9, $10)""";
 
     private AuditLog() {
     }
@@ -24,7 +24,7 @@ public final class AuditLog {
         return tx.preparedQuery(INSERT)
                 .execute(Tuple.from(new Object[]{change.actor(), change.action(), change.project(), change.environment(),
                         change.targetKind(), change.targetKey(), json(change.before()), json(change.after()),
-                        change.comment().orElse(null)}))
+                        change.comment().orElse(null), change.deployment()}))
                 .mapEmpty();
     }
 

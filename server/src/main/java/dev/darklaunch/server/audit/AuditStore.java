@@ -24,10 +24,13 @@ public final class AuditStore {
     public record Page(List<AuditEvent> items, String next) {
     }
 
-    private static final String QUERY = """
+    private static final String COLUMNS = """
             SELECT seq, at, actor, action, project, environment, target_kind, target_key, before::text AS before,
                    after::text AS after, comment, deployment_id
-            FROM audit_events
+            FROM audit_events""";
+
+    private static final String QUERY = COLUMNS + """
+
             WHERE ($1::text IS NULL OR project = $1)
               AND ($2::text IS NULL OR (target_kind = 'flag' AND target_key = $2))
               AND ($3::text IS NULL OR (target_kind = 'segment' AND target_key = $3))
@@ -62,10 +65,33 @@ public final class AuditStore {
         this.pool = pool;
     }
 
+    /**
+     * What happened in one environment, newest first: its changes, and everything recorded for the
+     * deployments made to it (including the flags they created project-wide).
+     */
+    private static final String TIMELINE = COLUMNS + """
+
+            WHERE project = $1
+              AND (environment = $2 OR deployment_id IN (
+                    SELECT d.id FROM deployments d JOIN environments e ON e.id = d.environment_id
+                    JOIN projects p ON p.id = d.project_id WHERE p.key = $1 AND e.key = $2))
+              AND ($3::timestamptz IS NULL OR at >= $3)
+              AND ($4::timestamptz IS NULL OR at < $4)
+              AND ($5::bigint IS NULL OR seq < $5)
+            ORDER BY seq DESC LIMIT $6""";
+
     public Future<Page> find(Filter filter, Paging paging) {
-        Object[] params = {filter.project(), filter.flag(), filter.segment(), filter.environment(), filter.deployment(),
-                filter.since(), filter.until(), paging.afterSequence().orElse(null), paging.limit() + 1};
-        return pool.preparedQuery(QUERY).execute(Tuple.from(params)).map(rows -> {
+        return page(QUERY, new Object[]{filter.project(), filter.flag(), filter.segment(), filter.environment(),
+                filter.deployment(), filter.since(), filter.until(), paging.afterSequence().orElse(null), paging.limit() + 1}, paging);
+    }
+
+    public Future<Page> timeline(String project, String environment, OffsetDateTime since, OffsetDateTime until, Paging paging) {
+        return page(TIMELINE, new Object[]{project, environment, since, until, paging.afterSequence().orElse(null),
+                paging.limit() + 1}, paging);
+    }
+
+    private Future<Page> page(String query, Object[] params, Paging paging) {
+        return pool.preparedQuery(query).execute(Tuple.from(params)).map(rows -> {
             List<AuditEvent> events = new ArrayList<>();
             rows.forEach(row -> events.add(event(row)));
             boolean more = events.size() > paging.limit();

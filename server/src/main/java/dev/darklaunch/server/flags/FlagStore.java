@@ -79,25 +79,35 @@ public final class FlagStore {
     /** Creates a flag; it starts off in every environment of the project. */
     public Future<FlagView> create(String actor, String project, Flag flag, Optional<String> comment) {
         ModelValidator.validateFlag(flag);
-        FlagConfig initial = FlagConfig.off(flag);
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
-                .compose(scope -> tx.preparedQuery("""
-                                INSERT INTO flags (project_id, key, name, description, kind, variations, tags, owner, lifecycle, archived)
-                                VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10) RETURNING id""")
-                        .execute(flagTuple(scope.projectId(), flag))
-                        .recover(e -> Future.failedFuture(isUniqueViolation(e)
-                                ? ApiError.conflict("key", "a flag with key '" + flag.key() + "' already exists in " + project) : e))
-                        .compose(rows -> {
-                            long flagId = rows.iterator().next().getLong("id");
-                            return tx.preparedQuery("""
-                                            INSERT INTO flag_configs (flag_id, environment_id, config)
-                                            SELECT $1, id, $2::text::jsonb FROM environments WHERE project_id = $3""")
-                                    .execute(Tuple.of(flagId, Json.write(initial), scope.projectId()));
-                        })
-                        .compose(v -> ChangeLog.recordEverywhere(tx, scope.projectId(), "flag", flag.key()))
-                        .compose(v -> view(tx, scope, flag.key()))
-                        .compose(created -> AuditLog.append(tx, new Change(actor, "flag.create", project, null, "flag",
-                                flag.key(), null, created.flag(), comment)).map(created))));
+                .compose(scope -> insert(tx, scope, actor, flag, comment, null)));
+    }
+
+    /**
+     * Creates a validated flag inside the caller's transaction, off in every environment, audited
+     * (as part of {@code deployment}, if not null).
+     */
+    public static Future<FlagView> insert(SqlClient tx, Scope scope, String actor, Flag flag, Optional<String> comment,
+                                          Long deployment) {
+        FlagConfig initial = FlagConfig.off(flag);
+        String project = scope.project();
+        return tx.preparedQuery("""
+                        INSERT INTO flags (project_id, key, name, description, kind, variations, tags, owner, lifecycle, archived)
+                        VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10) RETURNING id""")
+                .execute(flagTuple(scope.projectId(), flag))
+                .recover(e -> Future.failedFuture(isUniqueViolation(e)
+                        ? ApiError.conflict("key", "a flag with key '" + flag.key() + "' already exists in " + project) : e))
+                .compose(rows -> {
+                    long flagId = rows.iterator().next().getLong("id");
+                    return tx.preparedQuery("""
+                                    INSERT INTO flag_configs (flag_id, environment_id, config)
+                                    SELECT $1, id, $2::text::jsonb FROM environments WHERE project_id = $3""")
+                            .execute(Tuple.of(flagId, Json.write(initial), scope.projectId()));
+                })
+                .compose(v -> ChangeLog.recordEverywhere(tx, scope.projectId(), "flag", flag.key()))
+                .compose(v -> view(tx, scope, flag.key()))
+                .compose(created -> AuditLog.append(tx, new Change(actor, "flag.create", project, null, "flag",
+                        flag.key(), null, created.flag(), comment, deployment)).map(created));
     }
 
     /** Replaces a flag's definition. Its key cannot change; every environment's configuration must still fit. */
@@ -205,14 +215,69 @@ public final class FlagStore {
 
     private Future<ConfigView> writeConfig(SqlClient tx, String actor, String action, Scope scope, StoredFlag flag,
                                            ConfigView before, FlagConfig config, Optional<String> comment) {
-        return tx.preparedQuery("""
+        return writeConfigs(tx, actor, scope, List.of(new ConfigWrite(new LockedConfig(flag.id(), flag.flag(), before), config, action)),
+                comment, null).map(written -> written.get(0));
+    }
+
+    /** A flag's configuration in one environment, locked for a change within a transaction. */
+    public record LockedConfig(long flagId, Flag flag, ConfigView view) {
+    }
+
+    /** One configuration to write, and the audit action that names the change. */
+    public record ConfigWrite(LockedConfig current, FlagConfig config, String action) {
+    }
+
+    /**
+     * Locks the configurations of these flags in the scope's environment, in key order (so that
+     * concurrent writers of overlapping sets never deadlock). Keys without a flag are left out.
+     */
+    public static Future<List<LockedConfig>> lockConfigs(SqlClient tx, Scope scope, List<String> keys) {
+        return tx.preparedQuery("SELECT " + FLAG_COLUMNS + """
+                        , c.config::text AS config, c.version AS config_version, c.updated_at AS config_updated_at
+                        FROM flags f JOIN flag_configs c ON c.flag_id = f.id AND c.environment_id = $2
+                        WHERE f.project_id = $1 AND f.key = ANY ($3) ORDER BY f.key FOR UPDATE OF f, c""")
+                .execute(Tuple.tuple().addLong(scope.projectId()).addLong(scope.environmentId())
+                        .addArrayOfString(keys.toArray(String[]::new)))
+                .map(rows -> {
+                    List<LockedConfig> locked = new ArrayList<>();
+                    for (Row row : rows) {
+                        StoredFlag flag = flag(row);
+                        locked.add(new LockedConfig(flag.id(), flag.flag(), new ConfigView(flag.flag().key(), scope.environment(),
+                                row.getInteger("config_version"), row.getOffsetDateTime("config_updated_at"),
+                                Json.read(row.getString("config"), FlagConfig.class))));
+                    }
+                    return locked;
+                });
+    }
+
+    /**
+     * Writes new configurations of flags in one environment as one revision, so SDKs get them as
+     * one patch and never see some applied and others not; appends an audit event for each (as
+     * part of {@code deployment}, if not null). The configurations must be validated and locked.
+     */
+    public static Future<List<ConfigView>> writeConfigs(SqlClient tx, String actor, Scope scope, List<ConfigWrite> writes,
+                                                        Optional<String> comment, Long deployment) {
+        if (writes.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        List<Tuple> updates = writes.stream()
+                .map(w -> Tuple.of(w.current().flagId(), scope.environmentId(), Json.write(w.config()))).toList();
+        List<String> keys = writes.stream().map(w -> w.current().flag().key()).toList();
+        List<ConfigView> written = new ArrayList<>();
+        Future<Void> chain = tx.preparedQuery("""
                         UPDATE flag_configs SET config = $3::text::jsonb, version = version + 1, updated_at = now()
                         WHERE flag_id = $1 AND environment_id = $2""")
-                .execute(Tuple.of(flag.id(), scope.environmentId(), Json.write(config)))
-                .compose(v -> ChangeLog.record(tx, scope.environmentId(), "flag", List.of(flag.flag().key())))
-                .compose(revision -> configView(tx, scope, flag.flag().key(), false))
-                .compose(after -> AuditLog.append(tx, new Change(actor, action, scope.project(), scope.environment(),
-                        "flag", flag.flag().key(), before.config(), after.config(), comment)).map(after));
+                .executeBatch(updates)
+                .compose(v -> ChangeLog.record(tx, scope.environmentId(), "flag", keys))
+                .mapEmpty();
+        for (ConfigWrite write : writes) {
+            String key = write.current().flag().key();
+            chain = chain.compose(v -> configView(tx, scope, key, false))
+                    .compose(after -> AuditLog.append(tx, new Change(actor, write.action(), scope.project(), scope.environment(),
+                            "flag", key, write.current().view().config(), after.config(), comment, deployment))
+                            .onSuccess(x -> written.add(after)));
+        }
+        return chain.map(v -> written);
     }
 
     /** A new definition must not orphan a variation index that some environment still serves. */

@@ -7,6 +7,7 @@ import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.JsonBody.Body;
 import dev.darklaunch.server.http.Paging;
+import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
 import dev.darklaunch.server.http.Versions;
 import io.vertx.ext.web.Router;
@@ -41,7 +42,7 @@ public final class FlagsApi {
     private void list(RoutingContext ctx) {
         String project = ctx.pathParam("project");
         Caller.of(ctx).requireRead(project);
-        FlagStore.Filter filter = new FlagStore.Filter(param(ctx, "tag"), param(ctx, "q"), archived(ctx));
+        FlagStore.Filter filter = new FlagStore.Filter(QueryParams.text(ctx, "tag"), QueryParams.text(ctx, "q"), archived(ctx));
         flags.list(project, filter, Paging.from(ctx))
                 .onSuccess(page -> Responses.page(ctx, page.items(), page.next()))
                 .onFailure(ctx::fail);
@@ -106,17 +107,6 @@ public final class FlagsApi {
         Optional<String> comment = JsonBody.commentOnly(ctx);
         Responses.reply(ctx, flags.setOn(caller.actor(), project, ctx.pathParam("flag"), environment, on,
                 Versions.ifMatch(ctx), comment));
-    }
-
-    private static Optional<String> param(RoutingContext ctx, String name) {
-        String value = ctx.request().getParam(name);
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        if (value.length() > 200 || value.indexOf('\0') >= 0) {
-            throw ApiError.invalid(name, name + " must be at most 200 characters of text");
-        }
-        return Optional.of(value.strip());
     }
 
     private static boolean archived(RoutingContext ctx) {

@@ -45,6 +45,16 @@ public final class JsonBody {
         return new Body<>(bind(tree, type), comment);
     }
 
+    /** An optional body of the given shape; without a body, {@code absent} and no comment. */
+    public static <T> Body<T> readOptional(RoutingContext ctx, Class<T> type, T absent) {
+        Optional<JsonNode> tree = tree(ctx);
+        if (tree.isEmpty()) {
+            return new Body<>(absent, Optional.empty());
+        }
+        Optional<String> comment = takeComment(tree.get());
+        return new Body<>(bind(tree.get(), type), comment);
+    }
+
     /** An optional body that may only carry a comment (for actions such as turning a flag on). */
     public static Optional<String> commentOnly(RoutingContext ctx) {
         Optional<JsonNode> tree = tree(ctx);

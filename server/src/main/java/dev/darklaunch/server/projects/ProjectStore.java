@@ -31,7 +31,7 @@ public final class ProjectStore {
             new NewEnvironment("production", "Production", true));
 
     private static final String PROJECT_COLUMNS = "p.id, p.key, p.name, p.version, p.created_at";
-    private static final String ENVIRONMENT_COLUMNS = "e.project_id, e.key, e.name, e.position, e.production, e.revision, e.version";
+    private static final String ENVIRONMENT_COLUMNS = "e.project_id, e.key, e.name, e.position, e.production, e.rollback_on_failure, e.revision, e.version";
 
     private final Pool pool;
 
@@ -114,8 +114,12 @@ public final class ProjectStore {
                         "environment", created.key(), null, created, comment)).map(created)));
     }
 
+    /**
+     * Renames an environment, marks it production or not, and sets its failure policy;
+     * {@code rollbackOnFailure} null means the default for production or not.
+     */
     public Future<Environment> updateEnvironment(String actor, String project, String key, String name, boolean production,
-                                                 OptionalLong ifMatch, Optional<String> comment) {
+                                                 Boolean rollbackOnFailure, OptionalLong ifMatch, Optional<String> comment) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         SELECT e.id FROM environments e JOIN projects p ON p.id = e.project_id
                         WHERE p.key = $1 AND e.key = $2 FOR UPDATE OF e""").execute(Tuple.of(project, key))
@@ -123,9 +127,10 @@ public final class ProjectStore {
                 .compose(before -> {
                     dev.darklaunch.server.http.Versions.check(ifMatch, before.version());
                     return tx.preparedQuery("""
-                                    UPDATE environments SET name = $3, production = $4, version = version + 1, updated_at = now()
+                                    UPDATE environments SET name = $3, production = $4, rollback_on_failure = $5,
+                                           version = version + 1, updated_at = now()
                                     WHERE key = $2 AND project_id = (SELECT id FROM projects WHERE key = $1)""")
-                            .execute(Tuple.of(project, key, name, production))
+                            .execute(Tuple.of(project, key, name, production, rollbackOnFailure))
                             .compose(v -> environmentIn(tx, project, key))
                             .compose(after -> AuditLog.append(tx, new Change(actor, "environment.update", project, key,
                                     "environment", key, before, after, comment)).map(after));
@@ -222,8 +227,14 @@ public final class ProjectStore {
                 row.getOffsetDateTime("created_at"));
     }
 
+    /** The failure policy in effect: the one set, else on in production only. */
+    public static boolean rollbackOnFailure(boolean production, Boolean set) {
+        return set == null ? production : set;
+    }
+
     private static Environment environment(Row row) {
         return new Environment(row.getString("key"), row.getString("name"), row.getInteger("position"),
-                row.getBoolean("production"), row.getLong("revision"), row.getInteger("version"));
+                row.getBoolean("production"),
+                rollbackOnFailure(row.getBoolean("production"), row.getBoolean("rollback_on_failure")), row.getLong("revision"), row.getInteger("version"));
     }
 }

@@ -33,7 +33,7 @@ public final class ProjectsApi {
     }
 
     /** Body of PUT …/environments/{env}. */
-    public record EnvironmentUpdate(String name, Boolean production) {
+    public record EnvironmentUpdate(String name, Boolean production, Boolean rollbackOnFailure) {
     }
 
     private final ProjectStore projects;
@@ -121,7 +121,7 @@ public final class ProjectsApi {
             throw ApiError.invalid("production", "production is required: true or false");
         }
         Responses.reply(ctx, projects.updateEnvironment(caller.actor(), project, ctx.pathParam("env"), name, body.value().production(),
-                        Versions.ifMatch(ctx), body.comment()));
+                        body.value().rollbackOnFailure(), Versions.ifMatch(ctx), body.comment()));
     }
 
     private static List<ProjectStore.NewEnvironment> environments(List<NewEnvironmentBody> bodies) {

@@ -1,0 +1,60 @@
+package dev.darklaunch.server.http;
+
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/** Reads optional query parameters strictly: a bad one fails the request with 400 naming it. */
+public final class QueryParams {
+
+    private static final int MAX_LENGTH = 200;
+
+    private QueryParams() {
+    }
+
+    /** Text of at most 200 characters, stripped; empty when absent or blank. */
+    public static Optional<String> text(RoutingContext ctx, String name) {
+        String value = ctx.request().getParam(name);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        if (value.length() > MAX_LENGTH || value.indexOf('\0') >= 0) {
+            throw ApiError.invalid(name, name + " must be at most " + MAX_LENGTH + " characters of text");
+        }
+        return Optional.of(value.strip());
+    }
+
+    /** A whole number; {@code what} says what it identifies, for the error message. */
+    public static Optional<Long> number(RoutingContext ctx, String name, String what) {
+        return text(ctx, name).map(value -> {
+            try {
+                return Long.valueOf(value);
+            } catch (NumberFormatException e) {
+                throw ApiError.invalid(name, name + " must be " + what + " (a whole number)");
+            }
+        });
+    }
+
+    /** A time with an offset. */
+    public static Optional<OffsetDateTime> time(RoutingContext ctx, String name) {
+        return text(ctx, name).map(value -> {
+            try {
+                return OffsetDateTime.parse(value);
+            } catch (DateTimeParseException e) {
+                throw ApiError.invalid(name, name + " must be a time such as 2026-11-26T14:02:00Z");
+            }
+        });
+    }
+
+    /** One of the given values. */
+    public static Optional<String> oneOf(RoutingContext ctx, String name, java.util.List<String> allowed) {
+        return text(ctx, name).map(value -> {
+            if (!allowed.contains(value)) {
+                throw ApiError.invalid(name, name + " must be one of " + String.join(", ", allowed));
+            }
+            return value;
+        });
+    }
+}
