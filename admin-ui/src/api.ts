@@ -58,12 +58,18 @@ export interface Token {
   createdAt: string; createdBy: string; lastUsedAt?: string; revokedAt?: string; revokedBy?: string;
 }
 
-export interface ReleaseStep { percentage: number; at?: string; after?: string; appliedAt?: string }
+export interface ReleaseStep { percentage: number; at?: string; after?: string; dueAt?: string; appliedAt?: string }
+export interface ShippedFlag { key: string; created: boolean; exists: boolean; on: boolean; percentage: number }
+export interface Release {
+  state: 'running' | 'paused' | 'completed' | 'cancelled'; actor?: string; percentage: number; nextStepAt?: string; steps: ReleaseStep[];
+}
 export interface Deployment {
-  id: number; service: string; version: string; environment: string; commit?: string; url?: string;
+  id: number; project: string; service: string; version: string; environment: string; commit?: string; url?: string;
   status: 'started' | 'succeeded' | 'failed' | 'rolled_back'; actor: string; createdAt: string; updatedAt: string;
-  flags: { key: string; on: boolean; percentage: number }[];
-  release: null | { state: 'running' | 'paused' | 'completed'; steps: ReleaseStep[]; nextStepAt?: string };
+  finishedAt?: string; flags: ShippedFlag[]; release?: Release | null;
+}
+export interface TimelineEntry {
+  seq: number; at: string; kind: string; action: string; actor: string; summary: string; flag?: string; deployment?: number; comment?: string;
 }
 
 /** An error answer of the API, or a network failure (status 0). */
@@ -189,10 +195,14 @@ export const api = {
 
   deployments: (project: string, query: { service?: string; environment?: string; status?: string; cursor?: string | null; limit?: number }) =>
     get<Page<Deployment>>(`${p(project)}/deployments`, query),
-  release: (project: string, id: number, steps?: ReleaseStep[], comment?: string) =>
+  release: (project: string, id: number, steps?: { percentage: number; at?: string; after?: string }[], comment?: string) =>
     send<Deployment>('POST', `${p(project)}/deployments/${id}/release`, { ...(steps ? { steps } : {}), ...(comment ? { comment } : {}) }),
-  pauseRelease: (project: string, id: number) => send<Deployment>('POST', `${p(project)}/deployments/${id}/release/pause`, {}),
-  resumeRelease: (project: string, id: number) => send<Deployment>('POST', `${p(project)}/deployments/${id}/release/resume`, {}),
+  pauseRelease: (project: string, id: number, comment?: string) =>
+    send<Deployment>('POST', `${p(project)}/deployments/${id}/release/pause`, comment ? { comment } : {}),
+  resumeRelease: (project: string, id: number, comment?: string) =>
+    send<Deployment>('POST', `${p(project)}/deployments/${id}/release/resume`, comment ? { comment } : {}),
+  timeline: (project: string, env: string, query: { cursor?: string | null; limit?: number }) =>
+    get<Page<TimelineEntry>>(`${p(project)}/environments/${e(env)}/timeline`, query),
   rollback: (project: string, id: number, comment?: string) =>
     send<Deployment>('POST', `${p(project)}/deployments/${id}/rollback`, comment ? { comment } : {}),
 

@@ -58,6 +58,7 @@ export function useLiveStatus(): boolean {
   const [value, setValue] = useState(connected);
   useEffect(() => {
     statusListeners.add(setValue);
+    setValue(connected); // the stream may have opened between the first render and now
     return () => { statusListeners.delete(setValue); };
   }, []);
   return value;

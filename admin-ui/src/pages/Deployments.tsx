@@ -1,10 +1,236 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, type Deployment, type Release } from '../api';
 import type { PageProps } from '../App';
+import { ago, ConfirmDialog, Empty, ErrorMessage, formatTime, Loading, useLoad } from '../components/common';
+import { Link } from '../components/Link';
+import { useLiveRefresh } from '../live';
+import { setQuery, useLocation } from '../router';
 
-export function DeploymentsPage(_: PageProps) {
+const STATUSES = ['started', 'succeeded', 'failed', 'rolled_back'] as const;
+
+/** Only web links become links: a stored "javascript:" URL stays text. */
+function safeUrl(url?: string): string | null {
+  return url && /^https?:\/\//i.test(url) ? url : null;
+}
+
+/**
+ * What pipelines shipped, newest first, with the flags each brought (dark until released), and
+ * the release actions: release (at once or along a plan), pause, resume, roll back. Beside it,
+ * the chosen environment's timeline of deployments and flag changes.
+ */
+export function DeploymentsPage({ project, canEdit }: PageProps) {
+  const { query } = useLocation();
+  const env = query.get('environment') ?? '';
+  const service = query.get('service') ?? '';
+  const status = query.get('status') ?? '';
+  const [serviceInput, setServiceInput] = useState(service);
+  const list = useLoad(() => api.deployments(project.key, { environment: env || undefined, service: service || undefined,
+    status: status || undefined, limit: 50 }), [project.key, env, service, status]);
+  const timelineEnv = env || (project.environments.find((e) => e.production) ?? project.environments[0])?.key;
+  const timeline = useLoad(() => api.timeline(project.key, timelineEnv, { limit: 30 }), [project.key, timelineEnv]);
+  const [error, setError] = useState<unknown>(null);
+  useLiveRefresh(() => { list.reload(); timeline.reload(); });
+  useEffect(() => {
+    const t = setTimeout(() => { if (serviceInput.trim() !== service) setQuery({ service: serviceInput.trim() || undefined }); }, 300);
+    return () => clearTimeout(t);
+  }, [serviceInput]);
+
+  const replaced = (d: Deployment) => {
+    setError(null);
+    if (list.data) list.setData({ ...list.data, items: list.data.items.map((x) => (x.id === d.id ? d : x)) });
+    timeline.reload();
+  };
+
   return (
     <section>
       <h1>Deployments</h1>
-      <p class="empty">Deployments recorded by pipelines will be listed here.</p>
+      <form class="filters" onSubmit={(ev) => ev.preventDefault()} aria-label="Filter deployments">
+        <label class="field">Environment
+          <select name="environment" value={env} onChange={(ev) => setQuery({ environment: ev.currentTarget.value || undefined })}>
+            <option value="">all environments</option>
+            {project.environments.map((e) => <option value={e.key}>{e.name}</option>)}
+          </select>
+        </label>
+        <label class="field">Service
+          <input type="search" name="service" value={serviceInput} onInput={(ev) => setServiceInput(ev.currentTarget.value)} />
+        </label>
+        <label class="field">Status
+          <select name="status" value={status} onChange={(ev) => setQuery({ status: ev.currentTarget.value || undefined })}>
+            <option value="">any status</option>
+            {STATUSES.map((s) => <option value={s}>{s.replace('_', ' ')}</option>)}
+          </select>
+        </label>
+      </form>
+      <ErrorMessage error={error ?? list.error} />
+      <div class="deploy-layout">
+        <div>
+          {!list.data && list.loading && <Loading />}
+          {list.data && list.data.items.length === 0 && (
+            <Empty>No deployments{env || service || status ? ' match these filters' : ' yet'}. Pipelines record them with
+              POST /api/v1/projects/{project.key}/deployments.</Empty>
+          )}
+          <ol class="deployments">
+            {list.data?.items.map((d) => (
+              <DeploymentCard key={d.id} project={project.key} deployment={d} canEdit={canEdit} onChanged={replaced} onError={setError} />
+            ))}
+          </ol>
+        </div>
+        <aside class="timeline" aria-labelledby="timeline-title">
+          <h2 id="timeline-title">Timeline of {project.environments.find((e) => e.key === timelineEnv)?.name ?? timelineEnv}</h2>
+          <ErrorMessage error={timeline.error} />
+          {timeline.data && timeline.data.items.length === 0 && <p class="hint">Nothing happened here yet.</p>}
+          <ol class="timeline-list">
+            {timeline.data?.items.map((t) => (
+              <li key={t.seq} data-kind={t.kind}>
+                <time dateTime={t.at} title={formatTime(t.at)}>{ago(t.at)}</time>
+                <span class="summary">{t.summary}</span>
+                <span class="actor">{t.actor}</span>
+                {t.comment && <span class="comment">“{t.comment}”</span>}
+              </li>
+            ))}
+          </ol>
+        </aside>
+      </div>
     </section>
+  );
+}
+
+function DeploymentCard({ project, deployment: d, canEdit, onChanged, onError }: {
+  project: string; deployment: Deployment; canEdit: boolean; onChanged: (d: Deployment) => void; onError: (e: unknown) => void;
+}) {
+  const [dialog, setDialog] = useState<null | 'release' | 'rollback'>(null);
+  const url = safeUrl(d.url);
+  const release = d.release ?? null;
+  const act = (call: Promise<Deployment>) => call.then(onChanged, onError);
+  const open = d.status !== 'rolled_back' && d.status !== 'failed';
+  const flagsHref = (key: string) => `/projects/${encodeURIComponent(project)}/flags/${encodeURIComponent(key)}?env=${encodeURIComponent(d.environment)}`;
+
+  return (
+    <li class="deployment card" data-deployment={d.id}>
+      <div class="title-row">
+        <h2>{d.service} <span class="version">{d.version}</span> → {d.environment}</h2>
+        <span class={`badge status-${d.status}`} data-status={d.status}>{d.status.replace('_', ' ')}</span>
+      </div>
+      <p class="meta">
+        #{d.id} · {formatTime(d.createdAt)} by {d.actor}
+        {d.commit && <> · commit <code>{d.commit}</code></>}
+        {url ? <> · <a href={url} rel="noopener noreferrer" target="_blank">pipeline run</a></> : d.url ? <> · <code>{d.url}</code></> : null}
+      </p>
+      {d.flags.length === 0 ? <p class="hint">No flags shipped with it.</p> : (
+        <ul class="shipped">
+          {d.flags.map((f) => (
+            <li data-flag={f.key}>
+              {f.exists ? <Link href={flagsHref(f.key)}>{f.key}</Link> : <span>{f.key} (deleted)</span>}
+              {' '}<span class={f.on ? 'state on' : 'state'}>{f.on ? `on · ${f.percentage} %` : 'off'}</span>
+              {f.created && <span class="tag">new</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {release && <Plan release={release} />}
+      {canEdit && (
+        <div class="actions start">
+          {open && (!release || release.state === 'cancelled') && <button class="primary" onClick={() => setDialog('release')}>Release…</button>}
+          {release?.state === 'running' && <button onClick={() => act(api.pauseRelease(project, d.id))}>Pause release</button>}
+          {release?.state === 'paused' && <button onClick={() => act(api.resumeRelease(project, d.id))}>Resume release</button>}
+          {d.status !== 'rolled_back' && d.flags.length > 0 && <button class="danger" onClick={() => setDialog('rollback')}>Roll back…</button>}
+        </div>
+      )}
+      {dialog === 'release' && <ReleaseDialog deployment={d} onClose={(plan) => {
+        setDialog(null);
+        if (plan) act(api.release(project, d.id, plan.steps, plan.comment || undefined));
+      }} />}
+      {dialog === 'rollback' && (
+        <ConfirmDialog title={`Roll back ${d.service} ${d.version} in ${d.environment}?`} confirmLabel="Roll back" danger withComment
+          onClose={(result) => { setDialog(null); if (result) act(api.rollback(project, d.id, result.comment || undefined)); }}>
+          <p>Its {d.flags.length} flag{d.flags.length === 1 ? '' : 's'} ({d.flags.map((f) => f.key).join(', ')}) are switched off in one change
+            that applications apply at once; a running release stops. Nothing is redeployed.</p>
+        </ConfirmDialog>
+      )}
+    </li>
+  );
+}
+
+function Plan({ release }: { release: Release }) {
+  return (
+    <div class="plan" data-release-state={release.state}>
+      <p>Release <strong>{release.state}</strong> at <strong class="pct">{release.percentage} %</strong>
+        {release.nextStepAt && release.state === 'running' && <> · next step {formatTime(release.nextStepAt)}</>}</p>
+      <div class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={release.percentage}
+        aria-label="Share of contexts served the new code">
+        <span style={{ width: `${Math.max(0, Math.min(100, release.percentage))}%` }} />
+      </div>
+      {release.steps.length > 0 && (
+        <ol class="steps">
+          {release.steps.map((s) => (
+            <li class={s.appliedAt ? 'done' : ''}>
+              {s.percentage} % {s.appliedAt ? `· applied ${formatTime(s.appliedAt)}`
+                : s.dueAt ? `· due ${formatTime(s.dueAt)}` : s.after ? `· ${s.after} after the step before` : s.at ? `· at ${formatTime(s.at)}` : ''}
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+interface StepDraft { percentage: string; after: string }
+
+function ReleaseDialog({ deployment, onClose }: {
+  deployment: Deployment; onClose: (plan: { steps?: { percentage: number; after?: string }[]; comment: string } | null) => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [mode, setMode] = useState<'now' | 'plan'>('plan');
+  const [steps, setSteps] = useState<StepDraft[]>([{ percentage: '1', after: '' }, { percentage: '10', after: 'PT10M' }, { percentage: '100', after: 'PT1H' }]);
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => { ref.current?.showModal(); }, []);
+  const set = (i: number, change: Partial<StepDraft>) => setSteps(steps.map((s, j) => (j === i ? { ...s, ...change } : s)));
+
+  const submit = (ev: Event) => {
+    ev.preventDefault();
+    if (mode === 'now') { onClose({ comment }); return; }
+    const plan = steps.map((s, i) => ({ percentage: Number(s.percentage), ...(i > 0 && s.after.trim() ? { after: s.after.trim().toUpperCase() } : {}) }));
+    if (plan.some((s) => !(s.percentage > 0 && s.percentage <= 100))) { setError('Each step needs a percentage above 0 and at most 100.'); return; }
+    if (plan.some((s, i) => i > 0 && s.percentage <= plan[i - 1].percentage)) { setError('Percentages must rise from step to step.'); return; }
+    if (plan.some((s, i) => i > 0 && !s.after)) { setError('Every step after the first needs a wait, such as PT10M (10 minutes) or PT1H.'); return; }
+    onClose({ steps: plan, comment });
+  };
+
+  return (
+    <dialog ref={ref} class="dialog" aria-labelledby="release-title" onCancel={(ev) => { ev.preventDefault(); onClose(null); }}>
+      <form onSubmit={submit}>
+        <h2 id="release-title">Release {deployment.service} {deployment.version} in {deployment.environment}</h2>
+        <div class="radios" role="radiogroup" aria-label="How to release">
+          <label><input type="radio" name="mode" checked={mode === 'plan'} onChange={() => setMode('plan')} /> along a plan</label>
+          <label><input type="radio" name="mode" checked={mode === 'now'} onChange={() => setMode('now')} /> everyone at once</label>
+        </div>
+        {mode === 'plan' && (
+          <fieldset>
+            <legend>Steps (waits are ISO-8601 durations: PT10M is 10 minutes, PT1H an hour, P1D a day)</legend>
+            {steps.map((s, i) => (
+              <div class="row" key={i}>
+                <label class="field narrow">Step {i + 1} %
+                  <input type="number" min={0.001} max={100} step={0.001} required value={s.percentage} onInput={(ev) => set(i, { percentage: ev.currentTarget.value })} />
+                </label>
+                {i > 0 && <label class="field narrow">after
+                  <input value={s.after} placeholder="PT10M" size={8} onInput={(ev) => set(i, { after: ev.currentTarget.value })} /></label>}
+                {steps.length > 1 && <button type="button" class="link" onClick={() => setSteps(steps.filter((_, j) => j !== i))} aria-label={`Remove step ${i + 1}`}>Remove</button>}
+              </div>
+            ))}
+            <button type="button" onClick={() => setSteps([...steps, { percentage: '100', after: 'PT1H' }])}>Add step</button>
+          </fieldset>
+        )}
+        <p class="hint">Flags: {deployment.flags.map((f) => f.key).join(', ') || 'none'}. Rollouts are sticky: raising a share only adds users.</p>
+        <label class="field">Comment for the audit log (optional)
+          <input value={comment} maxLength={2000} onInput={(ev) => setComment(ev.currentTarget.value)} />
+        </label>
+        {error && <p class="error" role="alert">{error}</p>}
+        <div class="actions">
+          <button type="button" onClick={() => onClose(null)}>Cancel</button>
+          <button type="submit" class="primary">Start release</button>
+        </div>
+      </form>
+    </dialog>
   );
 }

@@ -316,6 +316,93 @@ class AdminUiIT {
         }
     }
 
+    /** Issue test 3: a release along a plan and a rollback, started on the deployments page, reach an SDK. */
+    @Test
+    void aReleaseAndARollbackFromTheDeploymentsPageReachAnSdk() throws InterruptedException {
+        String pipeline = server.token("pipeline", "default", "production");
+        Http.Response recorded = new Http(server.base(), pipeline).post("/api/v1/projects/default/deployments", Map.of(
+                "service", "checkout", "version", "1.4.2", "environment", "production", "commit", "9f1c2ab",
+                "url", "https://ci.example.com/runs/812", "flags", List.of("one-click-pay")));
+        Assertions.assertThat(recorded.status()).as("%s", recorded).isEqualTo(201);
+        long id = recorded.json().get("id").asLong();
+        DarklaunchClient sdk = client("production");
+        await(() -> sdk.boolVariationDetail("one-click-pay", Context.of("u"), true).reason().kind().name().equals("OFF"));
+        java.util.concurrent.BlockingQueue<Set<String>> changes = new java.util.concurrent.LinkedBlockingQueue<>();
+        sdk.addFlagChangeListener(changes::add);
+
+        try (Browser.Tab tab = browser.open("/projects/default/deployments?environment=production")) {
+            Page page = tab.page();
+            tab.signIn("admin", TestServer.ADMIN_PASSWORD);
+            Locator card = page.locator("li.deployment[data-deployment='" + id + "']");
+            assertThat(card).containsText("checkout 1.4.2 → production");
+            assertThat(card.locator("[data-flag=one-click-pay] .state")).hasText("off");
+            assertThat(card.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("pipeline run")))
+                    .hasAttribute("href", "https://ci.example.com/runs/812");
+
+            card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Release…")).click();
+            Locator dialog = page.getByRole(AriaRole.DIALOG);
+            dialog.getByLabel("Step 1 %").fill("10");
+            dialog.getByLabel("Step 2 %").fill("50");
+            dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Remove step 3")).click();
+            dialog.getByLabel("after").fill("PT1H");
+            dialog.getByLabel("Comment for the audit log (optional)").fill("first 10 % of users");
+            dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Start release")).click();
+            assertThat(card.locator(".plan .pct")).hasText("10 %");
+            assertThat(card.locator("[data-flag=one-click-pay] .state")).hasText("on · 10 %");
+
+            Assertions.assertThat(changes.poll(30, TimeUnit.SECONDS)).as("the release reached the SDK").contains("one-click-pay");
+            await(() -> sdk.boolVariationDetail("one-click-pay", Context.of("u"), false).reason().inRollout());
+            long on = java.util.stream.IntStream.range(0, 2000)
+                    .filter(i -> sdk.isEnabled("one-click-pay", Context.of("user-" + i))).count();
+            Assertions.assertThat(on).as("users on at 10 %%, of 2000").isBetween(120L, 280L);
+
+            card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pause release")).click();
+            assertThat(card.locator(".plan")).hasAttribute("data-release-state", "paused");
+            assertThat(card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Resume release"))).isVisible();
+            tab.screenshot("deployments");
+
+            changes.clear();
+            card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Roll back…")).click();
+            Locator confirm = page.getByRole(AriaRole.DIALOG);
+            confirm.getByLabel("Comment for the audit log (optional)").fill("payment errors up");
+            confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Roll back")).click();
+            assertThat(card.locator("[data-status]")).hasAttribute("data-status", "rolled_back");
+            assertThat(card.locator("[data-flag=one-click-pay] .state")).hasText("off");
+
+            Assertions.assertThat(changes.poll(30, TimeUnit.SECONDS)).as("the rollback reached the SDK").contains("one-click-pay");
+            await(() -> java.util.stream.IntStream.range(0, 2000).noneMatch(i -> sdk.isEnabled("one-click-pay", Context.of("user-" + i))));
+            assertThat(page.locator(".timeline-list")).containsText("rolled back");
+            tab.screenshot("deployments-rolled-back");
+            Assertions.assertThat(tab.dialogs()).isEmpty();
+        }
+        String audit = server.admin().get("/api/v1/projects/default/audit?deployment=" + id).text();
+        Assertions.assertThat(audit).contains("first 10 % of users", "payment errors up", "user:admin");
+    }
+
+    /** Issue test 5: a change another client makes over REST shows in an open page without reload. */
+    @Test
+    void changesByOthersShowUpLive() {
+        server.admin().post("/api/v1/projects/default/flags", booleanFlag("live-probe", "Live probe"));
+        try (Browser.Tab tab = browser.open("/projects/default/flags?q=live-probe")) {
+            Page page = tab.page();
+            tab.signIn("admin", TestServer.ADMIN_PASSWORD);
+            assertThat(page.locator(".live")).hasText("live");
+            Locator toggle = page.locator("tr[data-flag=live-probe] td[data-env=staging] [role=switch]");
+            assertThat(toggle).hasAttribute("aria-checked", "false");
+
+            Http.Response flipped = server.admin().post("/api/v1/projects/default/flags/live-probe/environments/staging/on",
+                    Map.of("comment", "from the pipeline"));
+            Assertions.assertThat(flipped.status()).isEqualTo(200);
+            assertThat(toggle).hasAttribute("aria-checked", "true");
+
+            page.locator("tr[data-flag=live-probe] .flag-name").click();
+            assertThat(page.locator(".audit-list [data-action='flag.on']")).hasCount(1);
+            server.admin().post("/api/v1/projects/default/flags/live-probe/environments/staging/off", Map.of("comment", "rolled back by hand"));
+            assertThat(page.locator("table.envs tr[data-env=staging] [role=switch]")).hasAttribute("aria-checked", "false");
+            assertThat(page.locator(".audit-list [data-action='flag.off']")).containsText("rolled back by hand");
+        }
+    }
+
     /** The UI's routes never stand in for the API, the SDK feed or operations. */
     @Test
     void uiRoutesLeaveTheServerPathsAlone() {
