@@ -117,9 +117,9 @@ public final class DarklaunchServer {
                 .compose(bootstrapped -> {
                     server.adminToken = bootstrapped.token();
                     server.adminUser = bootstrapped.user();
-                    return server.passwords.prepare();
+                    server.passwords.prepare(); // in the background: start-up need not wait for it
+                    return server.startFeed(config);
                 })
-                .compose(v -> server.startFeed(config))
                 .compose(v -> server.listen(config.port()))
                 .map(v -> {
                     server.started.set(true);
