@@ -403,6 +403,60 @@ class AdminUiIT {
         }
     }
 
+    /**
+     * The flags page with 500 flags: one list request, every row rendered. The time to the last
+     * row is reported (target/screenshots/flags-500.txt), not asserted: the machine is shared.
+     */
+    @Test
+    void theFlagsPageShows500FlagsFromOneRequest() throws java.io.IOException {
+        List<Map<String, Object>> features = java.util.stream.IntStream.range(0, 500)
+                .mapToObj(i -> Map.<String, Object>of("name", "bulk-%03d".formatted(i), "enabled", i % 3 == 0,
+                        "strategies", List.of(Map.of("name", "default"))))
+                .toList();
+        // in a project of their own, so the other tests' flags stay on the first page of theirs
+        Assertions.assertThat(server.admin().post("/api/v1/projects", Map.of("key", "bulk", "name", "Bulk")).status()).isEqualTo(201);
+        Http.Response imported = server.admin().post("/api/v1/projects/bulk/import/unleash?environment=development",
+                Map.of("version", 2, "features", features));
+        Assertions.assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+
+        try (Browser.Tab tab = browser.open("/")) {
+            Page page = tab.page();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
+            tab.screenshot("sign-in");
+            tab.signIn("admin", TestServer.ADMIN_PASSWORD);
+            assertThat(page.locator("main h1")).hasText("Flags");
+
+            List<String> listRequests = new CopyOnWriteArrayList<>();
+            page.onRequest(request -> {
+                if (request.url().contains("/api/v1/projects/bulk/flags")) {
+                    listRequests.add(request.url());
+                }
+            });
+            long start = System.nanoTime();
+            page.navigate("/projects/bulk/flags");
+            assertThat(page.locator("tr[data-flag^='bulk-']")).hasCount(500);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            Assertions.assertThat(listRequests).as("the page asks for the list once").hasSize(1);
+            assertThat(page.locator("tr[data-flag='bulk-000'] td[data-env=development] [role=switch]")).hasAttribute("aria-checked", "true");
+            java.nio.file.Files.createDirectories(Browser.SCREENSHOTS);
+            java.nio.file.Files.writeString(Browser.SCREENSHOTS.resolve("flags-500.txt"),
+                    "flags page, 500 flags, navigation to last row rendered: " + millis + " ms\n");
+            System.out.println("flags page with 500 flags rendered in " + millis + " ms");
+
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Segments")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New segment")).click();
+            page.getByLabel("Key").fill("beta-testers");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create segment")).click();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("beta-testers").setLevel(1))).isVisible();
+            page.getByLabel("Included keys").fill("user-17\nuser-42");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save Development")).click();
+            assertThat(page.locator("p.notice")).hasText("Saved.");
+            tab.screenshot("segment");
+        }
+        Assertions.assertThat(server.admin().get("/api/v1/projects/bulk/segments/beta-testers/environments/development").text())
+                .contains("user-17", "user-42");
+    }
+
     /** The UI's routes never stand in for the API, the SDK feed or operations. */
     @Test
     void uiRoutesLeaveTheServerPathsAlone() {
