@@ -1,5 +1,7 @@
 package dev.darklaunch.server;
 
+import dev.darklaunch.server.auth.Passwords;
+import dev.darklaunch.server.auth.SessionSettings;
 import dev.darklaunch.server.feed.FeedSettings;
 
 import java.nio.file.Path;
@@ -16,9 +18,17 @@ import java.util.Optional;
  * @param adminToken    bootstrap admin API token; empty means "generate one on first start"
  * @param adminPassword bootstrap password of the admin UI user; empty means "generate one"
  * @param feed          SDK feed timings and limits ({@code DARKLAUNCH_SDK_*}, {@code DARKLAUNCH_FEED_*})
+ * @param sessions      how long admin UI sessions last ({@code DARKLAUNCH_SESSION_IDLE}, {@code DARKLAUNCH_SESSION_MAX})
  */
 public record Config(int port, Optional<String> databaseUrl, Path dataDir,
-                     Optional<String> adminToken, Optional<String> adminPassword, FeedSettings feed) {
+                     Optional<String> adminToken, Optional<String> adminPassword, FeedSettings feed,
+                     SessionSettings sessions) {
+
+    /** With the default session settings. */
+    public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
+                  Optional<String> adminPassword, FeedSettings feed) {
+        this(port, databaseUrl, dataDir, adminToken, adminPassword, feed, SessionSettings.DEFAULTS);
+    }
 
     /** With the default feed settings. */
     public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
@@ -31,6 +41,7 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
 
     public Config {
         java.util.Objects.requireNonNull(feed, "feed");
+        java.util.Objects.requireNonNull(sessions, "sessions");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("DARKLAUNCH_PORT must be between 0 and 65535, got " + port);
         }
@@ -38,6 +49,13 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
             if (token.length() < MIN_ADMIN_TOKEN_LENGTH || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
                 throw new IllegalArgumentException("DARKLAUNCH_ADMIN_TOKEN must be at least " + MIN_ADMIN_TOKEN_LENGTH
                         + " printable ASCII characters without spaces");
+            }
+        });
+        adminPassword.ifPresent(password -> {
+            int length = password.codePointCount(0, password.length());
+            if (length < Passwords.MIN_LENGTH || length > Passwords.MAX_LENGTH) {
+                throw new IllegalArgumentException("DARKLAUNCH_ADMIN_PASSWORD must be " + Passwords.MIN_LENGTH + " to "
+                        + Passwords.MAX_LENGTH + " characters long");
             }
         });
     }
@@ -49,19 +67,28 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
                 Path.of(nonBlank(env.get("DARKLAUNCH_DATA_DIR")).orElse("darklaunch-data")).toAbsolutePath(),
                 nonBlank(env.get("DARKLAUNCH_ADMIN_TOKEN")),
                 nonBlank(env.get("DARKLAUNCH_ADMIN_PASSWORD")),
-                FeedSettings.fromEnvironment(env));
+                FeedSettings.fromEnvironment(env),
+                SessionSettings.fromEnvironment(env));
     }
 
     public Config withPort(int newPort) {
-        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed);
+        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions);
     }
 
     public Config withDatabaseUrl(String url) {
-        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed);
+        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed, sessions);
     }
 
     public Config withFeed(FeedSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings, sessions);
+    }
+
+    public Config withSessions(SessionSettings settings) {
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, settings);
+    }
+
+    public Config withAdminPassword(String password) {
+        return new Config(port, databaseUrl, dataDir, adminToken, Optional.of(password), feed, sessions);
     }
 
     private static int port(String value) {
@@ -81,6 +108,6 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
     public String toString() {
         return "Config[port=" + port + ", database=" + (databaseUrl.isPresent() ? "external" : "embedded in " + dataDir)
                 + ", adminToken=" + (adminToken.isPresent() ? "(set)" : "(generate)")
-                + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(generate)") + ", feed=" + feed + "]";
+                + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(generate)") + ", feed=" + feed + ", sessions=" + sessions + "]";
     }
 }

@@ -53,15 +53,21 @@ public final class Main {
                 .map(secret -> secret + "\n      (shown only this once: store it now; to replace it, set DARKLAUNCH_ADMIN_TOKEN)")
                 .orElse(server.adminTokenFromEnvironment() ? "the value of DARKLAUNCH_ADMIN_TOKEN"
                         : "the one printed at first start (or set DARKLAUNCH_ADMIN_TOKEN to add one)");
+        String password = server.generatedAdminPassword()
+                .map(secret -> secret + "\n      (shown only this once: store it now; to replace it, set DARKLAUNCH_ADMIN_PASSWORD)")
+                .orElse(server.adminPasswordFromEnvironment() ? "the value of DARKLAUNCH_ADMIN_PASSWORD"
+                        : "the one printed at first start (or set DARKLAUNCH_ADMIN_PASSWORD to replace it)");
         return """
 
                 ──────────────────────────────────────────────────────────────────────
                   Darklaunch is running at %s
                   Database:        %s
                   Admin API token: %s
+                  Admin UI user:   admin
+                  Its password:    %s
                   Try:  curl -H "Authorization: Bearer <token>" %s/api/v1/projects
                   API:  %s/api/v1/openapi.yaml
                 ──────────────────────────────────────────────────────────────────────
-                """.formatted(base, server.databaseDescription(), token, base, base);
+                """.formatted(base, server.databaseDescription(), token, password, base, base);
     }
 }

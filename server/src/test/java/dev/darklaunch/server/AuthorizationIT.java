@@ -26,8 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AuthorizationIT {
 
-    /** Who may call a route. */
-    enum Access { ADMIN, READ, EDIT, TOGGLE, LIST, SDK } // TOGGLE: switch flags and record/release deployments in an environment
+    /**
+     * Who may call a route. ME: any API caller; USER: signed-in users only (tokens have no
+     * password); SESSION: any API caller (a token gets 404, it has no session); TOGGLE also
+     * covers recording and releasing deployments in an environment.
+     */
+    enum Access { ADMIN, READ, EDIT, TOGGLE, LIST, SDK, ME, USER, SESSION }
 
     record Route(String method, String path, Access access, Object body) {
         @Override
@@ -45,11 +49,14 @@ class AuthorizationIT {
     private static TestServer server;
     private static Http admin;
     private static final Map<String, String> credentials = new java.util.LinkedHashMap<>();
+    /** Signed-in users by credential name: the headers a browser sends. */
+    private static final Map<String, Map<String, String>> sessions = new java.util.LinkedHashMap<>();
+    private static final String PASSWORD = "authorization test password";
     private static long revokedId;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
+        server = TestServer.start(dev.darklaunch.server.testing.TestDatabase.fresh(), TestServer::withAdminPassword);
         admin = server.admin();
         assertThat(admin.post(P + "/flags", FLAG).status()).isEqualTo(201);
         assertThat(admin.post(P + "/segments", SEGMENT).status()).isEqualTo(201);
@@ -64,6 +71,20 @@ class AuthorizationIT {
         revokedId = revoked.json().at("/token/id").asLong();
         assertThat(admin.delete("/api/v1/tokens/" + revokedId).status()).isEqualTo(200);
         credentials.put("revoked", revoked.json().get("secret").asText());
+        server.user("viewer@example.com", PASSWORD, "viewer");
+        server.user("editor@example.com", PASSWORD, "editor");
+        sessions.put("viewer", browser(server.signIn("viewer@example.com", PASSWORD), true));
+        sessions.put("editor", browser(server.signIn("editor@example.com", PASSWORD), true));
+        sessions.put("session-without-csrf", browser(server.signIn("admin", TestServer.ADMIN_PASSWORD), false));
+        TestServer.SignedIn ended = server.signIn("editor@example.com", PASSWORD);
+        assertThat(ended.http().delete("/api/v1/session").status()).isEqualTo(204);
+        sessions.put("session-ended", browser(ended, true));
+        sessions.put("admin-user", browser(server.signIn("admin", TestServer.ADMIN_PASSWORD), true));
+    }
+
+    private static Map<String, String> browser(TestServer.SignedIn signedIn, boolean csrf) {
+        return csrf ? Map.of("Cookie", "darklaunch_session=" + signedIn.secret(), "X-CSRF-Token", signedIn.csrfToken())
+                : Map.of("Cookie", "darklaunch_session=" + signedIn.secret());
     }
 
     @AfterAll
@@ -115,6 +136,14 @@ class AuthorizationIT {
                 new Route("GET", "/api/v1/tokens", Access.ADMIN, null),
                 new Route("POST", "/api/v1/tokens", Access.ADMIN, Map.of("name", "x", "kind", "admin")),
                 new Route("GET", "/api/v1/tokens/1", Access.ADMIN, null),
+                new Route("GET", P + "/events", Access.READ, null),
+                new Route("GET", "/api/v1/me", Access.ME, null),
+                new Route("PATCH", "/api/v1/me", Access.USER, Map.of("currentPassword", "not the password", "password", "x".repeat(12))),
+                new Route("GET", "/api/v1/session", Access.SESSION, null),
+                new Route("GET", "/api/v1/users", Access.ADMIN, null),
+                new Route("POST", "/api/v1/users", Access.ADMIN, Map.of("email", "new@example.com", "password", PASSWORD, "role", "viewer")),
+                new Route("GET", "/api/v1/users/1", Access.ADMIN, null),
+                new Route("PATCH", "/api/v1/users/" + Long.MAX_VALUE, Access.ADMIN, Map.of("role", "viewer")),
                 new Route("GET", "/sdk/v1/flags", Access.SDK, null),
                 new Route("GET", "/sdk/v1/stream", Access.SDK, null),
                 new Route("POST", "/sdk/v1/metrics", Access.SDK, Map.of("flags", Map.of("gated", Map.of("0", 1)))),
@@ -122,11 +151,44 @@ class AuthorizationIT {
                 new Route("POST", P + "/deployments/1/rollback", Access.TOGGLE, null),
                 new Route("DELETE", segment, Access.EDIT, null),
                 new Route("DELETE", flag, Access.EDIT, null),
-                new Route("DELETE", "/api/v1/tokens/" + Long.MAX_VALUE, Access.ADMIN, null));
+                new Route("DELETE", "/api/v1/tokens/" + Long.MAX_VALUE, Access.ADMIN, null),
+                new Route("DELETE", "/api/v1/users/" + Long.MAX_VALUE, Access.ADMIN, null),
+                // signs the sessions out: last of all
+                new Route("DELETE", "/api/v1/session", Access.SESSION, null));
     }
 
     /** The status a credential must get on a route, or 0 for "allowed" (any non-401/403). */
-    static int expected(String credential, Access access) {
+    static int expected(String credential, Route route) {
+        Access access = route.access();
+        boolean safe = route.method().equals("GET") || route.method().equals("HEAD");
+        switch (credential) {
+            case "session-ended":
+                return 401;
+            case "session-without-csrf":
+                // the admin user's cookie alone: reads as the admin user, every change refused
+                return safe ? expected("admin-user", route) : 403;
+            case "viewer":
+                return switch (access) {
+                    case READ, LIST, ME, USER, SESSION -> 0;
+                    default -> 403;
+                };
+            case "editor":
+                return switch (access) {
+                    case READ, LIST, EDIT, TOGGLE, ME, USER, SESSION -> 0;
+                    default -> 403;
+                };
+            case "admin-user":
+                return access == Access.SDK ? 403 : 0;
+            default:
+                break;
+        }
+        if (access == Access.ME || access == Access.SESSION || access == Access.USER) {
+            return switch (credential) {
+                case "none", "malformed", "wrong", "revoked" -> 401;
+                case "sdk" -> 403;
+                default -> access == Access.USER ? 403 : 0;
+            };
+        }
         if (access == Access.SDK) {
             // the feed is for SDK tokens only; each reads its own environment
             return switch (credential) {
@@ -151,6 +213,7 @@ class AuthorizationIT {
         List<String> all = new ArrayList<>(List.of("none", "malformed", "wrong"));
         all.addAll(credentials.keySet());
         all.add("admin");
+        all.addAll(sessions.keySet());
         List<DynamicTest> tests = new ArrayList<>();
         for (Route route : routes()) {
             for (String credential : all) {
@@ -161,23 +224,34 @@ class AuthorizationIT {
     }
 
     private void check(Route route, String credential) {
-        Http client = switch (credential) {
-            case "none" -> admin.as(null);
-            case "malformed" -> admin.as(null).with("Authorization", "Basic YWRtaW46YWRtaW4=");
-            case "wrong" -> admin.as("dl_admin_" + "x".repeat(43));
-            case "admin" -> admin;
-            default -> admin.as(credentials.get(credential));
+        Map<String, String> headers = switch (credential) {
+            case "none" -> Map.of();
+            case "malformed" -> Map.of("Authorization", "Basic YWRtaW46YWRtaW4=");
+            case "wrong" -> Map.of("Authorization", "Bearer dl_admin_" + "x".repeat(43));
+            case "admin" -> Map.of("Authorization", "Bearer " + TestServer.ADMIN_TOKEN);
+            default -> sessions.containsKey(credential) ? sessions.get(credential)
+                    : Map.of("Authorization", "Bearer " + credentials.get(credential));
         };
+        Http client = admin.as(null);
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            client = client.with(header.getKey(), header.getValue());
+        }
         int auditBefore = auditCount();
-        if (route.path().equals("/sdk/v1/stream") && expected(credential, route.access()) == 0) {
+        int expected = expected(credential, route);
+        if (route.path().equals("/sdk/v1/stream") && expected == 0) {
             try (SseStream stream = SseStream.open(server.base(), credentials.get(credential), null)) {
+                assertThat(stream.status()).isEqualTo(200);
+            }
+            return;
+        }
+        if (route.path().endsWith("/events") && expected == 0) {
+            try (SseStream stream = SseStream.open(server.base() + route.path(), headers)) {
                 assertThat(stream.status()).isEqualTo(200);
             }
             return;
         }
         Http.Response response = client.send(route.method(), route.path(), route.body(),
                 route.body() == null ? null : "application/json");
-        int expected = expected(credential, route.access());
         if (expected == 0) {
             assertThat(response.status()).as(response.toString()).isNotIn(401, 403).isLessThan(500);
             return;
@@ -191,6 +265,17 @@ class AuthorizationIT {
             assertThat(response.header("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         }
         assertThat(auditCount()).as("a denied request wrote nothing").isEqualTo(auditBefore);
+    }
+
+    @Test
+    void a_denied_user_is_told_what_their_role_allows() {
+        Http viewer = admin.as(null);
+        for (Map.Entry<String, String> header : sessions.get("viewer").entrySet()) {
+            viewer = viewer.with(header.getKey(), header.getValue());
+        }
+        Http.Response response = viewer.post(P + "/flags/gated/environments/production/on", null);
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.json().get("message").asText()).contains("viewer@example.com", "role viewer", "changes nothing");
     }
 
     @Test

@@ -55,6 +55,8 @@ class BadInputIT {
     private static final String CONFIG = FLAG + "/environments/production";
     private static final String SEGMENT = PROJECT + "/segments/bad-seg";
     private static final String SEGMENT_CONFIG = SEGMENT + "/environments/production";
+    /** The fixture user: the first start created user 1 (admin), so the first user added is 2. */
+    private static final String USER = "/api/v1/users/2";
     private static final int ONE_MIB = 1024 * 1024;
 
     private static final String FLAG_BODY = """
@@ -86,7 +88,8 @@ class BadInputIT {
         }
 
         boolean takesIfMatch() {
-            return !path.equals("/api/v1/tokens") && !path.equals("/api/v1/projects") && !path.contains("/deployments")
+            return !path.equals("/api/v1/tokens") && !path.equals("/api/v1/projects") && !path.equals("/api/v1/users")
+                    && !path.contains("/deployments")
                     && !(method.equals("POST") && (path.endsWith("/flags") || path.endsWith("/segments") || path.endsWith("/environments")));
         }
 
@@ -131,7 +134,11 @@ class BadInputIT {
             new Route("POST", PROJECT + "/deployments/1/release", """
                     {"steps":[{"percentage":10},{"percentage":100,"after":"PT1H"}]}"""),
             new Route("POST", "/api/v1/tokens", """
-                    {"name":"ci pipeline","kind":"pipeline","project":"default","environments":["production"]}"""));
+                    {"name":"ci pipeline","kind":"pipeline","project":"default","environments":["production"]}"""),
+            new Route("POST", "/api/v1/users", """
+                    {"email":"healthy@example.com","password":"a healthy password","role":"viewer"}"""),
+            new Route("PATCH", USER, """
+                    {"role":"editor","password":"another healthy password"}"""));
 
     @BeforeAll
     static void startServerWithFixtures() {
@@ -143,6 +150,7 @@ class BadInputIT {
         assertThat(http.put(SEGMENT_CONFIG, "{\"included\":[\"user-9\"]}").status()).isEqualTo(200);
         assertThat(http.post(PROJECT + "/deployments", "{\"service\":\"s\",\"version\":\"1\",\"environment\":\"staging\"}")
                 .status()).isEqualTo(201);
+        assertThat(server.user("fixture@example.com", "a fixture password", "viewer")).isEqualTo(2);
     }
 
     @AfterAll
@@ -419,6 +427,12 @@ class BadInputIT {
                 Arguments.of(route("PUT", SEGMENT_CONFIG), "included", "\"user-1\""),
                 Arguments.of(route("POST", "/api/v1/tokens"), "kind", "1"),
                 Arguments.of(route("POST", "/api/v1/tokens"), "environments", "\"production\""),
+                Arguments.of(route("POST", "/api/v1/users"), "email", "42"),
+                Arguments.of(route("POST", "/api/v1/users"), "role", "\"owner\""),
+                Arguments.of(route("POST", "/api/v1/users"), "role", "1"),
+                Arguments.of(route("POST", "/api/v1/users"), "password", "[\"x\"]"),
+                Arguments.of(route("PATCH", USER), "role", "true"),
+                Arguments.of(route("PATCH", USER), "password", "\"short\""),
                 Arguments.of(route("POST", CONFIG + "/on"), "comment", "42"),
                 Arguments.of(route("POST", CONFIG + "/off"), "comment", "{\"text\":\"x\"}"));
     }
@@ -557,7 +571,7 @@ class BadInputIT {
     record State(int auditEvents, Map<String, JsonNode> resources) {
 
         private static final List<String> RESOURCES = List.of("/api/v1/projects", PROJECT, PROJECT + "/environments",
-                PROJECT + "/flags?limit=500", FLAG, CONFIG, PROJECT + "/segments", SEGMENT, SEGMENT_CONFIG, "/api/v1/tokens");
+                PROJECT + "/flags?limit=500", FLAG, CONFIG, PROJECT + "/segments", SEGMENT, SEGMENT_CONFIG, "/api/v1/tokens", "/api/v1/users");
 
         static State read() {
             Map<String, JsonNode> resources = new LinkedHashMap<>();

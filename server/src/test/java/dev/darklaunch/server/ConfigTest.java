@@ -16,6 +16,19 @@ class ConfigTest {
         assertThat(config.databaseUrl()).isEmpty();
         assertThat(config.dataDir().toString()).endsWith("darklaunch-data");
         assertThat(config.adminToken()).isEmpty();
+        assertThat(config.adminPassword()).isEmpty();
+        assertThat(config.sessions().idle()).isEqualTo(java.time.Duration.ofHours(12));
+        assertThat(config.sessions().max()).isEqualTo(java.time.Duration.ofDays(7));
+    }
+
+    @Test
+    void admin_ui_settings_are_read_from_the_environment() {
+        Config config = Config.fromEnvironment(Map.of("DARKLAUNCH_ADMIN_PASSWORD", "a long admin password",
+                "DARKLAUNCH_SESSION_IDLE", "30m", "DARKLAUNCH_SESSION_MAX", "1d"));
+        assertThat(config.adminPassword()).hasValue("a long admin password");
+        assertThat(config.sessions().idle()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(config.sessions().max()).isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(config.toString()).doesNotContain("a long admin password");
     }
 
     @Test
@@ -36,5 +49,9 @@ class ConfigTest {
                 .hasMessageContaining("between 0 and 65535");
         assertThatThrownBy(() -> Config.fromEnvironment(Map.of("DARKLAUNCH_ADMIN_TOKEN", "short")))
                 .hasMessageContaining("at least 24");
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("DARKLAUNCH_ADMIN_PASSWORD", "short")))
+                .hasMessageContaining("DARKLAUNCH_ADMIN_PASSWORD must be 12 to 256 characters");
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("DARKLAUNCH_SESSION_MAX", "forever")))
+                .hasMessageContaining("DARKLAUNCH_SESSION_MAX");
     }
 }

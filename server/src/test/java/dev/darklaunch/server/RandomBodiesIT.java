@@ -70,6 +70,8 @@ class RandomBodiesIT {
                 {"key":"rnd-flag","name":"Random flag","kind":"boolean","variations":[{"value":true},{"value":false}]}""").status())
                 .isEqualTo(201);
         assertThat(http.post(PROJECT + "/segments", "{\"key\":\"rnd-seg\",\"name\":\"Random segment\"}").status()).isEqualTo(201);
+        // the first start created user 1 (admin); this one is 2
+        assertThat(server.user("fixture@example.com", "a fixture password", "viewer")).isEqualTo(2);
     }
 
     @AfterContainer
@@ -165,7 +167,13 @@ class RandomBodiesIT {
         CREATE_TOKEN("POST", "/api/v1/tokens", "token.create",
                 "{\"name\":\"ci\",\"kind\":\"pipeline\",\"project\":\"default\",\"environments\":[\"production\",\"staging\"]}",
                 "{\"name\":\"app\",\"kind\":\"sdk\",\"project\":\"default\",\"environments\":[\"production\"]}"),
-        REVOKE_TOKEN("DELETE", "/api/v1/tokens/{token}", "token.revoke", "{\"comment\":\"bye\"}");
+        REVOKE_TOKEN("DELETE", "/api/v1/tokens/{token}", "token.revoke", "{\"comment\":\"bye\"}"),
+        CREATE_USER("POST", "/api/v1/users", "user.create",
+                "{\"email\":\"{fresh}@example.com\",\"password\":\"a random bodies password\",\"role\":\"viewer\"}",
+                "{\"email\":\"{fresh}@example.org\",\"password\":\"another random password\",\"role\":\"editor\",\"comment\":\"c\"}"),
+        // role changes only: a password in the body would make it another action (user.update)
+        CHANGE_USER("PATCH", "/api/v1/users/{user}", "user.role", "{\"role\":\"editor\"}", "{\"role\":\"viewer\",\"comment\":\"c\"}"),
+        DELETE_USER("DELETE", "/api/v1/users/{token}", "user.delete", "{\"comment\":\"bye\"}");
 
         final String method;
         final String path;
@@ -210,7 +218,10 @@ class RandomBodiesIT {
         return Arbitraries.of(WriteRoute.class).flatMap(route -> pathKeys().map(keys -> new Target(route, route.path(keys))));
     }
 
-    /** Mostly the keys that exist, sometimes unknown or odd ones; {missing} and {token} never name something that exists. */
+    /**
+     * Mostly the keys that exist, sometimes unknown or odd ones; {missing} and {token} never name
+     * something that exists ({token} also stands for user ids to delete); {user} is the fixture user.
+     */
     private static Arbitrary<Map<String, String>> pathKeys() {
         return Combinators.combine(
                         mostly("default", "no-such-project"),
@@ -219,8 +230,9 @@ class RandomBodiesIT {
                                 Tuple.of(1, Arbitraries.just("no-such-environment")), Tuple.of(1, oddKey())),
                         mostly(SEGMENT, "no-such-segment"),
                         Arbitraries.oneOf(Arbitraries.just("no-such-thing"), oddKey()).filter(key -> !key.equals(FLAG) && !key.equals(SEGMENT)),
-                        Arbitraries.oneOf(Arbitraries.of("999999999", "0", "-1"), oddKey().filter(key -> !parsesAsLong(key))))
-                .as((project, flag, env, segment, missing, token) -> {
+                        Arbitraries.oneOf(Arbitraries.of("999999999", "0", "-1"), oddKey().filter(key -> !parsesAsLong(key))),
+                        mostly("2", "999999999"))
+                .as((project, flag, env, segment, missing, token, user) -> {
                     Map<String, String> keys = new LinkedHashMap<>();
                     keys.put("project", project);
                     keys.put("flag", flag);
@@ -228,6 +240,7 @@ class RandomBodiesIT {
                     keys.put("segment", segment);
                     keys.put("missing", missing);
                     keys.put("token", token);
+                    keys.put("user", user);
                     return keys;
                 });
     }
@@ -274,7 +287,7 @@ class RandomBodiesIT {
     private static final List<String> KNOWN_FIELDS = List.of("key", "name", "description", "kind", "variations", "value", "tags",
             "owner", "lifecycle", "archived", "on", "offVariation", "targets", "rules", "fallthrough", "prerequisites", "variation",
             "values", "clauses", "attribute", "op", "negate", "caseInsensitive", "serve", "rollout", "weight", "bucketBy", "salt",
-            "id", "included", "excluded", "environments", "production", "project", "comment", "flag");
+            "id", "included", "excluded", "environments", "production", "project", "comment", "flag", "email", "role");
 
     private static final List<String> KNOWN_WORDS = List.of("production", "staging", "development", "default", FLAG, SEGMENT,
             "boolean", "string", "number", "json", "temporary", "permanent", "admin", "pipeline", "sdk", "in", "startsWith",
@@ -539,7 +552,7 @@ class RandomBodiesIT {
 
         private static final List<String> RESOURCES = List.of("/api/v1/projects", PROJECT + "/flags?limit=500",
                 PROJECT + "/flags/" + FLAG + "/environments/production", PROJECT + "/segments",
-                PROJECT + "/segments/" + SEGMENT + "/environments/production", "/api/v1/tokens");
+                PROJECT + "/segments/" + SEGMENT + "/environments/production", "/api/v1/tokens", "/api/v1/users");
 
         static Snapshot read() {
             Map<String, JsonNode> resources = new LinkedHashMap<>();

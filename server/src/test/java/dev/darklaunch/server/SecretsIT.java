@@ -22,7 +22,10 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RELIABILITY 18: secrets are shown once, stored hashed, and absent from logs, lists and the audit log. */
+/**
+ * RELIABILITY 18: secrets are shown once, stored hashed, and absent from logs, lists and the audit
+ * log — tokens, and the admin UI's passwords and session secrets.
+ */
 class SecretsIT {
 
     private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -33,7 +36,7 @@ class SecretsIT {
         Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         logs.start();
         root.addAppender(logs);
-        server = TestServer.start();
+        server = TestServer.start(dev.darklaunch.server.testing.TestDatabase.fresh(), TestServer::withAdminPassword);
     }
 
     @AfterAll
@@ -70,6 +73,43 @@ class SecretsIT {
     }
 
     @Test
+    void passwords_and_session_secrets_appear_in_no_log_response_or_table() throws Exception {
+        Http admin = server.admin();
+        String password = "a password nobody may see 7";
+        String wrongPassword = "a wrong password nobody may see";
+        Http.Response created = admin.post("/api/v1/users", Map.of("email", "secret@example.com", "password", password, "role", "editor"));
+        assertThat(created.status()).isEqualTo(201);
+        long id = created.json().get("id").asLong();
+        Http anonymous = admin.as(null);
+        assertThat(anonymous.post("/api/v1/session", Map.of("email", "secret@example.com", "password", wrongPassword)).status())
+                .isEqualTo(401);
+        TestServer.SignedIn signedIn = server.signIn("secret@example.com", password);
+        String secret = signedIn.secret();
+        String newPassword = "the next password nobody may see";
+
+        List<String> texts = new ArrayList<>();
+        texts.add(signedIn.response().text());
+        texts.add(signedIn.withoutCsrf().get("/api/v1/session").text());
+        texts.add(signedIn.withoutCsrf().get("/api/v1/me").text());
+        texts.add(signedIn.withoutCsrf().post("/api/v1/projects", Map.of("key", "nope", "name", "Nope")).text()); // no CSRF: 403
+        texts.add(signedIn.http().send("PATCH", "/api/v1/me", Map.of("currentPassword", password, "password", newPassword),
+                "application/json").text());
+        texts.add(admin.get("/api/v1/users").text());
+        texts.add(admin.get("/api/v1/users/" + id).text());
+        texts.add(admin.get("/api/v1/audit?limit=500").text());
+        texts.add(signedIn.http().delete("/api/v1/session").text());
+        texts.add(anonymous.with("Cookie", "darklaunch_session=" + secret).get("/api/v1/me").text());
+        texts.add(admin.get("/metrics").text());
+        assertThat(texts).allSatisfy(text -> assertThat(text)
+                .doesNotContain(password, wrongPassword, newPassword, secret, TestServer.ADMIN_PASSWORD, "$2a$"));
+
+        assertThat(logText()).doesNotContain(password, wrongPassword, newPassword, secret, TestServer.ADMIN_PASSWORD);
+        String database = databaseText("users", "sessions", "sign_in_failures", "audit_events");
+        assertThat(database).doesNotContain(password, wrongPassword, newPassword, secret, TestServer.ADMIN_PASSWORD)
+                .contains("$2a$12$"); // only bcrypt hashes
+    }
+
+    @Test
     void configuration_output_hides_secrets() {
         Config config = new Config(8080, Optional.of("postgresql://u:db-password@h/d"), Path.of("x"),
                 Optional.of(TestServer.ADMIN_TOKEN), Optional.of("a-password-of-the-admin"));
@@ -87,14 +127,18 @@ class SecretsIT {
         return text.toString();
     }
 
-    /** Every text value of every row of the tables that could hold a secret. */
     private static String databaseText() throws Exception {
+        return databaseText("tokens", "audit_events");
+    }
+
+    /** Every text value of every row of the tables that could hold a secret. */
+    private static String databaseText(String... tables) throws Exception {
         java.net.URI uri = java.net.URI.create(server.databaseUrl());
         String[] user = uri.getUserInfo().split(":", 2);
         StringBuilder text = new StringBuilder();
         try (Connection connection = DriverManager.getConnection(
                 "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(), user[0], user[1])) {
-            for (String table : List.of("tokens", "audit_events")) {
+            for (String table : tables) {
                 try (ResultSet rows = connection.createStatement().executeQuery("SELECT t::text FROM " + table + " t")) {
                     while (rows.next()) {
                         text.append(rows.getString(1)).append('\n');

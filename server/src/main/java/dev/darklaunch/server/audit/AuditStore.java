@@ -41,6 +41,24 @@ public final class AuditStore {
               AND ($8::bigint IS NULL OR seq < $8)
             ORDER BY seq DESC LIMIT $9""";
 
+    /**
+     * The audit log in sequence order after {@code seq}: every event's sequence, and the event
+     * itself only when it belongs to the project (so gaps in the sequence can be told apart from
+     * other projects' events).
+     */
+    private static final String FOLLOWING = """
+            SELECT seq, project, at, actor, action, environment, target_kind, target_key,
+                   CASE WHEN project = $2 THEN before::text END AS before, CASE WHEN project = $2 THEN after::text END AS after,
+                   comment, deployment_id, (extract(epoch FROM statement_timestamp() - at) * 1000)::bigint AS age_ms
+            FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $3""";
+
+    /**
+     * One place in the audit sequence; {@code event} is null when it belongs to another project.
+     * {@code ageMillis} is how long ago its transaction started, by the database's clock.
+     */
+    public record Next(long seq, AuditEvent event, long ageMillis) {
+    }
+
     private final Pool pool;
 
     public AuditStore(Pool pool) {
@@ -80,6 +98,23 @@ public final class AuditStore {
             List<AuditEvent> page = more ? events.subList(0, paging.limit()) : events;
             return new Page(page, more ? Paging.cursorFor(page.get(page.size() - 1).seq()) : null);
         });
+    }
+
+    /** Up to {@code limit} places of the sequence after {@code seq}, in order, with the project's events. */
+    public Future<List<Next>> following(long seq, String project, int limit) {
+        return pool.preparedQuery(FOLLOWING).execute(Tuple.tuple().addLong(seq).addString(project).addInteger(limit))
+                .map(rows -> {
+                    List<Next> next = new ArrayList<>(rows.size());
+                    rows.forEach(row -> next.add(new Next(row.getLong("seq"),
+                            project.equals(row.getString("project")) ? event(row) : null, row.getLong("age_ms"))));
+                    return next;
+                });
+    }
+
+    /** The highest sequence committed so far (0 when the log is empty). */
+    public Future<Long> latest() {
+        return pool.query("SELECT coalesce(max(seq), 0) AS seq FROM audit_events").execute()
+                .map(rows -> rows.iterator().next().getLong("seq"));
     }
 
     private static AuditEvent event(Row row) {

@@ -5,20 +5,29 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.darklaunch.server.http.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Turns {@code Authorization: Bearer <secret>} into a {@link Caller}, or answers 401. Lookups are
- * cached by secret hash for a few seconds (positive and negative, so random guesses cannot load the
- * database); a revocation on this instance takes effect at once, on other instances within
- * {@link #CACHE_TTL}.
+ * Turns {@code Authorization: Bearer <secret>} or the admin UI's session cookie into a
+ * {@link Caller}, or answers 401. Token lookups are cached by secret hash for a few seconds
+ * (positive and negative, so random guesses cannot load the database); a revocation on this
+ * instance takes effect at once, on other instances within {@link #CACHE_TTL}. Sessions are not
+ * cached (UI traffic is light), so ending one takes effect everywhere with the next request.
+ *
+ * <p>A request with an Authorization header is judged by it alone. A cookie-authenticated request
+ * that may change something (anything but GET and HEAD) must also carry the session's CSRF token
+ * in {@code X-CSRF-Token}, and must not come from another site's page (Origin), else 403: a
+ * browser sends the cookie on its own, so the cookie alone proves nothing about who asked.
  */
 public final class Authenticator implements Handler<RoutingContext> {
 
@@ -28,6 +37,7 @@ public final class Authenticator implements Handler<RoutingContext> {
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
 
     private final TokenStore tokens;
+    private final SessionStore sessions;
     private final AsyncCache<String, Optional<Token>> cache = Caffeine.newBuilder()
             .expireAfterWrite(CACHE_TTL)
             .maximumSize(10_000)
@@ -43,12 +53,20 @@ public final class Authenticator implements Handler<RoutingContext> {
             .maximumSize(10_000)
             .build();
 
-    public Authenticator(TokenStore tokens) {
+    public Authenticator(TokenStore tokens, SessionStore sessions) {
         this.tokens = tokens;
+        this.sessions = sessions;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
+        if (ctx.request().getHeader("Authorization") == null) {
+            Cookie cookie = ctx.request().getCookie(SessionCookie.NAME);
+            if (cookie != null) {
+                session(ctx, cookie.getValue());
+                return;
+            }
+        }
         String secret;
         try {
             secret = secret(ctx.request().getHeader("Authorization"));
@@ -74,9 +92,9 @@ public final class Authenticator implements Handler<RoutingContext> {
         });
     }
 
-    /** Routes under /api accept admin and pipeline tokens; SDK tokens only read their feed. */
+    /** Routes under /api accept admin and pipeline tokens and sessions; SDK tokens only read their feed. */
     public static void requireApiToken(RoutingContext ctx) {
-        if (Caller.of(ctx).token().kind() == TokenKind.SDK) {
+        if (Caller.of(ctx).isSdkToken()) {
             ctx.fail(ApiError.forbidden("SDK tokens can only read the SDK feed under /sdk/v1"));
         } else {
             ctx.next();
@@ -87,6 +105,72 @@ public final class Authenticator implements Handler<RoutingContext> {
     public void invalidateAll() {
         cache.synchronous().invalidateAll();
         lastKnown.invalidateAll();
+    }
+
+    private void session(RoutingContext ctx, String secret) {
+        boolean secure = SessionCookie.secure(ctx.request());
+        if (!SessionCookie.plausible(secret)) {
+            ended(ctx, secure, "your session has ended; sign in again");
+            return;
+        }
+        sessions.find(secret).onComplete(result -> {
+            if (result.failed()) {
+                ctx.fail(result.cause());
+                return;
+            }
+            Optional<SessionStore.Found> found = result.result();
+            if (found.isEmpty()) {
+                ended(ctx, secure, "your session has ended; sign in again");
+                return;
+            }
+            if (!found.get().live()) {
+                sessions.delete(found.get().session().id()).onFailure(e -> log.debug("could not delete an expired session", e));
+                ended(ctx, secure, "your session expired; sign in again");
+                return;
+            }
+            Session session = found.get().session();
+            HttpMethod method = ctx.request().method();
+            if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+                String origin = ctx.request().getHeader("Origin");
+                if (origin != null && !SessionCookie.sameOrigin(origin, ctx.request().getHeader("Host"),
+                        ctx.request().getHeader("X-Forwarded-Host"))) {
+                    ctx.fail(ApiError.forbidden("this request came from another site (Origin " + printable(origin)
+                            + "); signed-in changes are accepted only from this server's own pages"));
+                    return;
+                }
+                if (!SessionCookie.csrfMatches(ctx.request().getHeader(SessionCookie.CSRF_HEADER), session.csrfToken())) {
+                    ctx.fail(ApiError.forbidden("missing or wrong CSRF token: send the csrfToken of your session "
+                            + "(from POST or GET /api/v1/session) in the " + SessionCookie.CSRF_HEADER + " header"));
+                    return;
+                }
+            }
+            ctx.put(Caller.CONTEXT_KEY, new Caller(touched(found.get())));
+            ctx.next();
+        });
+    }
+
+    /** Records use of the session when it is due, so the idle timeout slides; the session with its new end. */
+    private Session touched(SessionStore.Found found) {
+        SessionSettings settings = sessions.settings();
+        Session session = found.session();
+        if (Duration.between(found.lastSeenAt(), found.now()).compareTo(settings.touchInterval()) < 0) {
+            return session;
+        }
+        sessions.touch(session.id()).onFailure(e -> log.debug("could not record session use", e));
+        OffsetDateTime idleEnd = found.now().plus(settings.idle());
+        OffsetDateTime absoluteEnd = session.createdAt().plus(settings.max());
+        return new Session(session.id(), session.user(), session.csrfToken(), session.createdAt(),
+                idleEnd.isBefore(absoluteEnd) ? idleEnd : absoluteEnd);
+    }
+
+    private static void ended(RoutingContext ctx, boolean secure, String message) {
+        ctx.response().putHeader("Set-Cookie", SessionCookie.clear(secure));
+        ctx.fail(ApiError.unauthorized(message));
+    }
+
+    private static String printable(String text) {
+        String shown = text.length() > 100 ? text.substring(0, 100) + "…" : text;
+        return shown.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     private Future<Optional<Token>> lookup(String secret) {
@@ -111,7 +195,7 @@ public final class Authenticator implements Handler<RoutingContext> {
 
     private static String secret(String header) {
         if (header == null || header.isBlank()) {
-            throw ApiError.unauthorized("send a token as 'Authorization: Bearer <token>'");
+            throw ApiError.unauthorized("send a token as 'Authorization: Bearer <token>', or sign in to the admin UI");
         }
         String[] parts = header.trim().split("\\s+", 2);
         if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {

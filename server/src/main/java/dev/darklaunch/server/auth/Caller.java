@@ -4,12 +4,31 @@ import dev.darklaunch.server.http.ApiError;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Who is calling and what they may do. Every handler asks the caller before it touches data;
- * a refusal is a 403 that says what the credential is limited to.
+ * Who is calling and what they may do: an API token, or an admin UI user signed in with a session
+ * (exactly one of the two is set). Every handler asks the caller before it touches data; a refusal
+ * is a 403 that says what the credential is limited to.
+ *
+ * <p>Users' roles apply to every project: a viewer reads everything and changes nothing; an editor
+ * also switches flags, records and releases deployments and edits definitions; an admin may do
+ * everything, including managing tokens and users.
  */
-public record Caller(Token token) {
+public record Caller(Token token, Session session) {
 
     static final String CONTEXT_KEY = "darklaunch.caller";
+
+    public Caller {
+        if ((token == null) == (session == null)) {
+            throw new IllegalArgumentException("a caller is either a token or a session");
+        }
+    }
+
+    public Caller(Token token) {
+        this(token, null);
+    }
+
+    public Caller(Session session) {
+        this(null, session);
+    }
 
     public static Caller of(RoutingContext ctx) {
         Caller caller = ctx.get(CONTEXT_KEY);
@@ -19,34 +38,40 @@ public record Caller(Token token) {
         return caller;
     }
 
+    /** The signed-in user, or null for a token. */
+    public User user() {
+        return session == null ? null : session.user();
+    }
+
     public String actor() {
-        return token.actor();
+        return token != null ? token.actor() : session.user().actor();
+    }
+
+    public boolean isSdkToken() {
+        return token != null && token.kind() == TokenKind.SDK;
     }
 
     public boolean isAdmin() {
-        return token.kind() == TokenKind.ADMIN;
+        return token != null ? token.kind() == TokenKind.ADMIN : role() == Role.ADMIN;
     }
 
     public void requireAdmin() {
         if (!isAdmin()) {
-            throw ApiError.forbidden("this needs an admin token; " + limits());
+            throw ApiError.forbidden("this needs an admin token or an admin user; " + limits());
         }
     }
 
     /** May read the project's flags, segments, environments and audit log. */
     public void requireRead(String project) {
-        if (isAdmin()) {
-            return;
-        }
-        if (token.kind() != TokenKind.PIPELINE || !project.equals(token.project())) {
-            throw ApiError.forbidden("this token cannot read project '" + project + "'; " + limits());
+        if (!canRead(project)) {
+            throw ApiError.forbidden(who() + " cannot read project '" + project + "'; " + limits());
         }
     }
 
     /** May switch flags on and off in the environment (and, later, record deployments there). */
     public void requireToggle(String project, String environment) {
         if (!worksIn(project, environment)) {
-            throw ApiError.forbidden("this token cannot switch flags in " + project + "/" + environment + "; " + limits());
+            throw ApiError.forbidden(who() + " cannot switch flags in " + project + "/" + environment + "; " + limits());
         }
     }
 
@@ -56,27 +81,51 @@ public record Caller(Token token) {
      */
     public void requireDeploy(String project, String environment) {
         if (!worksIn(project, environment)) {
-            throw ApiError.forbidden("this token cannot record or release deployments in " + project + "/" + environment + "; " + limits());
+            throw ApiError.forbidden(who() + " cannot record or release deployments in " + project + "/" + environment + "; " + limits());
         }
     }
 
     /** May change definitions: flags, configurations, segments, environments. */
     public void requireEdit(String project) {
-        if (!isAdmin()) {
-            throw ApiError.forbidden("this token cannot edit project '" + project + "'; " + limits());
+        if (!(isAdmin() || role() == Role.EDITOR)) {
+            throw ApiError.forbidden(who() + " cannot edit project '" + project + "'; " + limits());
         }
     }
 
     public boolean canRead(String project) {
+        if (session != null) {
+            return true;
+        }
         return isAdmin() || (token.kind() == TokenKind.PIPELINE && project.equals(token.project()));
     }
 
     private boolean worksIn(String project, String environment) {
+        if (session != null) {
+            return role() != Role.VIEWER;
+        }
         return isAdmin() || (token.kind() == TokenKind.PIPELINE && project.equals(token.project())
                 && token.environments().contains(environment));
     }
 
-    private String limits() {
+    private Role role() {
+        return session == null ? null : session.user().role();
+    }
+
+    private String who() {
+        return token != null ? "this token" : "you";
+    }
+
+    /** What this credential may do, in words, for 403 messages. */
+    String limits() {
+        if (session != null) {
+            String email = session.user().email();
+            return switch (session.user().role()) {
+                case VIEWER -> "you are signed in as " + email + " with role viewer, which reads every project but changes nothing";
+                case EDITOR -> "you are signed in as " + email + " with role editor, which reads, switches, deploys and edits "
+                        + "in every project but does not manage tokens or users";
+                case ADMIN -> "you are signed in as " + email + " with role admin";
+            };
+        }
         return switch (token.kind()) {
             case ADMIN -> "it is an admin token";
             case PIPELINE -> "it is a pipeline token that reads project " + token.project()

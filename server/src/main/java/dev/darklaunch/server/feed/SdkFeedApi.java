@@ -2,7 +2,6 @@ package dev.darklaunch.server.feed;
 
 import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.auth.Token;
-import dev.darklaunch.server.auth.TokenKind;
 import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.JsonBody;
 import io.vertx.ext.web.Router;
@@ -40,7 +39,7 @@ public final class SdkFeedApi {
     }
 
     private static void requireSdkToken(RoutingContext ctx) {
-        if (Caller.of(ctx).token().kind() != TokenKind.SDK) {
+        if (!Caller.of(ctx).isSdkToken()) {
             ctx.fail(ApiError.forbidden("only SDK tokens read the SDK feed; create one with kind 'sdk' for the environment"));
         } else {
             ctx.next();

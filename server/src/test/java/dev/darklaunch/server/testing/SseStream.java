@@ -69,6 +69,20 @@ public final class SseStream implements AutoCloseable {
         }
     }
 
+    /** Opens any event stream, e.g. a project's audit events with a session cookie. */
+    public static SseStream open(String url, java.util.Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
+        headers.forEach(request::header);
+        try {
+            return new SseStream(CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+        } catch (IOException e) {
+            throw new AssertionError("stream did not open: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     public int status() {
         return response.statusCode();
     }

@@ -8,11 +8,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /** A real Darklaunch server on an ephemeral port, over a fresh real database. */
 public final class TestServer implements AutoCloseable {
 
     public static final String ADMIN_TOKEN = "dl_admin_test-bootstrap-token-0123456789";
+    /** The password of the admin UI user {@code admin} on servers started with {@link #withAdminPassword}. */
+    public static final String ADMIN_PASSWORD = "test admin password 0123";
 
     private final DarklaunchServer server;
     private final String databaseUrl;
@@ -38,8 +41,13 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server on a given port (0: any free one), e.g. to restart it where its SDKs expect it. */
     public static TestServer start(String databaseUrl, FeedSettings feed, int port) {
-        Config config = new Config(port, Optional.of(databaseUrl), Path.of("target", "unused-data-dir"),
-                Optional.of(ADMIN_TOKEN), Optional.empty(), feed);
+        return start(databaseUrl, config -> config.withFeed(feed).withPort(port));
+    }
+
+    /** Starts a server whose configuration the test adjusts (sessions, admin password, …). */
+    public static TestServer start(String databaseUrl, UnaryOperator<Config> adjust) {
+        Config config = adjust.apply(new Config(0, Optional.of(databaseUrl), Path.of("target", "unused-data-dir"),
+                Optional.of(ADMIN_TOKEN), Optional.empty(), FeedSettings.DEFAULTS));
         try {
             return new TestServer(DarklaunchServer.start(config).await(2, TimeUnit.MINUTES), databaseUrl);
         } catch (Exception e) {
@@ -57,6 +65,40 @@ public final class TestServer implements AutoCloseable {
 
     public String databaseUrl() {
         return databaseUrl;
+    }
+
+    /** For {@link #start(String, UnaryOperator)}: the admin UI user {@code admin} gets {@link #ADMIN_PASSWORD}. */
+    public static Config withAdminPassword(Config config) {
+        return config.withAdminPassword(ADMIN_PASSWORD);
+    }
+
+    /** Signs in; fails the test unless it works. */
+    public SignedIn signIn(String email, String password) {
+        Http.Response response = new Http(base(), null).post("/api/v1/session", Map.of("email", email, "password", password));
+        if (response.status() != 200) {
+            throw new AssertionError("sign-in failed: " + response);
+        }
+        String setCookie = response.header("Set-Cookie").orElseThrow(() -> new AssertionError("no Set-Cookie: " + response));
+        String secret = setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
+        String csrf = response.json().get("csrfToken").asText();
+        Http cookieOnly = new Http(base(), null).with("Cookie", "darklaunch_session=" + secret);
+        return new SignedIn(cookieOnly.with("X-CSRF-Token", csrf), cookieOnly, secret, csrf, response);
+    }
+
+    /**
+     * A signed-in browser: {@code http} sends the cookie and the CSRF token, {@code withoutCsrf}
+     * only the cookie.
+     */
+    public record SignedIn(Http http, Http withoutCsrf, String secret, String csrfToken, Http.Response response) {
+    }
+
+    /** Creates an admin UI user through the admin token. */
+    public long user(String email, String password, String role) {
+        Http.Response response = admin().post("/api/v1/users", Map.of("email", email, "password", password, "role", role));
+        if (response.status() != 201) {
+            throw new AssertionError("user not created: " + response);
+        }
+        return response.json().get("id").asLong();
     }
 
     /** A client using the bootstrap admin token. */

@@ -1,0 +1,51 @@
+package dev.darklaunch.server.auth;
+
+import dev.darklaunch.server.http.ApiError;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PasswordsTest {
+
+    @Test
+    void passwords_shorter_than_twelve_characters_are_refused_with_a_clear_message() {
+        assertThatThrownBy(() -> Passwords.checkPolicy("password", "short pass1"))
+                .isInstanceOfSatisfying(ApiError.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.field()).isEqualTo("password");
+                    assertThat(e.getMessage()).contains("at least 12 characters");
+                });
+        assertThatThrownBy(() -> Passwords.checkPolicy("password", null)).isInstanceOf(ApiError.class);
+        assertThatThrownBy(() -> Passwords.checkPolicy("password", "x".repeat(257))).isInstanceOf(ApiError.class);
+        Passwords.checkPolicy("password", "twelve chars");
+        // counted in characters, not UTF-16 units or bytes
+        assertThatThrownBy(() -> Passwords.checkPolicy("password", "😀".repeat(11))).isInstanceOf(ApiError.class);
+        Passwords.checkPolicy("password", "😀".repeat(12));
+    }
+
+    @Test
+    void a_hash_verifies_its_password_only_and_hides_it() {
+        String hash = Passwords.hashNow("correct horse battery");
+        assertThat(hash).startsWith("$2a$12$").doesNotContain("correct");
+        assertThat(Passwords.verifyNow("correct horse battery", hash)).isTrue();
+        assertThat(Passwords.verifyNow("correct horse batterY", hash)).isFalse();
+        assertThat(Passwords.verifyNow("correct horse battery", "not a hash")).isFalse();
+        assertThat(Passwords.hashNow("correct horse battery")).as("salted").isNotEqualTo(hash);
+    }
+
+    @Test
+    void passwords_longer_than_72_bytes_are_not_cut_off() {
+        String base = "a".repeat(80);
+        String hash = Passwords.hashNow(base + "1");
+        assertThat(Passwords.verifyNow(base + "1", hash)).isTrue();
+        assertThat(Passwords.verifyNow(base + "2", hash)).isFalse();
+    }
+
+    @Test
+    void generated_passwords_pass_the_policy_and_differ() {
+        String one = Passwords.generate();
+        Passwords.checkPolicy("password", one);
+        assertThat(Passwords.generate()).isNotEqualTo(one);
+    }
+}
