@@ -11,12 +11,12 @@ import dev.darklaunch.server.auth.SessionStore;
 import dev.darklaunch.server.auth.SessionsApi;
 import dev.darklaunch.server.auth.TokenStore;
 import dev.darklaunch.server.auth.TokensApi;
-import dev.darklaunch.server.auth.UserStore;
-import dev.darklaunch.server.auth.UsersApi;
 import dev.darklaunch.server.deployments.DeploymentStore;
 import dev.darklaunch.server.deployments.DeploymentsApi;
 import dev.darklaunch.server.deployments.ReleaseScheduler;
 import dev.darklaunch.server.deployments.TimelineApi;
+import dev.darklaunch.server.auth.UserStore;
+import dev.darklaunch.server.auth.UsersApi;
 import dev.darklaunch.server.evaluation.EvaluateApi;
 import dev.darklaunch.server.feed.EnvironmentDataStore;
 import dev.darklaunch.server.feed.Feed;
@@ -92,9 +92,9 @@ public final class DarklaunchServer {
     private Authenticator authenticator;
     private Feed feed;
     private PostgresChangeSource changes;
-    private AdminUi adminUi;
-    private ProjectEvents projectEvents;
     private ReleaseScheduler releases;
+    private ProjectEvents projectEvents;
+    private AdminUi adminUi;
 
     private DarklaunchServer(Vertx vertx, Metrics metrics) {
         this.vertx = vertx;
@@ -253,10 +253,10 @@ public final class DarklaunchServer {
         adminUi = new AdminUi();
         TokenStore tokens = new TokenStore(pool);
         ProjectStore projects = new ProjectStore(pool);
-        UserStore users = new UserStore(pool);
-        SessionsApi sessionsApi = new SessionsApi(sessions, users, passwords);
         DeploymentStore deploymentStore = new DeploymentStore(pool);
         releases = new ReleaseScheduler(vertx, deploymentStore, RELEASE_CHECK_INTERVAL);
+        UserStore users = new UserStore(pool);
+        SessionsApi sessionsApi = new SessionsApi(sessions, users, passwords);
         Metrics registry = metrics;
         router = ApiRouter.create(vertx,
                 List.of(new Health(pool, started::get)::mount, registry::mount, new ApiDocument()::mount,
@@ -268,9 +268,9 @@ public final class DarklaunchServer {
                         new SegmentsApi(new SegmentStore(pool))::mount,
                         new ImportsApi(new ImportStore(pool))::mount,
                         new AuditApi(pool)::mount,
-                        new ProjectEventsApi(projectEvents, pool)::mount,
                         new DeploymentsApi(deploymentStore)::mount,
                         new TimelineApi(pool, deploymentStore)::mount,
+                        new ProjectEventsApi(projectEvents, pool)::mount,
                         new EvaluateApi(new EnvironmentDataStore(pool))::mount,
                         new TokensApi(tokens, projects, authenticator)::mount,
                         sessionsApi::mount,

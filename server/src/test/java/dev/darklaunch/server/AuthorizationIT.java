@@ -28,8 +28,8 @@ class AuthorizationIT {
 
     /**
      * Who may call a route. ME: any API caller; USER: signed-in users only (tokens have no
-     * password); SESSION: any API caller (a token gets 404, it has no session);
-     * TOGGLE: switch flags and record/release deployments in an environment.
+     * password); SESSION: any API caller (a token gets 404, it has no session); TOGGLE also
+     * covers recording and releasing deployments in an environment.
      */
     enum Access { ADMIN, READ, EDIT, TOGGLE, LIST, SDK, ME, USER, SESSION }
 

@@ -88,8 +88,8 @@ class BadInputIT {
         }
 
         boolean takesIfMatch() {
-            return !path.equals("/api/v1/tokens") && !path.equals("/api/v1/projects") && !path.contains("/deployments")
-                    && !path.equals("/api/v1/users")
+            return !path.equals("/api/v1/tokens") && !path.equals("/api/v1/projects") && !path.equals("/api/v1/users")
+                    && !path.contains("/deployments")
                     && !(method.equals("POST") && (path.endsWith("/flags") || path.endsWith("/segments") || path.endsWith("/environments")));
         }
 

@@ -47,7 +47,7 @@ import java.util.Set;
  */
 public final class ProjectEvents implements AutoCloseable {
 
-    /** Notified with the project key on every audit insert (see migration V3). */
+    /** Notified with the project key on every audit insert (see migration V4__users_and_sessions). */
     public static final String CHANNEL = "darklaunch_audit";
     static final Duration POLL = Duration.ofSeconds(2);
     static final Duration GAP_PATIENCE = Duration.ofSeconds(10);
