@@ -1,5 +1,6 @@
 package dev.darklaunch.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.StoppableDatabase;
 import dev.darklaunch.server.testing.TestServer;
@@ -79,6 +80,44 @@ class DatabaseOutageIT {
                 .as("the toggle refused with 503 did not happen").isFalse();
     }
 
+    @Test
+    void a_release_step_that_falls_due_while_the_database_is_down_applies_once_it_returns() throws Exception {
+        database = new StoppableDatabase(dataDir);
+        server = TestServer.start(database.url());
+        Http admin = server.admin();
+        String deployments = "/api/v1/projects/default/deployments";
+        Http.Response recorded = admin.post(deployments, Map.of("service", "checkout", "version", "3.0.0",
+                "environment", "production", "flags", List.of("through-outage")));
+        long id = recorded.json().get("id").asLong();
+        assertThat(admin.post(deployments + "/" + id + "/release", Map.of("steps", List.of(Map.of("percentage", 10),
+                Map.of("percentage", 100, "after", "PT2S")))).status()).isEqualTo(200);
+
+        database.stop();
+        Http.Response rollback = admin.post(deployments + "/" + id + "/rollback", null);
+        assertThat(rollback.status()).as("a rollback cannot be recorded without the database").isEqualTo(503);
+        Thread.sleep(3_000); // the second step falls due while the database is down: nothing to wait on but time
+        database.start();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode deployment = null;
+        while (System.nanoTime() < deadline) {
+            Http.Response found = admin.get(deployments + "/" + id);
+            if (found.status() == 200 && found.json().at("/release/state").asText().equals("completed")) {
+                deployment = found.json();
+                break;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // poll interval
+        }
+        assertThat(deployment).as("the plan completed after the outage").isNotNull();
+        assertThat(deployment.at("/flags/0/percentage").asDouble()).isEqualTo(100.0);
+        assertThat(deployment.get("status").asText()).as("the refused rollback did not happen").isEqualTo("started");
+        JsonNode audit = admin.get("/api/v1/projects/default/audit?deployment=" + id).json().get("items");
+        long steps = 0;
+        for (JsonNode event : audit) {
+            steps += event.get("action").asText().equals("deployment.release.step") ? 1 : 0;
+        }
+        assertThat(steps).as("each step once").isEqualTo(2);
+    }
 
     private static Map<String, Object> flag(String key) {
         return Map.of("key", key, "name", key, "kind", "boolean",
