@@ -35,7 +35,7 @@ export function Toggle({ project, flagKey, flagName, env, on, disabled, onChange
         <ConfirmDialog title={`Turn ${on ? 'off' : 'on'} in ${env.name}?`} confirmLabel={on ? 'Turn off' : 'Turn on'}
           danger={on} withComment onClose={(result) => { setAsking(false); if (result) change(result.comment || undefined); }}>
           <p>“{flagName}” will be turned <strong>{on ? 'off' : 'on'}</strong> in {env.name}, a production environment.
-            Applications follow within seconds.</p>
+            Connected SDKs get the change over their stream within milliseconds.</p>
         </ConfirmDialog>
       )}
     </>

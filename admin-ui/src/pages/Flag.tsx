@@ -255,14 +255,14 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
           </div>
         )}
       </fieldset>
-      {saved && !dirty && <p class="notice" role="status">Saved. Applications follow within seconds.</p>}
+      {saved && !dirty && <p class="notice" role="status">Saved. Connected SDKs get the change over their stream within milliseconds.</p>}
       <ErrorMessage error={error} />
       {confirming && (
         <ConfirmDialog title={`Save the configuration in ${env.name}?`} confirmLabel="Save" withComment onClose={(result) => {
           setConfirming(false);
           if (result) save(result.comment || comment);
         }}>
-          <p>{env.name} is a production environment: applications follow the change within seconds.</p>
+          <p>{env.name} is a production environment: connected SDKs get the change over their stream within milliseconds.</p>
         </ConfirmDialog>
       )}
     </form>
