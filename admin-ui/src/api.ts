@@ -6,12 +6,20 @@ export type Role = 'viewer' | 'editor' | 'admin';
 export interface User { id: number; email: string; role: Role; createdAt?: string; updatedAt?: string }
 export interface Session { user: User; csrfToken: string; expiresAt: string }
 
-export interface Environment { key: string; name: string; position: number; production: boolean; revision: number; version: number }
+export interface Environment {
+  key: string; name: string; position: number; production: boolean; rollbackOnFailure: boolean; revision: number; version: number;
+}
+export interface EnvironmentUpdate { name: string; production: boolean; rollbackOnFailure?: boolean | null; comment?: string }
 export interface Project { key: string; name: string; environments: Environment[]; version: number; createdAt: string }
 
 export type FlagKind = 'boolean' | 'string' | 'number' | 'json';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export interface Variation { value: Json; name?: string; description?: string }
+/** A flag's definition as PUT …/flags/{flag} takes it. */
+export interface FlagWrite {
+  key: string; name: string; description?: string; kind: FlagKind; variations: Variation[]; tags: string[]; owner?: string;
+  lifecycle: 'temporary' | 'permanent'; archived: boolean; comment?: string;
+}
 export interface FlagEnvironmentState { on: boolean; version: number; lastEvaluatedAt?: string }
 export interface Flag {
   key: string; name: string; description?: string; kind: FlagKind; variations: Variation[];
@@ -159,12 +167,17 @@ export const api = {
 
   projects: () => get<{ items: Project[] }>('/api/v1/projects').then((r) => r.items),
   project: (project: string) => get<Project>(p(project)),
+  createProject: (project: { key: string; name?: string; comment?: string }) => send<Project>('POST', '/api/v1/projects', project),
+  createEnvironment: (project: string, env: { key: string; name?: string; production?: boolean; comment?: string }) =>
+    send<Environment>('POST', `${p(project)}/environments`, env),
+  updateEnvironment: (project: string, env: string, change: EnvironmentUpdate, version: number) =>
+    send<Environment>('PUT', `${p(project)}/environments/${e(env)}`, change, version),
 
   flags: (project: string, query: { q?: string; tag?: string; archived?: boolean; cursor?: string | null; limit?: number }) =>
     get<Page<Flag>>(`${p(project)}/flags`, query),
   flag: (project: string, key: string) => get<Flag>(`${p(project)}/flags/${e(key)}`),
   createFlag: (project: string, flag: Partial<Flag> & { comment?: string }) => send<Flag>('POST', `${p(project)}/flags`, flag),
-  updateFlag: (project: string, key: string, flag: unknown, version: number) =>
+  updateFlag: (project: string, key: string, flag: FlagWrite, version: number) =>
     send<Flag>('PUT', `${p(project)}/flags/${e(key)}`, flag, version),
   deleteFlag: (project: string, key: string, comment?: string) =>
     send<void>('DELETE', `${p(project)}/flags/${e(key)}`, comment ? { comment } : undefined),
@@ -183,6 +196,8 @@ export const api = {
   segment: (project: string, key: string) => get<Segment>(`${p(project)}/segments/${e(key)}`),
   createSegment: (project: string, segment: { key: string; name: string; description?: string }) =>
     send<Segment>('POST', `${p(project)}/segments`, segment),
+  updateSegment: (project: string, key: string, segment: { key: string; name: string; description?: string; comment?: string }, version: number) =>
+    send<Segment>('PUT', `${p(project)}/segments/${e(key)}`, segment, version),
   deleteSegment: (project: string, key: string) => send<void>('DELETE', `${p(project)}/segments/${e(key)}`),
   segmentConfig: (project: string, key: string, env: string) =>
     get<SegmentConfigView>(`${p(project)}/segments/${e(key)}/environments/${e(env)}`),
@@ -195,6 +210,8 @@ export const api = {
 
   deployments: (project: string, query: { service?: string; environment?: string; status?: string; cursor?: string | null; limit?: number }) =>
     get<Page<Deployment>>(`${p(project)}/deployments`, query),
+  reportDeployment: (project: string, id: number, status: 'succeeded' | 'failed', comment?: string) =>
+    send<Deployment>('PATCH', `${p(project)}/deployments/${id}`, { status, ...(comment ? { comment } : {}) }),
   release: (project: string, id: number, steps?: { percentage: number; at?: string; after?: string }[], comment?: string) =>
     send<Deployment>('POST', `${p(project)}/deployments/${id}/release`, { ...(steps ? { steps } : {}), ...(comment ? { comment } : {}) }),
   pauseRelease: (project: string, id: number, comment?: string) =>
@@ -210,6 +227,9 @@ export const api = {
   createToken: (token: { name: string; kind: string; project?: string; environments?: string[] }) =>
     send<{ token: Token; secret: string }>('POST', '/api/v1/tokens', token),
   revokeToken: (id: number) => send<void>('DELETE', `/api/v1/tokens/${id}`),
+
+  changeOwnPassword: (currentPassword: string, password: string) =>
+    send<User>('PATCH', '/api/v1/me', { currentPassword, password }),
 
   users: () => get<{ items: User[] }>('/api/v1/users').then((r) => r.items),
   createUser: (user: { email: string; password: string; role: Role }) => send<User>('POST', '/api/v1/users', user),

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { messageOf } from '../api';
+import { ApiError, messageOf } from '../api';
 
 /** Loads data when deps change; `reload` loads again keeping the old data visible meanwhile. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: unknown; loading: boolean; reload: () => void; setData: (t: T) => void } {
@@ -18,8 +18,21 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
   return { data: state.data, error: state.error, loading: state.loading, reload: run, setData: (data: T) => setState({ data, loading: false }) };
 }
 
-export function ErrorMessage({ error }: { error: unknown }) {
+/**
+ * An error, as the server said it. A 412 (someone changed the thing since it was read) says so in
+ * plain words and, given onReload, offers to load the current version.
+ */
+export function ErrorMessage({ error, onReload }: { error: unknown; onReload?: () => void }) {
   if (!error) return null;
+  if (error instanceof ApiError && error.status === 412) {
+    return (
+      <div class="error stale-version" role="alert">
+        <p>Someone else changed this since you opened it, so your change was not saved.
+          {onReload ? ' Reload to see the current version, then make your change again.' : ' Reload the page, then make your change again.'}</p>
+        {onReload && <button type="button" onClick={onReload}>Reload</button>}
+      </div>
+    );
+  }
   return <p class="error" role="alert">{messageOf(error)}</p>;
 }
 
