@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { createContext, type VNode } from 'preact';
+import { useContext, useEffect, useState } from 'preact/hooks';
 import { api, ApiError, whenUnauthorized, type Project, type Session } from './api';
 import { connectLive, disconnectLive, useLiveStatus } from './live';
-import { match, navigate, useLocation } from './router';
-import { Link } from './components/Link';
+import { LocationProvider, Route, Router, useLocation } from './router';
 import { ErrorMessage, Loading } from './components/common';
 import { SignIn } from './pages/SignIn';
 import { FlagsPage } from './pages/Flags';
@@ -12,12 +12,17 @@ import { AuditPage } from './pages/Audit';
 import { TokensPage } from './pages/Tokens';
 import { UsersPage } from './pages/Users';
 import { DeploymentsPage } from './pages/Deployments';
+import { EnvironmentsPage } from './pages/Environments';
+import { AccountPage } from './pages/Account';
+import { CreateProject } from './pages/CreateProject';
 
 /** What every page gets: who is signed in, what they may do, and the current project. */
 export interface PageProps {
   session: Session;
   project: Project;
   canEdit: boolean;
+  /** Reads the projects again, after a change to a project or its environments. */
+  reloadProjects: () => Promise<void>;
 }
 
 export function App() {
@@ -41,24 +46,65 @@ export function App() {
   if (session === null) {
     return <SignIn notice={notice} onSignedIn={(s) => { setNotice(null); setSession(s); }} />;
   }
-  return <SignedIn session={session} onSignedOut={() => { disconnectLive(); setNotice('You are signed out.'); setSession(null); }} />;
+  return (
+    <LocationProvider>
+      <SignedIn session={session} onSignedOut={() => { disconnectLive(); setNotice('You are signed out.'); setSession(null); }} />
+    </LocationProvider>
+  );
 }
 
+/** What the routes read: the signed-in user and the projects. */
+interface Shell { session: Session; projects: Project[]; canEdit: boolean; reloadProjects: () => Promise<void> }
+const ShellContext = createContext<Shell>(null as unknown as Shell);
+
+/** A route inside a project: finds the project named in the path, or says there is none. */
+function projectRoute(render: (props: PageProps, params: Record<string, string>) => VNode) {
+  return function ProjectRoute({ params }: { params: Record<string, string> }) {
+    const { session, projects, canEdit, reloadProjects } = useContext(ShellContext);
+    const project = projects.find((p) => p.key === params.project);
+    if (!project) return <NotFound what={`project “${params.project}”`} />;
+    return render({ session, project, canEdit, reloadProjects }, params);
+  };
+}
+
+const FlagsRoute = projectRoute((props) => <FlagsPage {...props} />);
+const FlagRoute = projectRoute((props, { flag }) => <FlagPage key={flag} {...props} flagKey={flag} />);
+const SegmentsRoute = projectRoute((props) => <SegmentsPage {...props} />);
+const SegmentRoute = projectRoute((props, { segment }) => <SegmentsPage key={segment} {...props} segmentKey={segment} />);
+const DeploymentsRoute = projectRoute((props) => <DeploymentsPage {...props} />);
+const EnvironmentsRoute = projectRoute((props) => <EnvironmentsPage {...props} />);
+const AuditRoute = projectRoute((props) => <AuditPage {...props} />);
+
+function TokensRoute() {
+  const { session, projects } = useContext(ShellContext);
+  return session.user.role === 'admin' ? <TokensPage projects={projects} /> : <Forbidden />;
+}
+function UsersRoute() {
+  const { session } = useContext(ShellContext);
+  return session.user.role === 'admin' ? <UsersPage session={session} /> : <Forbidden />;
+}
+function AccountRoute() {
+  return <AccountPage session={useContext(ShellContext).session} />;
+}
+const NotFoundRoute = () => <NotFound what="page" />;
+
 function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {
-  const { path } = useLocation();
+  const { path, navigate } = useLocation();
   const [projects, setProjects] = useState<Project[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [menuOpen, setMenuOpen] = useState(false);
+  const [creatingProject, setCreatingProject] = useState(false);
 
-  const loadProjects = () => api.projects().then(setProjects, setError);
-  useEffect(() => { loadProjects(); }, []);
+  const reloadProjects = () => api.projects().then(setProjects, setError);
+  useEffect(() => { reloadProjects(); }, []);
 
-  const projectKey = match('/projects/:project', path.split('/').slice(0, 3).join('/'))?.project ?? null;
-  useEffect(() => { connectLive(projectKey); }, [projectKey]);
+  const projectKey = /^\/projects\/([^/]+)/.exec(path)?.[1];
+  const projectFromPath = projectKey ? safeDecode(projectKey) : null;
+  useEffect(() => { connectLive(projectFromPath); }, [projectFromPath]);
   useEffect(() => { setMenuOpen(false); }, [path]);
 
   useEffect(() => {
-    if (projects && (path === '/' || path === '')) {
+    if (projects && path === '/') {
       const first = projects.find((p) => p.key === 'default') ?? projects[0];
       if (first) navigate(`/projects/${encodeURIComponent(first.key)}/flags`, true);
     }
@@ -67,44 +113,32 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
   if (error) return <main class="centered"><ErrorMessage error={error} /></main>;
   if (!projects) return <main class="centered"><Loading /></main>;
 
-  const project = projects.find((p) => p.key === projectKey) ?? null;
-  const current = project ?? projects.find((p) => p.key === 'default') ?? projects[0];
+  const current = projects.find((p) => p.key === projectFromPath) ?? projects.find((p) => p.key === 'default') ?? projects[0];
   const role = session.user.role;
   const canEdit = role === 'editor' || role === 'admin';
-  const props = project ? { session, project, canEdit } : null;
   const base = current ? `/projects/${encodeURIComponent(current.key)}` : '';
 
-  let page;
-  let params;
-  if (!current) page = <p class="empty">There are no projects yet.</p>;
-  else if (projectKey && !project) page = <NotFound what={`project “${projectKey}”`} />;
-  else if (props && match('/projects/:project/flags', path)) page = <FlagsPage {...props} />;
-  else if (props && (params = match('/projects/:project/flags/:flag', path))) page = <FlagPage key={params.flag} {...props} flagKey={params.flag} />;
-  else if (props && match('/projects/:project/segments', path)) page = <SegmentsPage {...props} />;
-  else if (props && (params = match('/projects/:project/segments/:segment', path))) page = <SegmentsPage {...props} segmentKey={params.segment} />;
-  else if (props && match('/projects/:project/deployments', path)) page = <DeploymentsPage {...props} />;
-  else if (props && match('/projects/:project/audit', path)) page = <AuditPage {...props} />;
-  else if (path === '/tokens') page = role === 'admin' ? <TokensPage projects={projects} /> : <Forbidden />;
-  else if (path === '/users') page = role === 'admin' ? <UsersPage session={session} /> : <Forbidden />;
-  else if (path === '/' || path === '') page = <Loading />;
-  else page = <NotFound what="page" />;
-
   const nav = (href: string, label: string) => (
-    <li><Link href={href} aria-current={path === href || path.startsWith(href + '/') ? 'page' : undefined}>{label}</Link></li>
+    <li><a href={href} aria-current={path === href || path.startsWith(href + '/') ? 'page' : undefined}>{label}</a></li>
   );
 
   return (
-    <>
+    <ShellContext.Provider value={{ session, projects, canEdit, reloadProjects }}>
       <a class="skip" href="#main">Skip to content</a>
       <header class="top">
-        <Link href={base ? `${base}/flags` : '/'} class="brand">Darklaunch</Link>
-        {projects.length > 1 && (
-          <label class="project-select">
-            <span class="visually-hidden">Project</span>
-            <select value={current?.key} onChange={(ev) => navigate(`/projects/${encodeURIComponent(ev.currentTarget.value)}/flags`)}>
-              {projects.map((p) => <option value={p.key}>{p.name}</option>)}
-            </select>
-          </label>
+        <a href={base ? `${base}/flags` : '/'} class="brand">Darklaunch</a>
+        {(projects.length > 1 || role === 'admin') && (
+          <div class="project-picker">
+            {projects.length > 0 && (
+              <label class="project-select">
+                <span class="visually-hidden">Project</span>
+                <select value={current?.key} onChange={(ev) => navigate(`/projects/${encodeURIComponent(ev.currentTarget.value)}/flags`)}>
+                  {projects.map((p) => <option value={p.key}>{p.name}</option>)}
+                </select>
+              </label>
+            )}
+            {role === 'admin' && <button type="button" onClick={() => setCreatingProject(true)}>New project</button>}
+          </div>
         )}
         <button class="menu-button" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>Menu</button>
         <nav id="nav" class={menuOpen ? 'open' : ''} aria-label="Main">
@@ -112,26 +146,57 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
             {base && nav(`${base}/flags`, 'Flags')}
             {base && nav(`${base}/segments`, 'Segments')}
             {base && nav(`${base}/deployments`, 'Deployments')}
+            {base && nav(`${base}/environments`, 'Environments')}
             {base && nav(`${base}/audit`, 'Audit log')}
             {role === 'admin' && nav('/tokens', 'Tokens')}
             {role === 'admin' && nav('/users', 'Users')}
           </ul>
           <div class="who">
             <LiveIndicator />
-            <span class="user" title={`signed in as ${session.user.email}`}>{session.user.email} <span class="role">{role}</span></span>
+            <a href="/account" class="user" title={`Signed in as ${session.user.email}: your account`}
+              aria-current={path === '/account' ? 'page' : undefined}>{session.user.email} <span class="role">{role}</span></a>
             <button onClick={() => api.signOut().then(onSignedOut, onSignedOut)}>Sign out</button>
           </div>
         </nav>
       </header>
-      <main id="main" tabIndex={-1}>{page}</main>
-    </>
+      <main id="main" tabIndex={-1}>
+          <Router>
+            <Route path="/projects/:project/flags" component={FlagsRoute} />
+            <Route path="/projects/:project/flags/:flag" component={FlagRoute} />
+            <Route path="/projects/:project/segments" component={SegmentsRoute} />
+            <Route path="/projects/:project/segments/:segment" component={SegmentRoute} />
+            <Route path="/projects/:project/deployments" component={DeploymentsRoute} />
+            <Route path="/projects/:project/environments" component={EnvironmentsRoute} />
+            <Route path="/projects/:project/audit" component={AuditRoute} />
+            <Route path="/tokens" component={TokensRoute} />
+            <Route path="/users" component={UsersRoute} />
+            <Route path="/account" component={AccountRoute} />
+            <Route path="/" component={current ? Loading : NoProjects} />
+            <Route default component={NotFoundRoute} />
+          </Router>
+      </main>
+      {creatingProject && <CreateProject onClose={async (created) => {
+        setCreatingProject(false);
+        if (!created) return;
+        await reloadProjects();
+        navigate(`/projects/${encodeURIComponent(created)}/flags`);
+      }} />}
+    </ShellContext.Provider>
   );
+}
+
+function safeDecode(text: string): string | null {
+  try { return decodeURIComponent(text); } catch { return null; }
 }
 
 function LiveIndicator() {
   const live = useLiveStatus();
   return <span class={live ? 'live on' : 'live'} title={live ? 'Changes by others appear as they happen' : 'Not receiving live changes'}>
     {live ? 'live' : 'offline'}</span>;
+}
+
+function NoProjects() {
+  return <p class="empty">There are no projects yet.</p>;
 }
 
 function NotFound({ what }: { what: string }) {

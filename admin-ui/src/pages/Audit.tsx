@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../App';
 import { AuditList } from '../components/AuditList';
-import { setQuery, useLocation } from '../router';
+import { useLocation } from '../router';
 
 const FILTERS = ['flag', 'segment', 'environment', 'deployment', 'since', 'until'] as const;
 
 /** The project's audit log; filters live in the address so a view can be shared. */
 export function AuditPage({ project }: PageProps) {
-  const { query } = useLocation();
+  const { query, setQuery } = useLocation();
   const current = Object.fromEntries(FILTERS.map((f) => [f, query.get(f) ?? ''])) as Record<typeof FILTERS[number], string>;
   const [form, setForm] = useState(current);
   useEffect(() => setForm(current), [query.toString()]);

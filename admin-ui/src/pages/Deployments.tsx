@@ -1,10 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type Deployment, type Release } from '../api';
+import { api, type Deployment, type Environment, type Release } from '../api';
 import type { PageProps } from '../App';
 import { ago, ConfirmDialog, Empty, ErrorMessage, formatTime, Loading, useLoad } from '../components/common';
-import { Link } from '../components/Link';
 import { useLiveRefresh } from '../live';
-import { setQuery, useLocation } from '../router';
+import { useLocation } from '../router';
 
 const STATUSES = ['started', 'succeeded', 'failed', 'rolled_back'] as const;
 
@@ -19,7 +18,7 @@ function safeUrl(url?: string): string | null {
  * the chosen environment's timeline of deployments and flag changes.
  */
 export function DeploymentsPage({ project, canEdit }: PageProps) {
-  const { query } = useLocation();
+  const { query, setQuery } = useLocation();
   const env = query.get('environment') ?? '';
   const service = query.get('service') ?? '';
   const status = query.get('status') ?? '';
@@ -71,7 +70,8 @@ export function DeploymentsPage({ project, canEdit }: PageProps) {
           )}
           <ol class="deployments">
             {list.data?.items.map((d) => (
-              <DeploymentCard key={d.id} project={project.key} deployment={d} canEdit={canEdit} onChanged={replaced} onError={setError} />
+              <DeploymentCard key={d.id} project={project.key} deployment={d} canEdit={canEdit} onChanged={replaced} onError={setError}
+                environment={project.environments.find((e) => e.key === d.environment)} />
             ))}
           </ol>
         </div>
@@ -95,10 +95,11 @@ export function DeploymentsPage({ project, canEdit }: PageProps) {
   );
 }
 
-function DeploymentCard({ project, deployment: d, canEdit, onChanged, onError }: {
-  project: string; deployment: Deployment; canEdit: boolean; onChanged: (d: Deployment) => void; onError: (e: unknown) => void;
+function DeploymentCard({ project, deployment: d, environment, canEdit, onChanged, onError }: {
+  project: string; deployment: Deployment; environment?: Environment; canEdit: boolean; onChanged: (d: Deployment) => void;
+  onError: (e: unknown) => void;
 }) {
-  const [dialog, setDialog] = useState<null | 'release' | 'rollback'>(null);
+  const [dialog, setDialog] = useState<null | 'release' | 'rollback' | 'failed'>(null);
   const url = safeUrl(d.url);
   const release = d.release ?? null;
   const act = (call: Promise<Deployment>) => call.then(onChanged, onError);
@@ -120,7 +121,7 @@ function DeploymentCard({ project, deployment: d, canEdit, onChanged, onError }:
         <ul class="shipped">
           {d.flags.map((f) => (
             <li data-flag={f.key}>
-              {f.exists ? <Link href={flagsHref(f.key)}>{f.key}</Link> : <span>{f.key} (deleted)</span>}
+              {f.exists ? <a href={flagsHref(f.key)}>{f.key}</a> : <span>{f.key} (deleted)</span>}
               {' '}<span class={f.on ? 'state on' : 'state'}>{f.on ? `on · ${f.percentage} %` : 'off'}</span>
               {f.created && <span class="tag">new</span>}
             </li>
@@ -133,8 +134,24 @@ function DeploymentCard({ project, deployment: d, canEdit, onChanged, onError }:
           {open && (!release || release.state === 'cancelled') && <button class="primary" onClick={() => setDialog('release')}>Release…</button>}
           {release?.state === 'running' && <button onClick={() => act(api.pauseRelease(project, d.id))}>Pause release</button>}
           {release?.state === 'paused' && <button onClick={() => act(api.resumeRelease(project, d.id))}>Resume release</button>}
+          {d.status === 'started' && <button onClick={() => act(api.reportDeployment(project, d.id, 'succeeded'))}>Report succeeded</button>}
+          {(d.status === 'started' || d.status === 'succeeded') && <button onClick={() => setDialog('failed')}>Report failed…</button>}
           {d.status !== 'rolled_back' && d.flags.length > 0 && <button class="danger" onClick={() => setDialog('rollback')}>Roll back…</button>}
         </div>
+      )}
+      {dialog === 'failed' && (
+        <ConfirmDialog title={`Report ${d.service} ${d.version} in ${d.environment} as failed?`} confirmLabel="Report failed"
+          danger={!!environment?.rollbackOnFailure && d.flags.length > 0} withComment
+          onClose={(result) => { setDialog(null); if (result) act(api.reportDeployment(project, d.id, 'failed', result.comment || undefined)); }}>
+          {environment?.rollbackOnFailure
+            ? d.flags.length > 0
+              ? <p class="policy-warning"><strong>{environment.name} rolls failed deployments back:</strong> its {d.flags.length} flag
+                  {d.flags.length === 1 ? '' : 's'} ({d.flags.map((f) => f.key).join(', ')}) will be switched off at once, and a running
+                  release stops. The change is audited as made by the failure policy.</p>
+              : <p>{environment.name} rolls failed deployments back, but this one shipped no flags: nothing is switched.</p>
+            : <p>{environment?.name ?? d.environment} does not roll failed deployments back: its flags stay as they are.
+                Use “Roll back” to switch them off.</p>}
+        </ConfirmDialog>
       )}
       {dialog === 'release' && <ReleaseDialog deployment={d} onClose={(plan) => {
         setDialog(null);

@@ -5,10 +5,10 @@ import { AuditList } from '../components/AuditList';
 import { ClausesEditor, fromDraft, newClause, toDraft, type ClauseDraft } from '../components/Clauses';
 import { ServeEditor, variationLabel, VariationSelect } from '../components/Serve';
 import { Toggle } from '../components/Toggle';
+import { EditFlagDialog, writeOf } from '../components/FlagDefinition';
 import { ago, ConfirmDialog, ErrorMessage, Loading, showValue, useLoad } from '../components/common';
-import { Link } from '../components/Link';
 import { useLiveRefresh } from '../live';
-import { navigate, setQuery, useLocation } from '../router';
+import { useLocation } from '../router';
 import { staleness } from './Flags';
 
 interface RuleDraft { id: string; description: string; clauses: ClauseDraft[]; serve: Serve }
@@ -40,12 +40,15 @@ function fromDraftConfig(d: Draft): FlagConfig {
 }
 
 export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: string }) {
-  const { query } = useLocation();
+  const { query, setQuery, navigate } = useLocation();
   const envKey = query.get('env') ?? (project.environments.find((e) => !e.production) ?? project.environments[0])?.key;
   const env = project.environments.find((e) => e.key === envKey) ?? project.environments[0];
   const flag = useLoad(() => api.flag(project.key, flagKey), [project.key, flagKey]);
   const [error, setError] = useState<unknown>(null);
   const [deleting, setDeleting] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [archiving, setArchiving] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   useLiveRefresh(flag.reload, (ev) => ev.targetKind === 'flag' && ev.targetKey === flagKey);
 
   if (flag.error && !flag.data) return <section><h1>{flagKey}</h1><ErrorMessage error={flag.error} /></section>;
@@ -56,11 +59,19 @@ export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: s
 
   return (
     <section class="flag-page">
-      <p class="crumbs"><Link href={flagsHref}>Flags</Link> /</p>
+      <p class="crumbs"><a href={flagsHref}>Flags</a> /</p>
       <div class="title-row">
         <h1>{f.name}</h1>
-        {canEdit && <button class="danger" onClick={() => setDeleting(true)}>Delete flag</button>}
+        {canEdit && (
+          <div class="actions">
+            <button onClick={() => { setNotice(null); setEditing(true); }}>Edit definition</button>
+            <button onClick={() => { setNotice(null); setArchiving(true); }}>{f.archived ? 'Unarchive' : 'Archive'}</button>
+            <button class="danger" onClick={() => setDeleting(true)}>Delete flag</button>
+          </div>
+        )}
       </div>
+      {f.archived && <p class="banner" role="note"><strong>Archived.</strong> Hidden from the flag list (its “archived” filter shows it)
+        and not sent to SDKs: applications get their default value.</p>}
       <p class="meta">
         <code class="key">{f.key}</code> · {f.kind} · {f.lifecycle}{f.owner ? <> · owner {f.owner}</> : null}
         {f.tags.map((t) => <span class="tag">{t}</span>)}
@@ -71,8 +82,9 @@ export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: s
       <ol class="variations" start={0}>
         {f.variations.map((v, i) => <li><code>{showValue(v.value)}</code>{v.name && <> — {v.name}</>}{v.description && <span class="hint"> {v.description}</span>} <span class="hint">(#{i})</span></li>)}
       </ol>
+      {notice && <p class="notice" role="status">{notice}</p>}
       <h2>Environments</h2>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error} onReload={() => { setError(null); flag.reload(); }} />
       <table class="envs">
         <thead><tr><th scope="col">Environment</th><th scope="col">State</th><th scope="col">Last evaluated</th></tr></thead>
         <tbody>
@@ -80,8 +92,7 @@ export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: s
             const state = f.environments[e.key];
             return (
               <tr data-env={e.key}>
-                <th scope="row"><a href={`?env=${encodeURIComponent(e.key)}`} aria-current={e.key === env.key ? 'true' : undefined}
-                  onClick={(ev) => { ev.preventDefault(); setQuery({ env: e.key }); }}>{e.name}</a>{e.production && <span class="prod">prod</span>}</th>
+                <th scope="row"><a href={`?env=${encodeURIComponent(e.key)}`} aria-current={e.key === env.key ? 'true' : undefined}>{e.name}</a>{e.production && <span class="prod">prod</span>}</th>
                 <td>{state && <Toggle project={project.key} flagKey={f.key} flagName={f.name} env={e} on={state.on} disabled={!canEdit}
                   onChanged={() => { setError(null); flag.reload(); }} onError={setError} />}</td>
                 <td>{ago(state?.lastEvaluatedAt)}</td>
@@ -102,6 +113,33 @@ export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: s
       <h2>History</h2>
       <AuditList project={project.key} filter={{ flag: f.key }} limit={20}
         version={f.version + JSON.stringify(Object.values(f.environments).map((s) => s.version))} />
+      {editing && (
+        <EditFlagDialog project={project.key} flag={f}
+          onReload={() => api.flag(project.key, f.key).then((fresh) => { flag.setData(fresh); return fresh; })}
+          onClose={(saved) => {
+            setEditing(false);
+            if (saved) { flag.setData(saved); setNotice('The definition was saved.'); }
+          }} />
+      )}
+      {archiving && (
+        <ConfirmDialog title={f.archived ? `Unarchive “${f.name}”?` : `Archive “${f.name}”?`} confirmLabel={f.archived ? 'Unarchive' : 'Archive'}
+          withComment onClose={async (result) => {
+            setArchiving(false);
+            if (!result) return;
+            setError(null);
+            try {
+              const saved = await api.updateFlag(project.key, f.key,
+                writeOf(f, { archived: !f.archived, ...(result.comment.trim() ? { comment: result.comment.trim() } : {}) }), f.version);
+              flag.setData(saved);
+              setNotice(saved.archived ? 'The flag is archived.' : 'The flag is back: listed, and sent to SDKs again.');
+            } catch (e) { setError(e); }
+          }}>
+          {f.archived
+            ? <p>It shows in the flag list again and SDKs get it again, with its configuration as it is in each environment.</p>
+            : <p>It is hidden from the flag list and no longer sent to SDKs: applications get the default value their code gives.
+              Its configuration is kept, and unarchiving brings it back.</p>}
+        </ConfirmDialog>
+      )}
       {deleting && (
         <ConfirmDialog title={`Delete “${f.name}”?`} confirmLabel="Delete" danger withComment onClose={async (result) => {
           setDeleting(false);

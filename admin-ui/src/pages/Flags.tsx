@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, type Flag, type FlagKind, type Json } from '../api';
+import { api, type Flag, type FlagKind } from '../api';
+import { parseVariation } from '../components/FlagDefinition';
 import type { PageProps } from '../App';
-import { Link } from '../components/Link';
 import { Toggle } from '../components/Toggle';
 import { ago, Empty, ErrorMessage, Loading, useLoad } from '../components/common';
 import { useLiveRefresh } from '../live';
-import { navigate, setQuery, useLocation } from '../router';
+import { useLocation } from '../router';
 
 const STALE_DAYS = 7;
 const DAY = 86_400_000;
@@ -21,10 +21,11 @@ export function staleness(flag: Flag): string | null {
 }
 
 export function FlagsPage({ project, canEdit }: PageProps) {
-  const { query } = useLocation();
+  const { query, setQuery, navigate } = useLocation();
   const q = query.get('q') ?? '';
   const tag = query.get('tag') ?? '';
   const envFilter = query.get('env') ?? '';
+  const archived = query.get('archived') === 'true';
   const [search, setSearch] = useState(q);
   const [creating, setCreating] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -36,8 +37,9 @@ export function FlagsPage({ project, canEdit }: PageProps) {
     return () => clearTimeout(timer);
   }, [search]);
 
-  const list = useLoad(() => api.flags(project.key, { q: q || undefined, tag: tag || undefined, limit: 500 }), [project.key, q, tag]);
-  useEffect(() => setPages([]), [project.key, q, tag]);
+  const filter = { q: q || undefined, tag: tag || undefined, archived: archived || undefined };
+  const list = useLoad(() => api.flags(project.key, { ...filter, limit: 500 }), [project.key, q, tag, archived]);
+  useEffect(() => setPages([]), [project.key, q, tag, archived]);
   useLiveRefresh(list.reload, (ev) => ev.targetKind === 'flag');
 
   const flags = useMemo(() => [...(list.data?.items ?? []), ...pages.flat()], [list.data, pages]);
@@ -50,7 +52,7 @@ export function FlagsPage({ project, canEdit }: PageProps) {
   const loadMore = async () => {
     if (!more) return;
     try {
-      const page = await api.flags(project.key, { q: q || undefined, tag: tag || undefined, limit: 500, cursor: more });
+      const page = await api.flags(project.key, { ...filter, limit: 500, cursor: more });
       setPages([...pages, page.items]);
       setMore(page.next);
     } catch (e) { setActionError(e); }
@@ -84,6 +86,12 @@ export function FlagsPage({ project, canEdit }: PageProps) {
             {project.environments.map((e) => <option value={e.key}>{e.name}</option>)}
           </select>
         </label>
+        <label class="field">Show
+          <select name="archived" value={archived ? 'true' : ''} onChange={(ev) => setQuery({ archived: ev.currentTarget.value || undefined })}>
+            <option value="">active flags</option>
+            <option value="true">archived flags</option>
+          </select>
+        </label>
       </form>
       <ErrorMessage error={actionError} />
       <ErrorMessage error={list.error} />
@@ -93,7 +101,7 @@ export function FlagsPage({ project, canEdit }: PageProps) {
       }} />}
       {!list.data && list.loading && <Loading />}
       {list.data && flags.length === 0 && (
-        <Empty>{q || tag ? 'No flag matches these filters.' : canEdit ? 'No flags yet. Create the first one with “New flag”.' : 'No flags yet.'}</Empty>
+        <Empty>{archived && !q && !tag ? 'No archived flags.' : q || tag ? 'No flag matches these filters.' : canEdit ? 'No flags yet. Create the first one with “New flag”.' : 'No flags yet.'}</Empty>
       )}
       {flags.length > 0 && (
         <table class="flags">
@@ -109,7 +117,7 @@ export function FlagsPage({ project, canEdit }: PageProps) {
               return (
                 <tr key={flag.key} data-flag={flag.key}>
                   <th scope="row" class="flag-cell">
-                    <Link href={`/projects/${encodeURIComponent(project.key)}/flags/${encodeURIComponent(flag.key)}`} class="flag-name">{flag.name}</Link>
+                    <a href={`/projects/${encodeURIComponent(project.key)}/flags/${encodeURIComponent(flag.key)}`} class="flag-name">{flag.name}</a>
                     <code class="key">{flag.key}</code>
                     {flag.tags.map((t) => <span class="tag">{t}</span>)}
                     {stale && <span class="badge stale" title={stale}>stale</span>}
@@ -141,16 +149,6 @@ export function FlagsPage({ project, canEdit }: PageProps) {
       {more && <p><button onClick={loadMore}>Load more flags</button></p>}
     </section>
   );
-}
-
-function parseVariation(kind: FlagKind, text: string): Json {
-  if (kind === 'string') return text;
-  if (kind === 'number') {
-    const n = Number(text);
-    if (text.trim() === '' || !isFinite(n)) throw new Error(`“${text}” is not a number`);
-    return n;
-  }
-  try { return JSON.parse(text); } catch { throw new Error(`“${text}” is not JSON`); }
 }
 
 function CreateFlag({ project, onClose }: { project: string; onClose: (created: string | null) => void }) {

@@ -1,20 +1,21 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type SegmentConfigView } from '../api';
+import { api, type Segment, type SegmentConfigView } from '../api';
 import type { PageProps } from '../App';
 import { ClausesEditor, fromDraft, newClause, toDraft, type ClauseDraft } from '../components/Clauses';
 import { AuditList } from '../components/AuditList';
 import { ago, ConfirmDialog, Empty, ErrorMessage, Loading, useLoad } from '../components/common';
-import { Link } from '../components/Link';
 import { useLiveRefresh } from '../live';
-import { navigate, setQuery, useLocation } from '../router';
+import { useLocation } from '../router';
 
-export function SegmentsPage({ session, project, canEdit, segmentKey }: PageProps & { segmentKey?: string }) {
+export function SegmentsPage({ segmentKey, ...props }: PageProps & { segmentKey?: string }) {
+  const { project, canEdit } = props;
+  const { navigate } = useLocation();
   const list = useLoad(() => api.segments(project.key), [project.key]);
   const [creating, setCreating] = useState(false);
   useLiveRefresh(list.reload, (ev) => ev.targetKind === 'segment');
   const base = `/projects/${encodeURIComponent(project.key)}/segments`;
 
-  if (segmentKey) return <SegmentDetail key={segmentKey} {...{ session, project, canEdit, segmentKey }} />;
+  if (segmentKey) return <SegmentDetail key={segmentKey} {...props} segmentKey={segmentKey} />;
   return (
     <section>
       <div class="title-row">
@@ -28,7 +29,7 @@ export function SegmentsPage({ session, project, canEdit, segmentKey }: PageProp
       {list.data && list.data.length > 0 && (
         <ul class="cards">
           {list.data.map((s) => (
-            <li><Link href={`${base}/${encodeURIComponent(s.key)}`}>{s.name}</Link> <code class="key">{s.key}</code>
+            <li><a href={`${base}/${encodeURIComponent(s.key)}`}>{s.name}</a> <code class="key">{s.key}</code>
               {s.description && <p class="hint">{s.description}</p>}</li>
           ))}
         </ul>
@@ -77,7 +78,7 @@ const toDraftSegment = (v: SegmentConfigView): Draft => ({
 const keys = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
 function SegmentDetail({ project, canEdit, segmentKey }: PageProps & { segmentKey: string }) {
-  const { query } = useLocation();
+  const { query, setQuery, navigate } = useLocation();
   const env = project.environments.find((e) => e.key === query.get('env')) ?? project.environments[0];
   const segment = useLoad(() => api.segment(project.key, segmentKey), [project.key, segmentKey]);
   const config = useLoad(() => api.segmentConfig(project.key, segmentKey, env.key), [project.key, segmentKey, env.key]);
@@ -86,6 +87,8 @@ function SegmentDetail({ project, canEdit, segmentKey }: PageProps & { segmentKe
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const dirty = !!(config.data && draft && JSON.stringify(toDraftSegment(config.data)) !== JSON.stringify(draft));
   useEffect(() => { if (config.data) setDraft(toDraftSegment(config.data)); }, [config.data]);
   useLiveRefresh(() => { if (!dirty) config.reload(); segment.reload(); }, (ev) => ev.targetKind === 'segment' && ev.targetKey === segmentKey);
@@ -113,13 +116,22 @@ function SegmentDetail({ project, canEdit, segmentKey }: PageProps & { segmentKe
 
   return (
     <section>
-      <p class="crumbs"><Link href={base}>Segments</Link> /</p>
+      <p class="crumbs"><a href={base}>Segments</a> /</p>
       <div class="title-row">
         <h1>{segment.data.name}</h1>
-        {canEdit && <button class="danger" onClick={() => setDeleting(true)}>Delete segment</button>}
+        {canEdit && (
+          <div class="actions">
+            <button onClick={() => { setNotice(null); setEditing(true); }}>Edit name and description</button>
+            <button class="danger" onClick={() => setDeleting(true)}>Delete segment</button>
+          </div>
+        )}
       </div>
       <p class="meta"><code class="key">{segment.data.key}</code></p>
       {segment.data.description && <p class="description">{segment.data.description}</p>}
+      {notice && <p class="notice" role="status">{notice}</p>}
+      {editing && <EditSegment project={project.key} segment={segment.data}
+        onReload={() => api.segment(project.key, segmentKey).then((fresh) => { segment.setData(fresh); return fresh; })}
+        onClose={(saved) => { setEditing(false); if (saved) { segment.setData(saved); setNotice('Name and description saved.'); } }} />}
       <div class="env-tabs" role="tablist" aria-label="Environment">
         {project.environments.map((e) => (
           <button role="tab" aria-selected={e.key === env.key} class={e.key === env.key ? 'tab active' : 'tab'} onClick={() => { setSaved(false); setQuery({ env: e.key }); }}>{e.name}</button>
@@ -169,5 +181,48 @@ function SegmentDetail({ project, canEdit, segmentKey }: PageProps & { segmentKe
         }}><p>Flags whose rules use it must stop using it first.</p></ConfirmDialog>
       )}
     </section>
+  );
+}
+
+/** Renames a segment and changes its description (its key stays); If-Match, so a 412 offers a reload. */
+function EditSegment({ project, segment, onClose, onReload }: {
+  project: string; segment: Segment; onClose: (saved: Segment | null) => void; onReload: () => Promise<Segment>;
+}) {
+  const [base, setBase] = useState(segment);
+  const [name, setName] = useState(segment.name);
+  const [description, setDescription] = useState(segment.description ?? '');
+  const [error, setError] = useState<unknown>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => { dialog.current?.showModal(); }, []);
+  const reload = async () => {
+    setError(null);
+    try {
+      const fresh = await onReload();
+      setBase(fresh); setName(fresh.name); setDescription(fresh.description ?? '');
+    } catch (e) { setError(e); }
+  };
+  const submit = async (ev: Event) => {
+    ev.preventDefault();
+    setError(null);
+    try {
+      onClose(await api.updateSegment(project, base.key, { key: base.key, name: name.trim(),
+        ...(description.trim() ? { description: description.trim() } : {}) }, base.version));
+    } catch (e) { setError(e); }
+  };
+  return (
+    <dialog ref={dialog} class="dialog" aria-labelledby="edit-segment-title" onCancel={(ev) => { ev.preventDefault(); onClose(null); }}>
+      <form onSubmit={submit}>
+        <h2 id="edit-segment-title">Edit segment “{base.name}”</h2>
+        <p class="hint">Its key <code>{base.key}</code> stays, so rules that use it keep working.</p>
+        <label class="field">Name <input name="name" required maxLength={200} value={name} onInput={(ev) => setName(ev.currentTarget.value)} /></label>
+        <label class="field">Description <textarea name="description" rows={3} maxLength={2000} value={description}
+          onInput={(ev) => setDescription(ev.currentTarget.value)} /></label>
+        <ErrorMessage error={error} onReload={reload} />
+        <div class="actions">
+          <button type="button" onClick={() => onClose(null)}>Cancel</button>
+          <button type="submit" class="primary">Save</button>
+        </div>
+      </form>
+    </dialog>
   );
 }
