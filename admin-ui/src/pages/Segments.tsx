@@ -139,7 +139,8 @@ function SegmentDetail({ project, canEdit, segmentKey }: PageProps & { segmentKe
       </div>
       <ErrorMessage error={config.error} />
       {!draft ? <Loading /> : (
-        <form class="config" onSubmit={save}>
+        <form class="config" onSubmit={save} aria-labelledby="members-title">
+          <h2 id="members-title">Members in {env.name}</h2>
           <p class="hint">Version {config.data?.version}, changed {ago(config.data?.updatedAt)}. A context is a member when its key is included, or else when its key is not excluded and it matches any rule.</p>
           <fieldset class="plain" disabled={!canEdit}>
             <div class="row">

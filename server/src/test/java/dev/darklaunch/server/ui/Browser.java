@@ -40,8 +40,17 @@ final class Browser implements AutoCloseable {
 
     /** A page in a fresh context: no cookies, its own JavaScript dialogs recorded (and dismissed). */
     Tab open(String path) {
+        return open(path, false);
+    }
+
+    /**
+     * As {@link #open(String)}; with {@code bypassCsp} the page ignores the server's Content
+     * Security Policy, so a test may inject a script (the accessibility checker) into it. Only
+     * for that: every other test keeps the policy the product ships.
+     */
+    Tab open(String path, boolean bypassCsp) {
         BrowserContext context = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-                .setBaseURL(base).setViewportSize(1280, 900));
+                .setBaseURL(base).setViewportSize(1280, 900).setBypassCSP(bypassCsp));
         context.setDefaultTimeout(30_000);
         Page page = context.newPage();
         List<String> dialogs = new CopyOnWriteArrayList<>();
