@@ -130,14 +130,16 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
         {(projects.length > 1 || role === 'admin') && (
           <div class="project-picker">
             {projects.length > 0 && (
-              <label class="project-select">
-                <span class="visually-hidden">Project</span>
-                <select value={current?.key} onChange={(ev) => navigate(`/projects/${encodeURIComponent(ev.currentTarget.value)}/flags`)}>
+              <>
+                <label for="project-select" class="visually-hidden">Project</label>
+                <select id="project-select" value={current?.key}
+                  onChange={(ev) => navigate(`/projects/${encodeURIComponent(ev.currentTarget.value)}/flags`)}>
                   {projects.map((p) => <option value={p.key}>{p.name}</option>)}
                 </select>
-              </label>
+              </>
             )}
-            {role === 'admin' && <button type="button" onClick={() => setCreatingProject(true)}>New project</button>}
+            {role === 'admin' && <button type="button" class="new-project" aria-label="New project" title="New project"
+              onClick={() => setCreatingProject(true)}>+</button>}
           </div>
         )}
         <button class="menu-button" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>Menu</button>

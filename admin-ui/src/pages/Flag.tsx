@@ -294,7 +294,7 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
         )}
       </fieldset>
       {saved && !dirty && <p class="notice" role="status">Saved. Connected SDKs get the change over their stream within milliseconds.</p>}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error} onReload={() => { setError(null); setDraft(null); config.reload(); }} />
       {confirming && (
         <ConfirmDialog title={`Save the configuration in ${env.name}?`} confirmLabel="Save" withComment onClose={(result) => {
           setConfirming(false);

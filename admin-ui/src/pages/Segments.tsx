@@ -169,7 +169,7 @@ function SegmentDetail({ project, canEdit, segmentKey }: PageProps & { segmentKe
             )}
           </fieldset>
           {saved && !dirty && <p class="notice" role="status">Saved.</p>}
-          <ErrorMessage error={error} />
+          <ErrorMessage error={error} onReload={() => { setError(null); config.reload(); }} />
         </form>
       )}
       <h2>History</h2>

@@ -96,6 +96,9 @@ class AccessibilityIT {
                     assertThat(page.locator("main h1")).isVisible();
                     assertThat(page.locator("main .loading")).hasCount(0);
                     check(page, path + " (" + mode + " px)", problems);
+                    if (phone && (path.endsWith("/environments") || path.equals("/account"))) {
+                        tab.screenshot(path.substring(path.lastIndexOf('/') + 1) + "-phone-dark");
+                    }
                 }
             }
 

@@ -172,7 +172,7 @@ class AdminUiEditingIT {
             dialog.getByLabel("Name").fill("Shop");
             dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create project")).click();
             assertThat(page).hasURL(Pattern.compile("/projects/shop/flags$"));
-            assertThat(page.getByLabel("Project")).hasValue("shop");
+            assertThat(page.getByLabel("Project", new Page.GetByLabelOptions().setExact(true))).hasValue("shop");
             assertThat(page.locator("main .empty")).containsText("No flags yet");
         }
         Assertions.assertThat(server.admin().get("/api/v1/projects/shop").json().get("name").asText()).isEqualTo("Shop");
