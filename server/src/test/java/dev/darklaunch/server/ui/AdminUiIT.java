@@ -247,7 +247,14 @@ class AdminUiIT {
             assertThat(page.locator("form.config input[name=on]")).isDisabled();
             assertThat(page.locator("form.config").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add rule"))).isDisabled();
             assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete flag"))).hasCount(0);
+            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit definition"))).hasCount(0);
             assertThat(page.locator("table.envs [role=switch]").first()).isDisabled();
+
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Environments")).click();
+            assertThat(page.locator("li[data-env=production]").getByLabel("Name")).isDisabled();
+            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add environment"))).hasCount(0);
+            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New project"))).hasCount(0);
+            page.goBack();
 
             // even with a valid CSRF token the server refuses the viewer's write
             Object status = page.evaluate("async () => {"
