@@ -165,10 +165,16 @@ public final class FeedLoad {
             System.out.printf(Locale.ROOT, "server RSS: %.1f MB before, %.1f MB with streams → %.1f KB per stream (incl. heap growth, direct buffers)%n",
                     rssBefore / 1e6, rssWith / 1e6, (rssWith - rssBefore) / 1024.0 / opened);
             Jfr jfr = jfrFile == null ? null : Jfr.start();
+            long cpuBefore = processCpuNanos();
             in.println("GO");
             for (String line; (line = out.readLine()) != null; ) {
                 System.out.println(line);
             }
+            // this process is the server (the database and the clients run elsewhere): its CPU time
+            // over the flips per patch delivered, a figure the other load on the machine hardly moves
+            long cpu = processCpuNanos() - cpuBefore;
+            System.out.printf(Locale.ROOT, "RESULT server-cpu %.0f ms over the flips, %.2f µs per patch delivered%n",
+                    cpu / 1e6, cpu / 1e3 / ((double) opened * intOption("flips", 30)));
             if (jfr != null) {
                 jfr.stop(Path.of(jfrFile));
                 System.out.println("JFR recording of the flips: " + jfrFile);
@@ -258,6 +264,10 @@ public final class FeedLoad {
             Thread.sleep(200);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long rssBytes() throws IOException {

@@ -30,6 +30,11 @@ public final class StreamClients {
     private static final long OPEN_TIMEOUT_SECONDS = 120;
     private static final long FLIP_TIMEOUT_SECONDS = 10;
 
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         String sdkToken = args[1];
@@ -115,6 +120,7 @@ public final class StreamClients {
         long[] restDone = new long[flips];
         long[] writeNanos = new long[flips];
         int missed = 0;
+        long cpuBefore = processCpuNanos();
         for (int k = 0; k < flips; k++) {
             String path = "/api/v1/projects/default/flags/" + flag + "/environments/production/" + (k % 2 == 0 ? "on" : "off");
             restSent[k] = System.nanoTime();
@@ -128,6 +134,7 @@ public final class StreamClients {
             missed += opened.get() - received.get(k);
             Thread.sleep(spacingMillis);
         }
+        long cpu = processCpuNanos() - cpuBefore;
 
         int count = 0;
         long[] latencies = new long[flips * streams];
@@ -150,6 +157,8 @@ public final class StreamClients {
                 + " arrivedBefore200=" + beforeResponse);
         System.out.println("RESULT propagation-from-request-sent " + Stats.of(java.util.Arrays.copyOf(fromSent, count)));
         System.out.println("RESULT write " + Stats.of(writeNanos));
+        System.out.printf(java.util.Locale.ROOT, "RESULT clients-cpu %.0f ms over the flips, %.2f µs per patch received%n",
+                cpu / 1e6, cpu / 1e3 / Math.max(1, count));
         System.out.flush();
         client.close();
         vertx.close().await(10, TimeUnit.SECONDS);
