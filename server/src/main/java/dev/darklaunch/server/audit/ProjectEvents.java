@@ -3,6 +3,7 @@ package dev.darklaunch.server.audit;
 import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.auth.Credentials;
 import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.http.EventStreamResponse;
 import dev.darklaunch.server.store.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -111,17 +112,10 @@ public final class ProjectEvents implements AutoCloseable {
             byProject.computeIfAbsent(project, p -> new HashSet<>()).add(stream);
         }
         Future<Long> start = after != null ? Future.succeededFuture(after) : audit.latest();
-        return start.onFailure(e -> stream.forget()).map(cursor -> {
+        return start.onFailure(e -> stream.events.forget()).map(cursor -> {
             stream.cursor = cursor;
-            response.setChunked(true)
-                    .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-                    .putHeader("Cache-Control", "no-cache, no-store")
-                    // never compressed (a compressor buffers) and never buffered by a proxy
-                    .putHeader("Content-Encoding", "identity")
-                    .putHeader("X-Accel-Buffering", "no");
-            response.closeHandler(v -> stream.forget());
-            response.exceptionHandler(e -> stream.close());
-            response.write(Buffer.buffer(": audit events of " + project + " after " + cursor + "\n\n"));
+            stream.events.start();
+            stream.send(Buffer.buffer(": audit events of " + project + " after " + cursor + "\n\n"));
             stream.catchUp();
             return null;
         });
@@ -196,7 +190,7 @@ public final class ProjectEvents implements AutoCloseable {
 
     /** One open SSE response and how far through the audit sequence it is. */
     private final class EventStream {
-        final HttpServerResponse response;
+        final EventStreamResponse events;
         final String project;
         final Caller caller;
         final String owner;
@@ -207,10 +201,9 @@ public final class ProjectEvents implements AutoCloseable {
         long gapSince;
         boolean busy;
         boolean again;
-        private volatile boolean closed;
 
         EventStream(HttpServerResponse response, String project, Caller caller, String owner) {
-            this.response = response;
+            this.events = new EventStreamResponse(response, "audit events of " + project, this::forgotten);
             this.project = project;
             this.caller = caller;
             this.owner = owner;
@@ -219,7 +212,7 @@ public final class ProjectEvents implements AutoCloseable {
         /** Reads and sends what was committed after the cursor; wake-ups during a catch-up run another after it. */
         void catchUp() {
             synchronized (this) {
-                if (closed) {
+                if (events.isClosed()) {
                     return;
                 }
                 if (busy) {
@@ -238,7 +231,7 @@ public final class ProjectEvents implements AutoCloseable {
                             more = again || (done.succeeded() && done.result());
                             again = false;
                         }
-                        if (more && !closed) {
+                        if (more && !events.isClosed()) {
                             catchUp();
                         }
                     });
@@ -270,31 +263,14 @@ public final class ProjectEvents implements AutoCloseable {
         }
 
         void send(Buffer event) {
-            if (closed) {
-                return;
-            }
-            if (response.writeQueueFull()) {
-                // a client that does not read cannot hold memory: it reconnects and resumes
-                close();
-                return;
-            }
-            response.write(event);
+            events.send(event);
         }
 
         void close() {
-            if (forget()) {
-                response.end().onFailure(e -> response.reset());
-            }
+            events.close();
         }
 
-        /** Forgets the stream; true the first time. */
-        boolean forget() {
-            synchronized (this) {
-                if (closed) {
-                    return false;
-                }
-                closed = true;
-            }
+        private void forgotten() {
             synchronized (byProject) {
                 Set<EventStream> streams = byProject.get(project);
                 if (streams != null) {
@@ -304,7 +280,6 @@ public final class ProjectEvents implements AutoCloseable {
                     }
                 }
             }
-            return true;
         }
     }
 

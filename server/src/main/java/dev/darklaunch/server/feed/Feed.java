@@ -3,6 +3,7 @@ package dev.darklaunch.server.feed;
 import dev.darklaunch.sdk.internal.model.EnvironmentPatch;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.http.EventStreamResponse;
 import dev.darklaunch.server.store.Json;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -90,18 +91,13 @@ public final class Feed implements FeedSink, AutoCloseable {
             }
             streams.add(stream);
         }
-        response.setChunked(true)
-                .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-                .putHeader("Cache-Control", "no-cache, no-store")
-                // never compressed (a compressor buffers) and never buffered by a proxy
-                .putHeader("Content-Encoding", "identity")
-                .putHeader("X-Accel-Buffering", "no");
-        response.closeHandler(v -> stream.forget());
-        response.exceptionHandler(e -> stream.close());
-        response.writeHead();
+        stream.events.start();
         stream.lifetimeTimer = vertx.setTimer(Math.max(1, jitteredLifetime(settings.streamLifetime()).toMillis()),
                 id -> stream.close());
         synchronized (channel) {
+            if (stream.events.isClosed()) {
+                return; // the client left already
+            }
             channel.streams.add(stream);
             for (Buffer event : channel.resume(lastEventId)) {
                 stream.send(event);
@@ -259,48 +255,29 @@ public final class Feed implements FeedSink, AutoCloseable {
     private record PatchEvent(long previous, long revision, Buffer event) {
     }
 
-    /** One open SSE response. */
+    /** One open SSE response of an environment's feed, held by a token. */
     private final class Stream {
-        final HttpServerResponse response;
+        final EventStreamResponse events;
         final Channel channel;
         final long tokenId;
         volatile long lifetimeTimer = -1;
-        private volatile boolean closed;
 
         Stream(HttpServerResponse response, Channel channel, long tokenId) {
-            this.response = response;
+            this.events = new EventStreamResponse(response, "sdk feed of " + channel.environment, this::forgotten);
             this.channel = channel;
             this.tokenId = tokenId;
         }
 
         void send(Buffer event) {
-            if (closed) {
-                return;
-            }
-            if (response.writeQueueFull()) {
-                // a client that does not read cannot hold memory: it reconnects and gets a snapshot
-                log.atInfo().addKeyValue("environment", channel.environment).log("closing a stream whose client does not keep up");
-                close();
-                return;
-            }
-            response.write(event);
+            events.send(event);
         }
 
         /** Ends the response (the SDK reconnects) and forgets the stream. */
         void close() {
-            if (forget()) {
-                response.end().onFailure(e -> response.reset());
-            }
+            events.close();
         }
 
-        /** Forgets the stream; true the first time. */
-        boolean forget() {
-            synchronized (this) {
-                if (closed) {
-                    return false;
-                }
-                closed = true;
-            }
+        private void forgotten() {
             if (lifetimeTimer >= 0) {
                 vertx.cancelTimer(lifetimeTimer);
             }
@@ -316,7 +293,6 @@ public final class Feed implements FeedSink, AutoCloseable {
                     }
                 }
             }
-            return true;
         }
     }
 
