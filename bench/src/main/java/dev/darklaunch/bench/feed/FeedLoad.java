@@ -59,6 +59,7 @@ public final class FeedLoad {
                   --flips 30               flips per phase
                   --spacing-ms 200         pause after every stream has a flip's patch
                   --sdk-flips 20           Darklaunch SDK flips (listener)
+                  --sdk-rollbacks 10       deployment rollbacks (5 flags each) → the SDK's listener
                   --unleash-dir DIR        folder holding node_modules/unleash-server; unset: Unleash skipped
                   --unleash-toggles 6      Unleash toggles (each after a random wait within one SDK poll interval)
                   --wrk-seconds 10         length of one wrk run
@@ -132,6 +133,7 @@ public final class FeedLoad {
                 UnleashPeer.run(Path.of(unleashDir), unleashDatabaseUrl, work, intOption("unleash-toggles", 6));
             }
             throughputPhase(base, admin, sdkToken);
+            rollbackPhase(base, admin, sdkToken);
         } finally {
             server.close().await(60, TimeUnit.SECONDS);
             if (embedded != null) {
@@ -191,8 +193,21 @@ public final class FeedLoad {
     private void sdkPhase(String base, Rest admin, String sdkToken) throws Exception {
         int flips = intOption("sdk-flips", 20);
         System.out.printf("%n== Darklaunch SDK, %d flips ==%n", flips);
-        long[] latencies = SdkPropagation.darklaunch(base, sdkToken, admin, P + "/flags/sdk-flag/environments/production/", flips);
+        long[] latencies = SdkPropagation.flips(base, sdkToken, admin, P + "/flags/sdk-flag/environments/production/", flips);
         System.out.println("RESULT darklaunch-sdk " + Stats.of(latencies));
+    }
+
+    /**
+     * Deployment rollbacks (5 flags each, by a pipeline token) → the SDK's listener hearing all five
+     * in one change. Last, since the flags it creates would grow the environment's payload.
+     */
+    private void rollbackPhase(String base, Rest admin, String sdkToken) throws Exception {
+        int rollbacks = intOption("sdk-rollbacks", 10);
+        System.out.printf("%n== Darklaunch SDK, %d deployment rollbacks of 5 flags each (pipeline token) ==%n", rollbacks);
+        Rest pipeline = Rest.bearer(base, json(admin.expect(201, admin.post("/api/v1/tokens",
+                "{\"name\":\"bench pipeline\",\"kind\":\"pipeline\",\"project\":\"default\",\"environments\":[\"production\"]}"),
+                "create pipeline token").body(), "secret"));
+        System.out.println("RESULT darklaunch-sdk-rollback " + Stats.of(SdkPropagation.rollbacks(base, sdkToken, pipeline, P, rollbacks, 5)));
     }
 
     /** wrk against /sdk/v1/flags: 304s, then a ~2 KB body. */
