@@ -4,8 +4,8 @@ import dev.darklaunch.server.audit.AuditLog;
 import dev.darklaunch.server.audit.Change;
 import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.Versions;
+import dev.darklaunch.server.store.PgErrors;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -163,7 +163,7 @@ public final class UserStore {
     }
 
     private static boolean duplicate(Throwable e) {
-        return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+        return PgErrors.isUniqueViolation(e);
     }
 
     static ApiError notFound(long id) {

@@ -13,6 +13,7 @@ import dev.darklaunch.server.http.Versions;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
 import dev.darklaunch.server.store.Json;
+import dev.darklaunch.server.store.PgErrors;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -95,7 +96,7 @@ public final class FlagStore {
                         INSERT INTO flags (project_id, key, name, description, kind, variations, tags, owner, lifecycle, archived)
                         VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10) RETURNING id""")
                 .execute(flagTuple(scope.projectId(), flag))
-                .recover(e -> Future.failedFuture(isUniqueViolation(e)
+                .recover(e -> Future.failedFuture(PgErrors.isUniqueViolation(e)
                         ? ApiError.conflict("key", "a flag with key '" + flag.key() + "' already exists in " + project) : e))
                 .compose(rows -> {
                     long flagId = rows.iterator().next().getLong("id");
@@ -376,9 +377,6 @@ public final class FlagStore {
                 row.getOffsetDateTime("updated_at"));
     }
 
-    private static boolean isUniqueViolation(Throwable e) {
-        return e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState());
-    }
 
     private static String escapeLike(String text) {
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");

@@ -14,8 +14,8 @@ import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
 import dev.darklaunch.server.store.Json;
+import dev.darklaunch.server.store.PgErrors;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -80,7 +80,7 @@ public final class ImportStore {
                                          Optional<String> comment) {
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project, environment)
                 .compose(scope -> new Run(tx, scope, actor, comment.or(() -> Optional.of("imported from Unleash"))).apply(result)))
-                .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
+                .recover(e -> Future.failedFuture(PgErrors.isUniqueViolation(e)
                         ? ApiError.conflict("another change created the same flag or segment meanwhile; import again") : e));
     }
 

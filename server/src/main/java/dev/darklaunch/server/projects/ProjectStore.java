@@ -5,6 +5,7 @@ import dev.darklaunch.server.audit.Change;
 import dev.darklaunch.server.flags.FlagStore;
 import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.segments.SegmentStore;
+import dev.darklaunch.server.store.PgErrors;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -71,7 +72,7 @@ public final class ProjectStore {
                                          List<NewEnvironment> environments, Optional<String> comment) {
         return tx.preparedQuery("INSERT INTO projects (key, name) VALUES ($1, $2) RETURNING id")
                 .execute(Tuple.of(key, name))
-                .recover(e -> Future.failedFuture(isUniqueViolation(e)
+                .recover(e -> Future.failedFuture(PgErrors.isUniqueViolation(e)
                         ? ApiError.conflict("key", "a project with key '" + key + "' already exists") : e))
                 .compose(rows -> {
                     long projectId = rows.iterator().next().getLong("id");
@@ -172,7 +173,7 @@ public final class ProjectStore {
                         VALUES ($1, $2, $3, $4, (SELECT coalesce(max(position), -1) + 1 FROM environments WHERE project_id = $1))
                         RETURNING id""")
                 .execute(Tuple.of(projectId, environment.key(), environment.name(), environment.production()))
-                .recover(e -> Future.failedFuture(isUniqueViolation(e)
+                .recover(e -> Future.failedFuture(PgErrors.isUniqueViolation(e)
                         ? ApiError.conflict("key", "an environment with key '" + environment.key() + "' already exists") : e))
                 .map(rows -> rows.iterator().next().getLong("id"));
     }
@@ -216,10 +217,6 @@ public final class ProjectStore {
                     }
                     return environment(rows.iterator().next());
                 });
-    }
-
-    static boolean isUniqueViolation(Throwable e) {
-        return e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState());
     }
 
     private static Project project(Row row, List<Environment> environments) {

@@ -11,6 +11,7 @@ import dev.darklaunch.server.http.Versions;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
 import dev.darklaunch.server.store.Json;
+import dev.darklaunch.server.store.PgErrors;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -56,7 +57,7 @@ public final class SegmentStore {
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
                 .compose(scope -> tx.preparedQuery("INSERT INTO segments (project_id, key, name, description) VALUES ($1, $2, $3, $4) RETURNING id")
                         .execute(Tuple.of(scope.projectId(), segment.key(), segment.name(), segment.description()))
-                        .recover(e -> Future.failedFuture(e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
+                        .recover(e -> Future.failedFuture(PgErrors.isUniqueViolation(e)
                                 ? ApiError.conflict("key", "a segment with key '" + segment.key() + "' already exists in " + project) : e))
                         .compose(rows -> tx.preparedQuery("""
                                         INSERT INTO segment_configs (segment_id, environment_id, config)
