@@ -287,6 +287,54 @@ class DeploymentsIT {
     }
 
     @Test
+    void a_retried_recording_with_the_same_idempotency_key_records_the_deployment_once() throws Exception {
+        TestServer server = keep(TestServer.start(TestDatabase.fresh(), FAST_FEED));
+        Http pipeline = server.admin().as(server.token("pipeline", "default", "production")).with("Idempotency-Key", "run-812");
+        Map<String, Object> body = Map.of("service", "checkout", "version", "1.4.3", "environment", "production",
+                "flags", List.of("retried-a", "retried-b"));
+        Http.Response first = pipeline.post(P + "/deployments", body);
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        int events = server.admin().auditEvents();
+
+        Http.Response retried = pipeline.post(P + "/deployments", body);
+        assertThat(retried.status()).as("a repeat answers what was recorded").isEqualTo(200);
+        assertThat(retried.json().get("id").asLong()).isEqualTo(first.json().get("id").asLong());
+        assertThat(retried.header("Location")).isEqualTo(first.header("Location"));
+        assertThat(server.admin().auditEvents()).as("nothing written again").isEqualTo(events);
+
+        Map<String, Object> other = new HashMap<>(body);
+        other.put("version", "1.4.4");
+        Http.Response reused = pipeline.post(P + "/deployments", other);
+        assertThat(reused.status()).isEqualTo(409);
+        assertThat(reused.json().get("field").asText()).isEqualTo("Idempotency-Key");
+
+        // five retries racing with a new key: one deployment
+        Http racing = pipeline.with("Idempotency-Key", "run-813");
+        List<Integer> statuses = new CopyOnWriteArrayList<>();
+        List<Long> ids = new CopyOnWriteArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Thread thread = new Thread(() -> {
+                await(go);
+                Http.Response response = racing.post(P + "/deployments", Map.of("service", "checkout", "version", "1.5.0",
+                        "environment", "production", "flags", List.of("raced")));
+                statuses.add(response.status());
+                ids.add(response.json().get("id").asLong());
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(statuses).containsOnly(200, 201).filteredOn(s -> s == 201).hasSize(1);
+        assertThat(Set.copyOf(ids)).hasSize(1);
+        assertThat(pipeline.with("Idempotency-Key", "x".repeat(201)).post(P + "/deployments", body).status()).isEqualTo(400);
+    }
+
+    @Test
     void status_reports_follow_the_lifecycle() {
         TestServer server = keep(TestServer.start(TestDatabase.fresh(), FAST_FEED));
         Http admin = server.admin();

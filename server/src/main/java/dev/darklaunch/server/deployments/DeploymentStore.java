@@ -15,6 +15,7 @@ import dev.darklaunch.server.http.Paging;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
 import dev.darklaunch.server.store.Json;
+import dev.darklaunch.server.store.PgErrors;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -38,9 +39,16 @@ import java.util.function.Function;
  */
 public final class DeploymentStore {
 
-    /** What a pipeline reports when it deploys; validated by the API. */
+    /**
+     * What a pipeline reports when it deploys; validated by the API. {@code idempotencyKey}, if
+     * not null, makes a retried request answer the deployment recorded the first time.
+     */
     public record NewDeployment(String service, String version, String environment, String commit, String url,
-                                List<String> flags, String status) {
+                                List<String> flags, String status, String idempotencyKey) {
+    }
+
+    /** A recorded deployment, and whether this request recorded it or repeated an earlier one. */
+    public record Recorded(Deployment deployment, boolean repeated) {
     }
 
     /** Filters of the deployment list; each is optional (null). */
@@ -115,16 +123,58 @@ public final class DeploymentStore {
      * Records a deployment and the flags it ships: existing boolean flags are listed as they are,
      * missing ones are created, off everywhere (dark). Nothing is written if any flag is not boolean.
      */
-    public Future<Deployment> create(String actor, String project, NewDeployment deployment, Optional<String> comment) {
+    public Future<Recorded> create(String actor, String project, NewDeployment deployment, Optional<String> comment) {
+        if (deployment.idempotencyKey() == null) {
+            return insert(actor, project, deployment, comment).map(created -> new Recorded(created, false));
+        }
+        // a key seen before answers what it recorded; two requests racing with one key meet the
+        // unique index, and the one that lost answers what the other recorded
+        return repeated(project, deployment).compose(earlier -> earlier.isPresent() ? Future.succeededFuture(earlier.get())
+                : insert(actor, project, deployment, comment).map(created -> new Recorded(created, false))
+                .recover(e -> PgErrors.isUniqueViolation(e)
+                        ? repeated(project, deployment).map(again -> again.orElseThrow(() -> new IllegalStateException(e)))
+                        : Future.failedFuture(e)));
+    }
+
+    /** The deployment recorded earlier with this request's idempotency key, if it is the same deployment. */
+    private Future<Optional<Recorded>> repeated(String project, NewDeployment deployment) {
+        return pool.preparedQuery("""
+                        SELECT d.id FROM deployments d JOIN projects p ON p.id = d.project_id
+                        WHERE p.key = $1 AND d.idempotency_key = $2""")
+                .execute(Tuple.of(project, deployment.idempotencyKey()))
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.succeededFuture(Optional.<Recorded>empty());
+                    }
+                    return get(project, rows.iterator().next().getLong("id")).map(earlier -> {
+                        boolean same = earlier.service().equals(deployment.service())
+                                && earlier.version().equals(deployment.version())
+                                && earlier.environment().equals(deployment.environment())
+                                && java.util.Objects.equals(earlier.commit(), deployment.commit())
+                                && java.util.Objects.equals(earlier.url(), deployment.url())
+                                && earlier.flags().stream().map(Deployment.ShippedFlag::key).sorted().toList()
+                                .equals(deployment.flags().stream().sorted().toList());
+                        if (!same) {
+                            throw ApiError.conflict("Idempotency-Key", "this Idempotency-Key recorded deployment " + earlier.id()
+                                    + " (" + earlier.service() + " " + earlier.version() + " to " + earlier.environment()
+                                    + ") with other details; a different deployment needs a new key");
+                        }
+                        return Optional.of(new Recorded(earlier, true));
+                    });
+                });
+    }
+
+    private Future<Deployment> insert(String actor, String project, NewDeployment deployment, Optional<String> comment) {
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project, deployment.environment())
                 .compose(scope -> existingKinds(tx, scope, deployment.flags())
                         .compose(kinds -> tx.preparedQuery("""
                                         INSERT INTO deployments (project_id, environment_id, service, version, commit_sha, url, status,
-                                                                 actor, finished_at)
-                                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'started' THEN NULL ELSE now() END)
+                                                                 actor, finished_at, idempotency_key)
+                                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'started' THEN NULL ELSE now() END, $9)
                                         RETURNING id""")
                                 .execute(Tuple.from(new Object[]{scope.projectId(), scope.environmentId(), deployment.service(),
-                                        deployment.version(), deployment.commit(), deployment.url(), deployment.status(), actor}))
+                                        deployment.version(), deployment.commit(), deployment.url(), deployment.status(), actor,
+                                        deployment.idempotencyKey()}))
                                 .map(rows -> rows.iterator().next().getLong("id"))
                                 .compose(id -> createMissingFlags(tx, scope, actor, deployment, kinds, id, comment)
                                         .compose(v -> deployment.flags().isEmpty() ? Future.succeededFuture() : tx.preparedQuery("""

@@ -32,6 +32,7 @@ public final class DeploymentsApi {
     static final int MAX_FLAGS = 100;
     private static final int MAX_TEXT = 100;
     private static final int MAX_URL = 2000;
+    private static final int MAX_IDEMPOTENCY_KEY = 200;
     private static final List<String> STATUSES = List.of(Deployment.STARTED, Deployment.SUCCEEDED, Deployment.FAILED,
             Deployment.ROLLED_BACK);
 
@@ -76,12 +77,12 @@ public final class DeploymentsApi {
         String project = ctx.pathParam("project");
         Caller caller = Caller.of(ctx);
         Body<NewDeploymentBody> body = JsonBody.read(ctx, NewDeploymentBody.class);
-        DeploymentStore.NewDeployment deployment = validate(body.value());
+        DeploymentStore.NewDeployment deployment = validate(body.value(), idempotencyKey(ctx));
         caller.requireDeploy(project, deployment.environment());
         deployments.create(caller.actor(), project, deployment, body.comment())
-                .onSuccess(created -> {
-                    ctx.response().putHeader("Location", "/api/v1/projects/" + project + "/deployments/" + created.id());
-                    Responses.json(ctx, 201, created);
+                .onSuccess(recorded -> {
+                    ctx.response().putHeader("Location", "/api/v1/projects/" + project + "/deployments/" + recorded.deployment().id());
+                    Responses.json(ctx, recorded.repeated() ? 200 : 201, recorded.deployment());
                 })
                 .onFailure(ctx::fail);
     }
@@ -140,8 +141,24 @@ public final class DeploymentsApi {
                 + "' in project '" + ctx.pathParam("project") + "'; deployment ids are whole numbers");
     }
 
+    /**
+     * The optional {@code Idempotency-Key} header: a pipeline that retries sends the same key, and
+     * the deployment is recorded once (the retry answers 200 with it).
+     */
+    private static String idempotencyKey(RoutingContext ctx) {
+        String key = ctx.request().getHeader("Idempotency-Key");
+        if (key == null) {
+            return null;
+        }
+        if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw ApiError.invalid("Idempotency-Key", "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY
+                    + " visible ASCII characters, such as the pipeline's run id");
+        }
+        return key;
+    }
+
     /** Checks everything a pipeline sends before anything is written. */
-    static DeploymentStore.NewDeployment validate(NewDeploymentBody body) {
+    static DeploymentStore.NewDeployment validate(NewDeploymentBody body, String idempotencyKey) {
         String service = text("service", body.service(), true, false);
         String version = text("version", body.version(), true, true);
         String commit = text("commit", body.commit(), false, true);
@@ -170,7 +187,7 @@ public final class DeploymentsApi {
             throw ApiError.invalid("status", "a deployment is recorded as started or succeeded; report a failure"
                     + " with PATCH …/deployments/{id} once it is recorded");
         }
-        return new DeploymentStore.NewDeployment(service, version, body.environment(), commit, url, keys, status);
+        return new DeploymentStore.NewDeployment(service, version, body.environment(), commit, url, keys, status, idempotencyKey);
     }
 
     private static String text(String field, String value, boolean required, boolean noSpaces) {
