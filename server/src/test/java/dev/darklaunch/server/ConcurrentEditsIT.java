@@ -1,6 +1,7 @@
 package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +55,7 @@ class ConcurrentEditsIT {
             Map<String, Object> config = Map.of("on", true, "offVariation", 0, "fallthrough", Map.of("variation", 1),
                     "targets", List.of(Map.of("variation", 0, "values", List.of(marker))));
             results.add(CompletableFuture.supplyAsync(() -> {
-                await(go);
+                Await.gate(go);
                 return writer.put(CONFIG, config);
             }, pool));
         }
@@ -80,14 +81,5 @@ class ConcurrentEditsIT {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).get("action").asText()).isEqualTo("flag.config.update");
         assertThat(events.get(0).get("after")).isEqualTo(winner);
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.StoppableDatabase;
 import dev.darklaunch.server.testing.TestServer;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
@@ -89,13 +91,15 @@ class DatabaseOutageIT {
         Http.Response recorded = admin.post(deployments, Map.of("service", "checkout", "version", "3.0.0",
                 "environment", "production", "flags", List.of("through-outage")));
         long id = recorded.json().get("id").asLong();
-        assertThat(admin.post(deployments + "/" + id + "/release", Map.of("steps", List.of(Map.of("percentage", 10),
-                Map.of("percentage", 100, "after", "PT2S")))).status()).isEqualTo(200);
+        Http.Response released = admin.post(deployments + "/" + id + "/release", Map.of("steps", List.of(Map.of("percentage", 10),
+                Map.of("percentage", 100, "after", "PT2S"))));
+        assertThat(released.status()).isEqualTo(200);
 
         database.stop();
         Http.Response rollback = admin.post(deployments + "/" + id + "/rollback", null);
         assertThat(rollback.status()).as("a rollback cannot be recorded without the database").isEqualTo(503);
-        Thread.sleep(3_000); // the second step falls due while the database is down: nothing to wait on but time
+        // the second step falls due while the database is down, and a scheduler check passes
+        Await.past(OffsetDateTime.parse(released.json().at("/release/steps/1/dueAt").asText()).toInstant().plusSeconds(1));
         database.start();
 
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -6,6 +6,7 @@ import dev.darklaunch.sdk.DarklaunchClient;
 import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.SdkTestTimings;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +28,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -70,7 +71,7 @@ class DeploymentsIT {
         assertThat(recorded.json().at("/flags/0/key").asText()).isEqualTo("new-checkout");
         assertThat(recorded.json().at("/flags/0/created").asBoolean()).as("created by the deployment").isTrue();
         assertThat(recorded.json().at("/flags/0/on").asBoolean()).as("shipped dark").isFalse();
-        awaitTrue(() -> sdk.allFlags(Context.of("u")).containsKey("new-checkout"));
+        Await.until(WAIT, "the condition", () -> sdk.allFlags(Context.of("u")).containsKey("new-checkout"));
         assertThat(enabledShare(sdk, "new-checkout")).isZero();
 
         assertThat(pipeline.send("PATCH", P + "/deployments/" + id, Map.of("status", "succeeded"), "application/json")
@@ -81,14 +82,14 @@ class DeploymentsIT {
         assertThat(released.status()).as(released.text()).isEqualTo(200);
         assertThat(released.json().at("/release/state").asText()).isEqualTo("completed");
         assertThat(released.json().at("/flags/0/percentage").asDouble()).isEqualTo(10.0);
-        awaitTrue(() -> enabledShare(sdk, "new-checkout") > 0);
+        Await.until(WAIT, "the condition", () -> enabledShare(sdk, "new-checkout") > 0);
         assertThat(enabledShare(sdk, "new-checkout")).as("about 10 % of 2 000 users").isBetween(0.08, 0.12);
 
         Http.Response rolledBack = pipeline.post(P + "/deployments/" + id + "/rollback", Map.of("comment", "errors up"));
         assertThat(rolledBack.status()).as(rolledBack.text()).isEqualTo(200);
         assertThat(rolledBack.json().get("status").asText()).isEqualTo("rolled_back");
         assertThat(rolledBack.json().at("/flags/0/on").asBoolean()).isFalse();
-        awaitTrue(() -> enabledShare(sdk, "new-checkout") == 0);
+        Await.until(WAIT, "the condition", () -> enabledShare(sdk, "new-checkout") == 0);
 
         JsonNode audit = pipeline.get(P + "/audit?deployment=" + id).json().get("items");
         assertThat(audit).extracting(e -> e.get("action").asText()).containsExactly("flag.off", "deployment.rollback",
@@ -113,7 +114,7 @@ class DeploymentsIT {
         long id = deploy(admin, "production", "a", "b", "c");
         admin.post(P + "/deployments/" + id + "/release", null);
         DarklaunchClient sdk = keep(client(server, "production"));
-        awaitTrue(() -> states(sdk).equals("true/true/true"));
+        Await.until(WAIT, "the condition", () -> states(sdk).equals("true/true/true"));
 
         List<String> mixed = new CopyOnWriteArrayList<>();
         Thread watcher = new Thread(() -> {
@@ -131,7 +132,7 @@ class DeploymentsIT {
         assertThat(admin.post(P + "/deployments/" + id + "/rollback", null).status()).isEqualTo(200);
         assertThat(changes.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).as("one change naming all three")
                 .containsExactlyInAnyOrder("a", "b", "c");
-        awaitTrue(() -> states(sdk).equals("false/false/false"));
+        Await.until(WAIT, "the condition", () -> states(sdk).equals("false/false/false"));
         watcher.interrupt();
         watcher.join();
 
@@ -175,11 +176,11 @@ class DeploymentsIT {
             CountDownLatch go = new CountDownLatch(1);
             List<Integer> statuses = new CopyOnWriteArrayList<>();
             Thread release = new Thread(() -> {
-                await(go);
+                Await.gate(go);
                 statuses.add(admin.post(P + "/deployments/" + id + "/release", null).status());
             });
             Thread rollback = new Thread(() -> {
-                await(go);
+                Await.gate(go);
                 statuses.add(admin.post(P + "/deployments/" + id + "/rollback", null).status());
             });
             release.start();
@@ -219,7 +220,7 @@ class DeploymentsIT {
 
         a.close(); // one instance goes away mid-plan and comes back
         TestServer restarted = keep(TestServer.start(database, FAST_FEED));
-        awaitTrue(() -> admin.get(P + "/deployments/" + id).json().at("/release/state").asText().equals("completed"));
+        Await.until(WAIT, "the condition", () -> admin.get(P + "/deployments/" + id).json().at("/release/state").asText().equals("completed"));
 
         JsonNode deployment = restarted.admin().get(P + "/deployments/" + id).json();
         assertThat(deployment.at("/flags/0/percentage").asDouble()).isEqualTo(100.0);
@@ -241,19 +242,20 @@ class DeploymentsIT {
         TestServer server = keep(TestServer.start(TestDatabase.fresh(), FAST_FEED));
         Http admin = server.admin();
         long id = deploy(admin, "staging", "careful");
-        admin.post(P + "/deployments/" + id + "/release", Map.of("steps", List.of(Map.of("percentage", 5),
+        Http.Response released = admin.post(P + "/deployments/" + id + "/release", Map.of("steps", List.of(Map.of("percentage", 5),
                 Map.of("percentage", 100, "after", "PT2S"))));
         Http.Response paused = admin.post(P + "/deployments/" + id + "/release/pause", Map.of("comment", "watching"));
         assertThat(paused.json().at("/release/state").asText()).isEqualTo("paused");
         assertThat(admin.post(P + "/deployments/" + id + "/release/pause", null).status()).as("pausing twice is fine").isEqualTo(200);
 
-        Thread.sleep(3_000); // past the step's interval: a paused plan must not move (nothing to wait on but time)
+        // past the moment the second step was due, and one scheduler check more: a paused plan must not have moved
+        Await.past(OffsetDateTime.parse(released.json().at("/release/steps/1/dueAt").asText()).toInstant().plusSeconds(2));
         assertThat(admin.get(P + "/deployments/" + id).json().at("/flags/0/percentage").asDouble()).isEqualTo(5.0);
 
         Http.Response resumed = admin.post(P + "/deployments/" + id + "/release/resume", null);
         assertThat(resumed.json().at("/release/state").asText()).isEqualTo("running");
         assertThat(resumed.json().at("/flags/0/percentage").asDouble()).as("the paused time does not count").isEqualTo(5.0);
-        awaitTrue(() -> admin.get(P + "/deployments/" + id).json().at("/flags/0/percentage").asDouble() == 100.0);
+        Await.until(WAIT, "the condition", () -> admin.get(P + "/deployments/" + id).json().at("/flags/0/percentage").asDouble() == 100.0);
         assertThat(admin.post(P + "/deployments/" + id + "/release/resume", null).status())
                 .as("a completed release cannot be resumed").isEqualTo(409);
     }
@@ -316,7 +318,7 @@ class DeploymentsIT {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             Thread thread = new Thread(() -> {
-                await(go);
+                Await.gate(go);
                 Http.Response response = racing.post(P + "/deployments", Map.of("service", "checkout", "version", "1.5.0",
                         "environment", "production", "flags", List.of("raced")));
                 statuses.add(response.status());
@@ -492,23 +494,5 @@ class DeploymentsIT {
     private <T extends AutoCloseable> T keep(T closeable) {
         closeables.add(closeable);
         return closeable;
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + WAIT);
-            }
-            Thread.sleep(20);
-        }
     }
 }

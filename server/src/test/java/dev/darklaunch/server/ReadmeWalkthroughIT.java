@@ -5,6 +5,7 @@ import dev.darklaunch.sdk.Context;
 import dev.darklaunch.sdk.DarklaunchClient;
 import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.SdkTestTimings;
+import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
@@ -57,10 +58,8 @@ class ReadmeWalkthroughIT {
                     "checkout 1.4.2 rolled back");
             assertThat(output.indexOf("\"value\":true")).as("user-6 is in the 10 %, until the rollback").isPositive()
                     .isLessThan(output.indexOf("\"value\":false"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!(seen.size() >= 2 && seen.get(seen.size() - 1) == 0.0) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until(Duration.ofSeconds(20), "the SDK seeing the rollback",
+                    () -> seen.size() >= 2 && seen.get(seen.size() - 1) == 0.0);
             assertThat(seen).as("the SDK saw the flag created off, released to about 10 %, then off")
                     .anySatisfy(share -> assertThat(share).isBetween(0.07, 0.13));
             assertThat(seen.get(seen.size() - 1)).isZero();

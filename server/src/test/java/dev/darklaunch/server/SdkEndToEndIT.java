@@ -5,6 +5,7 @@ import dev.darklaunch.sdk.DarklaunchClient;
 import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.SdkTestTimings;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
@@ -23,8 +24,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,7 +52,7 @@ class SdkEndToEndIT {
         DarklaunchClient client = keep(client(server.base(), server.token("sdk", "default", "production")));
         assertThat(client.isReady()).isTrue();
         // the server's feed may hand out its snapshot a moment before it has caught up on the flag's creation
-        awaitTrue(Duration.ofSeconds(10), () -> client.allFlags(USER).containsKey("new-checkout"));
+        Await.until(Duration.ofSeconds(10), "the condition", () -> client.allFlags(USER).containsKey("new-checkout"));
         assertThat(client.isEnabled("new-checkout", USER)).as("shipped dark").isFalse();
 
         BlockingQueue<Set<String>> changes = new LinkedBlockingQueue<>();
@@ -81,7 +80,7 @@ class SdkEndToEndIT {
                             "attribute", "key", "op", "segmentMatch", "values", List.of("beta"))), "serve", Map.of("variation", 0)))));
         }
         DarklaunchClient client = keep(client(server.base(), server.token("sdk", "default", "production")));
-        awaitTrue(Duration.ofSeconds(10), () -> states(client).equals("true/true/true"));
+        Await.until(Duration.ofSeconds(10), "the condition", () -> states(client).equals("true/true/true"));
 
         // Watch the client's view while the segment changes: allFlags reads one snapshot, so it shows
         // exactly what any single evaluation could see. No snapshot may hold some flags off and others on.
@@ -100,7 +99,7 @@ class SdkEndToEndIT {
         assertThat(admin.put(P + "/segments/beta/environments/production", Map.of("included", List.of())).status()).isEqualTo(200);
         assertThat(changes.poll(10, TimeUnit.SECONDS)).as("one change event naming all three")
                 .containsExactlyInAnyOrder("a", "b", "c");
-        awaitTrue(Duration.ofSeconds(10), () -> states(client).equals("false/false/false"));
+        Await.until(Duration.ofSeconds(10), "the condition", () -> states(client).equals("false/false/false"));
         watcher.interrupt();
         watcher.join();
 
@@ -137,7 +136,7 @@ class SdkEndToEndIT {
             follower = TestServer.start(database, FAST_FEED, port);
         }
         TestServer last = keep(follower);
-        awaitTrue(Duration.ofSeconds(60), () -> {
+        Await.until(Duration.ofSeconds(60), "the condition", () -> {
             for (int i = 0; i < keys.size(); i++) {
                 if (client.isEnabled(keys.get(i), USER) != expected[i]) {
                     return false;
@@ -165,16 +164,6 @@ class SdkEndToEndIT {
     private <T extends AutoCloseable> T keep(T closeable) {
         closeables.add(closeable);
         return closeable;
-    }
-
-    private static void awaitTrue(Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // poll interval
-        }
     }
 
     private static int freePort() throws IOException {

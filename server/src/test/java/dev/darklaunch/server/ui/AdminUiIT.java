@@ -9,6 +9,7 @@ import dev.darklaunch.sdk.DarklaunchClient;
 import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.EvaluationDetail;
 import dev.darklaunch.sdk.SdkTestTimings;
+import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
@@ -35,6 +35,9 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * applications, and what the UI shows agrees with what the SDK answers.
  */
 class AdminUiIT {
+
+    /** Changes reach SDKs asynchronously. */
+    private static final Duration SDK_WAIT = Duration.ofSeconds(30);
 
     private static TestServer server;
     private static Browser browser;
@@ -105,7 +108,7 @@ class AdminUiIT {
 
             // the preview and an SDK on a staging token answer alike, for the rule and for the rollout
             DarklaunchClient sdk = client("staging");
-            await(() -> sdk.boolVariationDetail("new-checkout", Context.of("probe").with("country", "NO"), false)
+            Await.until(SDK_WAIT, "the SDK seeing the change", () -> sdk.boolVariationDetail("new-checkout", Context.of("probe").with("country", "NO"), false)
                     .reason().kind().name().equals("RULE_MATCH"));
             Locator preview = page.locator("form.preview");
             preview.getByLabel("Environment").selectOption("staging");
@@ -154,7 +157,7 @@ class AdminUiIT {
         server.admin().post("/api/v1/projects/default/flags", booleanFlag("dark-feature", "Dark feature"));
         DarklaunchClient sdk = client("production");
         java.util.concurrent.BlockingQueue<Set<String>> changes = new java.util.concurrent.LinkedBlockingQueue<>();
-        await(() -> sdk.boolVariationDetail("dark-feature", Context.of("u"), true).reason().kind().name().equals("OFF"));
+        Await.until(SDK_WAIT, "the SDK seeing the change", () -> sdk.boolVariationDetail("dark-feature", Context.of("u"), true).reason().kind().name().equals("OFF"));
         sdk.addFlagChangeListener(changes::add);
 
         try (Browser.Tab tab = browser.open("/projects/default/flags")) {
@@ -177,7 +180,7 @@ class AdminUiIT {
             toggle.click();
             page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Turn off")).click();
             assertThat(toggle).hasAttribute("aria-checked", "false");
-            await(() -> !sdk.isEnabled("dark-feature", Context.of("anyone")));
+            Await.until(SDK_WAIT, "the SDK seeing the change", () -> !sdk.isEnabled("dark-feature", Context.of("anyone")));
             JsonNode audit = server.admin().get("/api/v1/projects/default/audit?flag=dark-feature&environment=production").json();
             Assertions.assertThat(audit.get("items").toString()).contains("release 42 goes live", "flag.on", "flag.off");
         }
@@ -333,7 +336,7 @@ class AdminUiIT {
         Assertions.assertThat(recorded.status()).as("%s", recorded).isEqualTo(201);
         long id = recorded.json().get("id").asLong();
         DarklaunchClient sdk = client("production");
-        await(() -> sdk.boolVariationDetail("one-click-pay", Context.of("u"), true).reason().kind().name().equals("OFF"));
+        Await.until(SDK_WAIT, "the SDK seeing the change", () -> sdk.boolVariationDetail("one-click-pay", Context.of("u"), true).reason().kind().name().equals("OFF"));
         java.util.concurrent.BlockingQueue<Set<String>> changes = new java.util.concurrent.LinkedBlockingQueue<>();
         sdk.addFlagChangeListener(changes::add);
 
@@ -358,7 +361,7 @@ class AdminUiIT {
             assertThat(card.locator("[data-flag=one-click-pay] .state")).hasText("on · 10 %");
 
             Assertions.assertThat(changes.poll(30, TimeUnit.SECONDS)).as("the release reached the SDK").contains("one-click-pay");
-            await(() -> sdk.boolVariationDetail("one-click-pay", Context.of("u"), false).reason().inRollout());
+            Await.until(SDK_WAIT, "the SDK seeing the change", () -> sdk.boolVariationDetail("one-click-pay", Context.of("u"), false).reason().inRollout());
             long on = java.util.stream.IntStream.range(0, 2000)
                     .filter(i -> sdk.isEnabled("one-click-pay", Context.of("user-" + i))).count();
             Assertions.assertThat(on).as("users on at 10 %%, of 2000").isBetween(120L, 280L);
@@ -377,7 +380,7 @@ class AdminUiIT {
             assertThat(card.locator("[data-flag=one-click-pay] .state")).hasText("off");
 
             Assertions.assertThat(changes.poll(30, TimeUnit.SECONDS)).as("the rollback reached the SDK").contains("one-click-pay");
-            await(() -> java.util.stream.IntStream.range(0, 2000).noneMatch(i -> sdk.isEnabled("one-click-pay", Context.of("user-" + i))));
+            Await.until(SDK_WAIT, "the SDK seeing the change", () -> java.util.stream.IntStream.range(0, 2000).noneMatch(i -> sdk.isEnabled("one-click-pay", Context.of("user-" + i))));
             assertThat(page.locator(".timeline-list")).containsText("rolled back");
             tab.screenshot("deployments-rolled-back");
             Assertions.assertThat(tab.dialogs()).isEmpty();
@@ -494,16 +497,5 @@ class AdminUiIT {
                 .build());
         clients.add(client);
         return client;
-    }
-
-    /** Waits (up to 30 s) for what an SDK sees to hold; changes reach SDKs asynchronously. */
-    private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the SDK did not see the change within 30 s");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
     }
 }
