@@ -173,6 +173,10 @@ function Plan({ release }: { release: Release }) {
     <div class="plan" data-release-state={release.state}>
       <p>Release <strong>{release.state}</strong> at <strong class="pct">{release.percentage} %</strong>
         {release.nextStepAt && release.state === 'running' && <> · next step {formatTime(release.nextStepAt)}</>}</p>
+      {release.state === 'paused' && (release.pauseReason || release.pausedBy) && (
+        <p class="hint pause-reason">{release.pauseReason ?? `paused by ${release.pausedBy}`}
+          {release.pausedAt && <> · {formatTime(release.pausedAt)}</>}. It moves again only when someone resumes it.</p>
+      )}
       <div class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={release.percentage}
         aria-label="Share of contexts served the new code">
         <span style={{ width: `${Math.max(0, Math.min(100, release.percentage))}%` }} />
