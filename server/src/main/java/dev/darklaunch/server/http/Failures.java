@@ -1,5 +1,6 @@
 package dev.darklaunch.server.http;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darklaunch.sdk.internal.model.InvalidModelException;
 import dev.darklaunch.server.store.DatabaseTimeoutException;
@@ -12,9 +13,7 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.SocketException;
-import java.net.UnknownHostException;
-import java.nio.channels.ClosedChannelException;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -115,10 +114,12 @@ public final class Failures {
     /**
      * Whether the failure says the database could not be reached or the connection to it broke:
      * refused, reset, closed (before or while a command was sent), or no connection free in time.
-     * The SQL client reports most of these as plain {@link VertxException}s, known by their messages.
+     * The SQL client reports most of these as plain {@link VertxException}s, known by their messages,
+     * and a reset socket as a plain {@link IOException}: the database is the only peer a request
+     * handler talks to, and what Jackson throws (an IOException too) is not about connections.
      */
     private static boolean lostDatabase(Throwable t) {
-        if (t instanceof SocketException || t instanceof ClosedChannelException || t instanceof UnknownHostException
+        if (t instanceof IOException && !(t instanceof JacksonException) // refused, reset, broken pipe, unknown host…
                 || t instanceof ClosedConnectionException || t instanceof TimeoutException
                 || t instanceof io.netty.handler.timeout.TimeoutException) {
             return true;

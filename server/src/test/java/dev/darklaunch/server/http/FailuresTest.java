@@ -35,6 +35,8 @@ class FailuresTest {
                 ClosedConnectionException.INSTANCE,
                 new ConnectException("Connection refused"),
                 new SocketException("Connection reset"),
+                new java.io.IOException("Connection reset by peer"), // as NIO reports a reset while writing
+                new java.io.IOException("Broken pipe"),
                 // the pool exhausted: no connection within its timeout (two forms)
                 new NoStackTraceThrowable("Timeout"),
                 new VertxException("Timeout waiting for connection", true),
