@@ -82,8 +82,8 @@ public final class DarklaunchServer {
     private final AtomicBoolean started = new AtomicBoolean();
     private EmbeddedDatabase embedded;
     private DatabaseUrl databaseUrl;
-    /** Every use bounded by the database timeout; what requests, the feed and the scheduler use. */
-    private Pool pool;
+    /** Every use bounded by the database timeout once started; what requests, the feed and the scheduler use. */
+    private DeadlinePool pool;
     /** The same connections without the client-side deadline: for start-up, which waits as long as it takes. */
     private Pool unbounded;
     /** The HTTP server verticles, undeployed (gracefully) on close. */
@@ -127,6 +127,7 @@ public final class DarklaunchServer {
                 })
                 .compose(v -> server.listen(config.port()))
                 .map(v -> {
+                    server.pool.enforceDeadline();
                     server.started.set(true);
                     return server;
                 })

@@ -26,8 +26,8 @@ public final class DatabaseTimeoutException extends RuntimeException {
         String within = "within " + seconds(deadline);
         return switch (stage) {
             case BEFORE_COMMIT -> "the database did not answer " + within + "; nothing was changed, try again shortly";
-            case COMMITTING -> "the database did not confirm the change " + within
-                    + ": it may or may not have been made; read it back before trying again";
+            case COMMITTING -> "the database did not confirm the commit " + within
+                    + ": a change may or may not have been made; read it back before trying again";
             case STATEMENT -> "the database did not answer " + within + "; try again shortly";
         };
     }

@@ -37,6 +37,10 @@ import java.util.stream.Collector;
  * {@code statement_timeout} cannot help, since the stalled server runs no clock. Closing the
  * connection (not just giving up on it) matters too: back in the pool it would make the next
  * request wait behind the unanswered query.
+ *
+ * <p>Start-up waits as long as it takes (loading large environments on a busy machine may take a
+ * while, and a server that gives up then does not start at all): the deadline applies from
+ * {@link #enforceDeadline()} on, called once the server is ready to serve.
  */
 public final class DeadlinePool implements Pool {
 
@@ -45,11 +49,17 @@ public final class DeadlinePool implements Pool {
     private final Vertx vertx;
     private final Pool pool;
     private final Duration deadline;
+    private volatile boolean enforced;
 
     public DeadlinePool(Vertx vertx, Pool pool, Duration deadline) {
         this.vertx = vertx;
         this.pool = pool;
         this.deadline = deadline;
+    }
+
+    /** From now on, every use has the deadline. */
+    public void enforceDeadline() {
+        enforced = true;
     }
 
     @Override
@@ -74,12 +84,18 @@ public final class DeadlinePool implements Pool {
 
     @Override
     public <T> Future<T> withConnection(Function<SqlConnection, Future<T>> function) {
+        if (!enforced) {
+            return pool.withConnection(function);
+        }
         return use(Stage.STATEMENT, (connection, use) -> function.apply(connection));
     }
 
     /** A transaction whose begin, statements and commit together finish within the deadline. */
     @Override
     public <T> Future<T> withTransaction(Function<SqlConnection, Future<T>> function) {
+        if (!enforced) {
+            return pool.withTransaction(function);
+        }
         return use(Stage.BEFORE_COMMIT, (connection, use) -> connection.begin()
                 .compose(tx -> function.apply(connection).compose(
                         result -> {
