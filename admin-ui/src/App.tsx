@@ -1,5 +1,5 @@
 import { createContext, type VNode } from 'preact';
-import { useContext, useEffect, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, whenUnauthorized, type Project, type Session } from './api';
 import { connectLive, disconnectLive, useLiveStatus } from './live';
 import { LocationProvider, Route, Router, useLocation } from './router';
@@ -100,7 +100,13 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
 
   const projectKey = /^\/projects\/([^/]+)/.exec(path)?.[1];
   const projectFromPath = projectKey ? safeDecode(projectKey) : null;
-  useEffect(() => { connectLive(projectFromPath); }, [projectFromPath]);
+  // pages outside a project (tokens, users, account) keep the project last worked in
+  const lastProject = useRef<string | null>(null);
+  const current = projects?.find((p) => p.key === projectFromPath) ?? projects?.find((p) => p.key === lastProject.current)
+    ?? projects?.find((p) => p.key === 'default') ?? projects?.[0];
+  if (current) lastProject.current = current.key;
+  // the stream follows that project on every page, so the indicator says whether changes arrive
+  useEffect(() => { connectLive(current?.key ?? null); }, [current?.key]);
   useEffect(() => { setMenuOpen(false); }, [path]);
 
   useEffect(() => {
@@ -113,7 +119,6 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
   if (error) return <main class="centered"><ErrorMessage error={error} /></main>;
   if (!projects) return <main class="centered"><Loading /></main>;
 
-  const current = projects.find((p) => p.key === projectFromPath) ?? projects.find((p) => p.key === 'default') ?? projects[0];
   const role = session.user.role;
   const canEdit = role === 'editor' || role === 'admin';
   const base = current ? `/projects/${encodeURIComponent(current.key)}` : '';

@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import type { Rollout, Serve, Variation } from '../api';
 import { showValue } from './common';
 
@@ -19,9 +20,15 @@ export function VariationSelect({ variations, value, onChange, label }: { variat
 
 const percent = (weight: number, total: number) => Math.round((weight / total) * 100 * 1000) / 1000;
 
+/**
+ * Where a serve stands, which decides what a context lacking the rollout's bucketing attribute
+ * gets: a rule does not match it, the default rule serves it the off variation.
+ */
+export type ServePlace = { rule: true } | { rule: false; offVariation: number };
+
 /** Serve a fixed variation or a sticky percentage rollout (a slider for two variations). */
-export function ServeEditor({ serve, variations, onChange, idPrefix, label }: {
-  serve: Serve; variations: Variation[]; onChange: (s: Serve) => void; idPrefix: string; label: string;
+export function ServeEditor({ serve, variations, onChange, idPrefix, label, place }: {
+  serve: Serve; variations: Variation[]; onChange: (s: Serve) => void; idPrefix: string; label: string; place: ServePlace;
 }) {
   const mode = serve.rollout ? 'rollout' : 'variation';
   const toRollout = (): Rollout => ({
@@ -38,15 +45,22 @@ export function ServeEditor({ serve, variations, onChange, idPrefix, label }: {
       </div>
       {mode === 'variation'
         ? <VariationSelect label="Variation" variations={variations} value={serve.variation ?? 0} onChange={(variation) => onChange({ variation })} />
-        : <RolloutEditor rollout={serve.rollout!} variations={variations} onChange={(rollout) => onChange({ rollout })} idPrefix={idPrefix} />}
+        : <RolloutEditor rollout={serve.rollout!} variations={variations} onChange={(rollout) => onChange({ rollout })} idPrefix={idPrefix}
+            withoutAttribute={place.rule ? 'this rule does not match them, and the next rule decides'
+              : `they get the off variation, ${variationLabel(variations, place.offVariation)}`} />}
     </fieldset>
   );
 }
 
-function RolloutEditor({ rollout, variations, onChange, idPrefix }: { rollout: Rollout; variations: Variation[]; onChange: (r: Rollout) => void; idPrefix: string }) {
+function RolloutEditor({ rollout, variations, onChange, idPrefix, withoutAttribute }: {
+  rollout: Rollout; variations: Variation[]; onChange: (r: Rollout) => void; idPrefix: string; withoutAttribute: string;
+}) {
   const total = rollout.total ?? 100000;
   // every variation of the flag gets a row, in flag order
   const weights = variations.map((_, i) => rollout.variations.find((w) => w.variation === i)?.weight ?? 0);
+  // the number field being typed in shows what was typed ("12." on the way to "12.5"); the others
+  // show the weights, so in a two-way rollout the other share follows every keystroke
+  const [typing, setTyping] = useState<{ index: number; text: string } | null>(null);
   const write = (next: number[]) => onChange({
     ...rollout,
     variations: next.map((weight, variation) => ({ variation, weight })),
@@ -58,7 +72,13 @@ function RolloutEditor({ rollout, variations, onChange, idPrefix }: { rollout: R
     if (variations.length === 2) next[1 - i] = total - w;
     write(next);
   };
+  const typed = (i: number, input: HTMLInputElement) => {
+    setTyping({ index: i, text: input.value });
+    // empty while the text is no number yet (a lone "-", or cleared to type anew): wait for more
+    if (input.value !== '' && Number.isFinite(input.valueAsNumber)) setPercent(i, input.valueAsNumber);
+  };
   const sum = weights.reduce((a, b) => a + b, 0);
+  const hintId = `${idPrefix}-bucket-hint`;
   return (
     <div class="rollout">
       {variations.length === 2 && (
@@ -72,17 +92,19 @@ function RolloutEditor({ rollout, variations, onChange, idPrefix }: { rollout: R
       <div class="weights">
         {variations.map((_, i) => (
           <label class="field narrow">{variationLabel(variations, i)} %
-            <input type="number" min={0} max={100} step={0.001} value={percent(weights[i], total)}
+            <input type="number" min={0} max={100} step={0.001}
+              value={typing?.index === i ? typing.text : String(percent(weights[i], total))}
               aria-label={`Percent ${variationLabel(variations, i)}`}
-              onChange={(ev) => setPercent(i, Number(ev.currentTarget.value))} />
+              onInput={(ev) => typed(i, ev.currentTarget)} onBlur={() => setTyping(null)} />
           </label>
         ))}
       </div>
       {sum !== total && <p class="error" role="alert">The percentages add up to {percent(sum, total)} %, not 100 %.</p>}
       <label class="field">Bucket by attribute <small>(the context key when empty)</small>
-        <input value={rollout.bucketBy ?? ''} placeholder="key"
+        <input value={rollout.bucketBy ?? ''} placeholder="key" aria-describedby={hintId}
           onInput={(ev) => { const v = ev.currentTarget.value.trim(); const { bucketBy: _, ...rest } = rollout; onChange(v ? { ...rest, bucketBy: v } : rest); }} />
       </label>
+      <p class="hint" id={hintId}>Contexts without this attribute are never in the rollout: {withoutAttribute}.</p>
     </div>
   );
 }

@@ -4,7 +4,9 @@ import { ConfirmDialog } from './common';
 
 /**
  * The on/off switch of a flag in one environment. In production environments it asks first (with
- * an optional comment for the audit log); elsewhere it switches at once.
+ * an optional comment for the audit log; the dialog is rendered outside any table the switch
+ * stands in); elsewhere it switches at once. While a change is under way the switch ignores
+ * clicks but stays enabled, so the keyboard focus the dialog gives back to it stays there.
  */
 export function Toggle({ project, flagKey, flagName, env, on, disabled, onChanged, onError }: {
   project: string; flagKey: string; flagName: string; env: Environment; on: boolean; disabled: boolean;
@@ -26,9 +28,9 @@ export function Toggle({ project, flagKey, flagName, env, on, disabled, onChange
   return (
     <>
       <button type="button" role="switch" aria-checked={on} class={on ? 'switch on' : 'switch'}
-        aria-label={`${flagName} in ${env.name}`} disabled={disabled || busy}
+        aria-label={`${flagName} in ${env.name}`} disabled={disabled} aria-busy={busy}
         title={disabled ? 'Your role cannot change flags' : `Turn ${on ? 'off' : 'on'} in ${env.name}`}
-        onClick={() => (env.production ? setAsking(true) : change())}>
+        onClick={() => { if (!busy) (env.production ? setAsking(true) : change()); }}>
         <span class="knob" aria-hidden="true"></span><span class="switch-text">{on ? 'On' : 'Off'}</span>
       </button>
       {asking && (

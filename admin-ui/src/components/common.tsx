@@ -1,6 +1,7 @@
-import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { render, type ComponentChildren } from 'preact';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, messageOf } from '../api';
+import { count } from '../plural';
 
 /** Loads data when deps change; `reload` loads again keeping the old data visible meanwhile. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: unknown; loading: boolean; reload: () => void; setData: (t: T) => void } {
@@ -45,10 +46,42 @@ export function Loading() {
 }
 
 /**
- * A modal dialog (the browser's own <dialog>: focus stays inside, Escape cancels). Resolves
- * with the comment typed in, or null when cancelled.
+ * Renders its children at the end of <body> instead of where it stands, so what it shows inherits
+ * nothing from a table cell or a form around it (a dialog opened from a switch in a table would
+ * take the cell's `white-space: nowrap`; a dialog's form must not nest in a page's form, whose
+ * submit its own would reach). Preact's createPortal lives in preact/compat, which would also
+ * turn on React-compatible event handling for the whole app; rendering into a host element of
+ * our own is all a portal needs here. Context does not cross it: give the children props.
+ */
+export function Portal({ children }: { children: ComponentChildren }) {
+  const host = useMemo(() => document.createElement('div'), []);
+  useLayoutEffect(() => {
+    document.body.append(host);
+    return () => { render(null, host); host.remove(); };
+  }, []);
+  useLayoutEffect(() => { render(<>{children}</>, host); });
+  return null;
+}
+
+/**
+ * A modal dialog (the browser's own <dialog> in the top layer, rendered at the end of the body:
+ * focus stays inside, Escape cancels, closing gives the focus back). Resolves with the comment
+ * typed in, or null when cancelled.
  */
 export function ConfirmDialog({ title, children, confirmLabel, danger, withComment, onClose }: {
+  title: string; children?: ComponentChildren; confirmLabel: string; danger?: boolean; withComment?: boolean;
+  onClose: (result: { comment: string } | null) => void;
+}) {
+  return (
+    <Portal>
+      <ConfirmDialogBody title={title} confirmLabel={confirmLabel} danger={danger} withComment={withComment} onClose={onClose}>
+        {children}
+      </ConfirmDialogBody>
+    </Portal>
+  );
+}
+
+function ConfirmDialogBody({ title, children, confirmLabel, danger, withComment, onClose }: {
   title: string; children?: ComponentChildren; confirmLabel: string; danger?: boolean; withComment?: boolean;
   onClose: (result: { comment: string } | null) => void;
 }) {
@@ -93,7 +126,7 @@ export function ago(iso?: string | null): string {
   if (minutes < 60) return `${minutes} min ago`;
   const hours = Math.round(minutes / 60);
   if (hours < 48) return `${hours} h ago`;
-  return `${Math.round(hours / 24)} days ago`;
+  return `${count(Math.round(hours / 24), 'day')} ago`;
 }
 
 /** Shows any JSON value as short text (never as markup). */

@@ -3,6 +3,7 @@ import { api, type Deployment, type Environment, type Release } from '../api';
 import type { PageProps } from '../App';
 import { ago, ConfirmDialog, Empty, ErrorMessage, formatTime, Loading, useLoad } from '../components/common';
 import { useLiveRefresh } from '../live';
+import { count, plural } from '../plural';
 import { useLocation } from '../router';
 
 const STATUSES = ['started', 'succeeded', 'failed', 'rolled_back'] as const;
@@ -128,7 +129,7 @@ function DeploymentCard({ project, deployment: d, environment, canEdit, onChange
           ))}
         </ul>
       )}
-      {release && <Plan release={release} />}
+      {release && <Plan deployment={d} release={release} />}
       {canEdit && (
         <div class="actions start">
           {open && (!release || release.state === 'cancelled') && <button class="primary" onClick={() => setDialog('release')}>Release…</button>}
@@ -145,8 +146,8 @@ function DeploymentCard({ project, deployment: d, environment, canEdit, onChange
           onClose={(result) => { setDialog(null); if (result) act(api.reportDeployment(project, d.id, 'failed', result.comment || undefined)); }}>
           {environment?.rollbackOnFailure
             ? d.flags.length > 0
-              ? <p class="policy-warning"><strong>{environment.name} rolls failed deployments back:</strong> its {d.flags.length} flag
-                  {d.flags.length === 1 ? '' : 's'} ({d.flags.map((f) => f.key).join(', ')}) will be switched off at once, and a running
+              ? <p class="policy-warning"><strong>{environment.name} rolls failed deployments back:</strong> its {count(d.flags.length, 'flag')}
+                  {' '}({d.flags.map((f) => f.key).join(', ')}) will be switched off at once, and a running
                   release stops. The change is audited as made by the failure policy.</p>
               : <p>{environment.name} rolls failed deployments back, but this one shipped no flags: nothing is switched.</p>
             : <p>{environment?.name ?? d.environment} does not roll failed deployments back: its flags stay as they are.
@@ -160,33 +161,54 @@ function DeploymentCard({ project, deployment: d, environment, canEdit, onChange
       {dialog === 'rollback' && (
         <ConfirmDialog title={`Roll back ${d.service} ${d.version} in ${d.environment}?`} confirmLabel="Roll back" danger withComment
           onClose={(result) => { setDialog(null); if (result) act(api.rollback(project, d.id, result.comment || undefined)); }}>
-          <p>Its {d.flags.length} flag{d.flags.length === 1 ? '' : 's'} ({d.flags.map((f) => f.key).join(', ')}) are switched off in one change
-            that applications apply at once; a running release stops. Nothing is redeployed.</p>
+          <p>Its {count(d.flags.length, 'flag')} ({d.flags.map((f) => f.key).join(', ')}) {plural(d.flags.length, 'is', 'are')} switched
+            off in one change that applications apply at once; a running release stops. Nothing is redeployed.</p>
         </ConfirmDialog>
       )}
     </li>
   );
 }
 
-function Plan({ release }: { release: Release }) {
+/**
+ * The release as it stands: its plan's state, a bar for the share served the new code now (from
+ * the shipped flags' own state, so a rollback or a flag switched off shows as 0 %), and its steps
+ * (a step that will not come, after a rollback or cancellation, says so instead of a due time).
+ */
+function Plan({ deployment: d, release }: { deployment: Deployment; release: Release }) {
+  const flags = d.flags.filter((f) => f.exists);
+  const served = Math.max(0, ...flags.map((f) => (f.on ? f.percentage : 0)));
+  const stopped = d.status === 'rolled_back' || release.state === 'cancelled';
+  const on = flags.filter((f) => f.on).length;
+  const offNow = `${plural(flags.length, 'its flag is', 'its flags are')} off`;
+  // a rollback or cancellation switched them off; a person may have switched some on since
+  const sinceStopped = on === 0 ? offNow : `${count(on, 'flag')} ${plural(on, 'is', 'are')} on again`;
   return (
     <div class="plan" data-release-state={release.state}>
-      <p>Release <strong>{release.state}</strong> at <strong class="pct">{release.percentage} %</strong>
-        {release.nextStepAt && release.state === 'running' && <> · next step {formatTime(release.nextStepAt)}</>}</p>
+      <p class="plan-state">
+        {d.status === 'rolled_back'
+          ? <>Rolled back: {sinceStopped} (the release had reached {release.percentage} %)</>
+          : release.state === 'cancelled'
+            ? <>Release cancelled at {release.percentage} %: {sinceStopped}</>
+            : <>Release <strong>{release.state}</strong> at <strong class="pct">{release.percentage} %</strong>
+              {release.nextStepAt && release.state === 'running' && <> · next step {formatTime(release.nextStepAt)}</>}
+              {on === 0 && flags.length > 0 && <> · {offNow} now</>}</>}
+      </p>
       {release.state === 'paused' && (release.pauseReason || release.pausedBy) && (
         <p class="hint pause-reason">{release.pauseReason ?? `paused by ${release.pausedBy}`}
           {release.pausedAt && <> · {formatTime(release.pausedAt)}</>}. It moves again only when someone resumes it.</p>
       )}
-      <div class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={release.percentage}
-        aria-label="Share of contexts served the new code">
-        <span style={{ width: `${Math.max(0, Math.min(100, release.percentage))}%` }} />
+      <div class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={served}
+        aria-label="Share of contexts served the new code now">
+        <span style={{ width: `${Math.min(100, served)}%` }} />
       </div>
       {release.steps.length > 0 && (
         <ol class="steps">
           {release.steps.map((s) => (
-            <li class={s.appliedAt ? 'done' : ''}>
+            <li class={s.appliedAt ? 'done' : stopped ? 'cancelled' : ''}>
               {s.percentage} % {s.appliedAt ? `· applied ${formatTime(s.appliedAt)}`
-                : s.dueAt ? `· due ${formatTime(s.dueAt)}` : s.after ? `· ${s.after} after the step before` : s.at ? `· at ${formatTime(s.at)}` : ''}
+                : stopped ? '· cancelled'
+                  : release.state === 'paused' ? '· waits until the release is resumed'
+                    : s.dueAt ? `· due ${formatTime(s.dueAt)}` : s.after ? `· ${s.after} after the step before` : s.at ? `· at ${formatTime(s.at)}` : ''}
             </li>
           ))}
         </ol>

@@ -274,14 +274,16 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
               </div>
               <label class="field">Description <input value={r.description} onInput={(ev) => ruleSet(i, { description: ev.currentTarget.value })} /></label>
               <ClausesEditor clauses={r.clauses} segments={segments.data ?? []} idPrefix={`r${i}`} onChange={(clauses) => ruleSet(i, { clauses })} />
-              <ServeEditor label="then serve" serve={r.serve} variations={variations} idPrefix={`r${i}-serve`} onChange={(serve) => ruleSet(i, { serve })} />
+              <ServeEditor label="then serve" serve={r.serve} variations={variations} idPrefix={`r${i}-serve`} place={{ rule: true }}
+                onChange={(serve) => ruleSet(i, { serve })} />
             </li>
           ))}
         </ol>
         <button type="button" onClick={() => set({ rules: [...draft.rules, { id: '', description: '', clauses: [newClause()], serve: { variation: 0 } }] })}>Add rule</button>
 
         <h3>Default rule</h3>
-        <ServeEditor label="Everyone else gets" serve={draft.fallthrough} variations={variations} idPrefix="fallthrough" onChange={(fallthrough) => set({ fallthrough })} />
+        <ServeEditor label="Everyone else gets" serve={draft.fallthrough} variations={variations} idPrefix="fallthrough"
+          place={{ rule: false, offVariation: draft.offVariation }} onChange={(fallthrough) => set({ fallthrough })} />
 
         {canEdit && (
           <div class="save-bar">

@@ -5,6 +5,7 @@ import type { PageProps } from '../App';
 import { Toggle } from '../components/Toggle';
 import { ago, Empty, ErrorMessage, Loading, useLoad } from '../components/common';
 import { useLiveRefresh } from '../live';
+import { count } from '../plural';
 import { useLocation } from '../router';
 
 const STALE_DAYS = 7;
@@ -16,7 +17,7 @@ export function staleness(flag: Flag): string | null {
   const times = Object.values(flag.environments).map((s) => s.lastEvaluatedAt).filter(Boolean) as string[];
   const last = times.length ? Math.max(...times.map((t) => new Date(t).getTime())) : null;
   const cutoff = Date.now() - STALE_DAYS * DAY;
-  if (last !== null) return last < cutoff ? `Not evaluated by any SDK for ${STALE_DAYS} days: remove it from the code?` : null;
+  if (last !== null) return last < cutoff ? `Not evaluated by any SDK for ${count(STALE_DAYS, 'day')}: remove it from the code?` : null;
   return new Date(flag.createdAt).getTime() < cutoff ? `Never evaluated by an SDK since it was created: is it still needed?` : null;
 }
 

@@ -26,8 +26,9 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 /**
  * An automated accessibility check of the admin UI's pages with axe-core (the copy npm installs
  * in admin-ui/node_modules, so it runs offline): no serious or critical violation on any main
- * page (light at desktop width, dark at phone width), nor in the flag definition dialog. The page is opened with
- * its Content Security Policy bypassed, only so that axe's script can be injected.
+ * page (light at desktop width, dark at phone width), nor in the flag definition dialog, a
+ * rollout editor or the production switch's confirmation. The page is opened with its Content
+ * Security Policy bypassed, only so that axe's script can be injected.
  */
 class AccessibilityIT {
 
@@ -107,6 +108,17 @@ class AccessibilityIT {
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit definition")).click();
             assertThat(page.getByRole(AriaRole.DIALOG)).isVisible();
             check(page, "flag definition dialog", problems);
+            page.keyboard().press("Escape");
+            assertThat(page.getByRole(AriaRole.DIALOG)).hasCount(0);
+
+            // a rollout with its bucketing hint, and the production switch's confirmation (rendered at the end of the body)
+            page.locator("form.config fieldset.serve").last().getByText("a percentage rollout").click();
+            assertThat(page.locator("#fallthrough-bucket-hint")).isVisible();
+            check(page, "flag configuration with a rollout", problems);
+            page.navigate("/projects/default/flags");
+            page.locator("tr[data-flag=a11y-flag] td[data-env=production] [role=switch]").click();
+            assertThat(page.getByRole(AriaRole.DIALOG)).isVisible();
+            check(page, "production switch confirmation", problems);
         }
         Assertions.assertThat(problems).as("serious or critical accessibility violations (axe-core)").isEmpty();
     }
