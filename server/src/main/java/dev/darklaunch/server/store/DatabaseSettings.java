@@ -9,7 +9,7 @@ import java.time.Duration;
  *                transaction, may take, waiting for a pooled connection included; past it the
  *                request answers 503 and the connection is dropped. A database that stalls (a
  *                stopped process, a network path that loses packets) then costs each request at
- *                most this long, never the length of the stall.
+ *                most this long, never the length of the stall. Start-up waits as long as it takes.
  */
 public record DatabaseSettings(Duration timeout) {
 
