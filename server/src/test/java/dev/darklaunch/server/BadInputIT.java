@@ -437,6 +437,22 @@ class BadInputIT {
                 Arguments.of(route("POST", CONFIG + "/off"), "comment", "{\"text\":\"x\"}"));
     }
 
+    static Stream<Arguments> extremePercentages() {
+        return Stream.of("1e999999999", "1e2147483647", "-1e2147483647", "1e-2147483647", "1e-999999999", "100.0001",
+                        "0", "-0.0", "1e400", "\"10\"")
+                .map(value -> Arguments.of(value));
+    }
+
+    @ParameterizedTest(name = "percentage {0}")
+    @MethodSource("extremePercentages")
+    @DisplayName("6: a release percentage at the extremes of what JSON can write → 400 naming it, quickly, nothing written")
+    void extremePercentagesAreRefused(String percentage) {
+        String body = "{\"steps\":[{\"percentage\":" + percentage + "}]}";
+        JsonNode error = assertRefused(400, () -> http.post(PROJECT + "/deployments/1/release", body));
+        assertThat(error.path("field").asText()).isEqualTo("steps[0].percentage");
+        assertThat(error.get("message").asText()).hasSizeLessThan(300);
+    }
+
     @ParameterizedTest(name = "{0}: {1} = {2}")
     @MethodSource("wrongTypes")
     @DisplayName("19: a value of the wrong type (string for on, number for key, …) → 400 with field naming it, nothing written")
@@ -486,6 +502,58 @@ class BadInputIT {
             assertThat(second.status()).as("second page of %s: %s", list, second).isEqualTo(200);
             assertThat(second.json().get("items")).hasSize(1);
             assertThat(second.json().get("items").get(0)).isNotEqualTo(first.json().get("items").get(0));
+        }
+    }
+
+    // ---------------------------------------------------------------- times
+
+    /** Times Java parses but PostgreSQL cannot store, or stores as ±infinity; and the edges of the accepted range. */
+    static final List<String> TIMES_OUT_OF_RANGE = List.of("+294277-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z",
+            "-4714-11-24T00:00:00Z", "-999999999-01-01T00:00:00Z", "+294276-12-31T23:59:59Z", "+10000-01-01T00:00:00Z",
+            "0000-12-31T23:59:59Z", "0001-01-01T00:00:00+01:00");
+
+    static Stream<Arguments> timesInQueries() {
+        List<String> lists = List.of(PROJECT + "/deployments", "/api/v1/audit", PROJECT + "/audit",
+                PROJECT + "/environments/production/timeline");
+        List<Arguments> cases = new ArrayList<>();
+        for (String list : lists) {
+            for (String parameter : List.of("since", "until")) {
+                TIMES_OUT_OF_RANGE.forEach(time -> cases.add(Arguments.of(list, parameter, time)));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "GET {0}?{1}={2}")
+    @MethodSource("timesInQueries")
+    @DisplayName("6: a time outside 0001–9999 in since or until → 400 naming the parameter and the accepted range")
+    void timesOutsideTheRangeInQueriesAreRefused(String list, String parameter, String time) {
+        String path = list + "?" + parameter + "=" + URLEncoder.encode(time, StandardCharsets.UTF_8);
+        JsonNode error = assertRefused(400, () -> http.get(path));
+        assertThat(error.path("field").asText()).isEqualTo(parameter);
+        assertThat(error.get("message").asText()).contains(parameter, "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z");
+    }
+
+    @ParameterizedTest(name = "release at {0}")
+    @MethodSource("timesOutOfRange")
+    @DisplayName("6: a release step at a time outside 0001–9999 → 400 naming the step's at and the accepted range, nothing written")
+    void releaseStepsOutsideTheRangeAreRefused(String time) {
+        String body = "{\"steps\":[{\"percentage\":10},{\"percentage\":50,\"at\":\"" + time + "\"}]}";
+        JsonNode error = assertRefused(400, () -> http.post(PROJECT + "/deployments/1/release", body));
+        assertThat(error.path("field").asText()).isEqualTo("steps[1].at");
+        assertThat(error.get("message").asText()).contains("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z");
+    }
+
+    static Stream<String> timesOutOfRange() {
+        return TIMES_OUT_OF_RANGE.stream();
+    }
+
+    @Test
+    @DisplayName("6 (control): times at the edges of the range are taken")
+    void timesAtTheEdgesOfTheRangeAreTaken() {
+        for (String time : List.of("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59.999999Z")) {
+            Http.Response response = http.get(PROJECT + "/audit?since=" + URLEncoder.encode(time, StandardCharsets.UTF_8));
+            assertThat(response.status()).as("since=%s → %s", time, response).isEqualTo(200);
         }
     }
 
