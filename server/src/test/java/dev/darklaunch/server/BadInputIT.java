@@ -1,6 +1,7 @@
 package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -33,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -463,6 +466,69 @@ class BadInputIT {
         assertThat(error.path("field").asText()).isEqualTo(field);
     }
 
+    /** One value of every JSON type (and numbers beyond int, long and double), to put where another type belongs. */
+    private static final List<JsonNode> VALUES_OF_EVERY_TYPE = List.of(TextNode.valueOf("text"), IntNode.valueOf(42),
+            read("1.5"), read("99999999999999999999999"), DecimalNode.valueOf(new BigDecimal("1e400")),
+            DecimalNode.valueOf(new BigDecimal("-1e-999999999")), read("true"), read("[]"), read("{}"), read("[{}]"));
+
+    /**
+     * Every field and list element of every route's valid body, replaced by each value of another
+     * JSON type: {@code [route, JSON pointer, value, body]}.
+     */
+    static Stream<Arguments> wrongTypesEverywhere() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Route route : ROUTES) {
+            List<String> pointers = new ArrayList<>();
+            pointers(route.valid(), "", pointers);
+            for (String pointer : pointers) {
+                if (pointer.matches(".*/clauses/\\d+/values/\\d+")) {
+                    continue; // a clause compares with values of any JSON type (numbers, booleans, text)
+                }
+                JsonNode original = route.valid().at(pointer);
+                for (JsonNode value : VALUES_OF_EVERY_TYPE) {
+                    if (value.getNodeType() == original.getNodeType() && !value.isNumber()) {
+                        continue;
+                    }
+                    if (value.isNumber() && original.isNumber() && value.canConvertToInt() && original.canConvertToInt()) {
+                        continue; // the same type
+                    }
+                    ObjectNode body = route.valid();
+                    String parent = pointer.substring(0, pointer.lastIndexOf('/'));
+                    String last = pointer.substring(pointer.lastIndexOf('/') + 1);
+                    JsonNode container = parent.isEmpty() ? body : body.at(parent);
+                    if (container.isArray()) {
+                        ((com.fasterxml.jackson.databind.node.ArrayNode) container).set(Integer.parseInt(last), value);
+                    } else {
+                        ((ObjectNode) container).set(last, value);
+                    }
+                    cases.add(Arguments.of(route, pointer, value.toString(), write(body)));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    private static void pointers(JsonNode node, String at, List<String> into) {
+        if (node.isObject()) {
+            node.fieldNames().forEachRemaining(name -> {
+                into.add(at + "/" + name);
+                pointers(node.get(name), at + "/" + name, into);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                into.add(at + "/" + i);
+                pointers(node.get(i), at + "/" + i, into);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: {1} = {2}")
+    @MethodSource("wrongTypesEverywhere")
+    @DisplayName("19: any field or element of any write route given a value of another type → 400 in the caller's words, nothing written")
+    void aWrongTypeAnywhereIsRefusedInTheCallersWords(Route route, String pointer, String value, String body) {
+        assertRefused(400, () -> http.send(route.method(), route.path(), body, "application/json"));
+    }
+
     // ---------------------------------------------------------------- paging
 
     static Stream<Arguments> badPaging() {
@@ -614,6 +680,17 @@ class BadInputIT {
         return error;
     }
 
+    /**
+     * What a message must not contain: names of Java packages, types and exceptions, and Jackson's
+     * back-quoted types and features. A message speaks of what the caller sent and must change.
+     */
+    static final Pattern JAVA_NAMES = Pattern.compile(
+            "\\b(?:java|javax|jdk|sun|com\\.fasterxml|io\\.vertx|io\\.netty|dev\\.darklaunch)\\.\\w"
+                    + "|`[^`]*`|\\[simple type|\\bclass [\\w.$]+"
+                    + "|\\b\\w*(?:Exception|Error|Feature|Node|Deserializer|Request|Body)\\b"
+                    + "|\\b(?:BigDecimal|BigInteger|Integer|Long|Double|Float|Short|Byte|Character|Boolean|LinkedHashMap|HashMap"
+                    + "|ArrayList|Instant|OffsetDateTime|LocalDate|Duration)\\b|(?<!JSON )\\bString\\b");
+
     /** Every error is {@code {error, message, field?}} JSON: two non-empty strings and an optional string. */
     static JsonNode assertErrorBody(Http.Response response) {
         assertThat(response.header("Content-Type")).as("Content-Type of %s", abbreviated(response))
@@ -627,6 +704,8 @@ class BadInputIT {
         if (body.has("field")) {
             assertThat(body.get("field").isTextual()).as("field in %s", abbreviated(response)).isTrue();
         }
+        assertThat(body.get("message").asText()).as("the message speaks the caller's words, not Java's: %s", abbreviated(response))
+                .doesNotContainPattern(JAVA_NAMES);
         return body;
     }
 
