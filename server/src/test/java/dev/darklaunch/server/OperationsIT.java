@@ -1,17 +1,27 @@
 package dev.darklaunch.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.testing.Http;
+import dev.darklaunch.server.testing.RawHttp;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Health, readiness, Prometheus metrics and the things every response carries. */
+/**
+ * Health, readiness, Prometheus metrics and the things every response carries, JSON errors even
+ * for requests the HTTP codec refuses.
+ */
 class OperationsIT {
 
     private static TestServer server;
@@ -54,6 +64,42 @@ class OperationsIT {
         Http.Response wrongMethod = server.admin().send("PATCH", "/api/v1/projects/default", Map.of("name", "x"), "application/json");
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.json().get("error").asText()).isEqualTo("method_not_allowed");
+    }
+
+    /** Requests the HTTP codec refuses before any route sees them, and the status each gets. */
+    static Stream<Arguments> unreadableRequests() {
+        String crlf = "\r\n";
+        return Stream.of(
+                Arguments.of("a request line over 4096 bytes", "GET /api/v1/projects?q=" + "a".repeat(5000) + " HTTP/1.1" + crlf
+                        + "Host: localhost" + crlf + crlf, 414, "uri_too_long"),
+                Arguments.of("headers over 16 KiB", "GET /health/live HTTP/1.1" + crlf + "Host: localhost" + crlf
+                        + "X-Large: " + "a".repeat(17_000) + crlf + crlf, 431, "headers_too_large"),
+                Arguments.of("many headers over 16 KiB together", "GET /health/live HTTP/1.1" + crlf + "Host: localhost" + crlf
+                        + ("X-Many: " + "b".repeat(1000) + crlf).repeat(20) + crlf, 431, "headers_too_large"),
+                Arguments.of("a header line without a colon", "GET /health/live HTTP/1.1" + crlf + "Host: localhost" + crlf
+                        + "no colon here" + crlf + crlf, 400, "invalid_request"),
+                Arguments.of("not HTTP at all", "HELLO" + crlf + crlf, 400, "invalid_request"),
+                Arguments.of("a Content-Length that is no number", "POST /api/v1/projects HTTP/1.1" + crlf + "Host: localhost" + crlf
+                        + "Content-Type: application/json" + crlf + "Content-Length: many" + crlf + crlf + "{}", 400, "invalid_request"),
+                Arguments.of("two different Content-Lengths", "POST /api/v1/projects HTTP/1.1" + crlf + "Host: localhost" + crlf
+                        + "Content-Type: application/json" + crlf + "Content-Length: 2" + crlf + "Content-Length: 3" + crlf + crlf + "{}",
+                        400, "invalid_request"),
+                Arguments.of("a body over 1 MiB announced with Expect: 100-continue", "POST /api/v1/projects HTTP/1.1" + crlf
+                        + "Host: localhost" + crlf + "Authorization: Bearer " + TestServer.ADMIN_TOKEN + crlf
+                        + "Content-Type: application/json" + crlf + "Expect: 100-continue" + crlf + "Content-Length: 2000000" + crlf + crlf,
+                        413, "payload_too_large"));
+    }
+
+    @ParameterizedTest(name = "{0} → {2}")
+    @MethodSource("unreadableRequests")
+    void a_request_the_codec_cannot_read_gets_a_json_error(String what, String request, int status, String code) throws Exception {
+        RawHttp.Response response = RawHttp.send(server.port(), request.getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(response.status()).as("%s → %s", what, response.text()).isEqualTo(status);
+        assertThat(response.header("Content-Type")).as("%s → %s", what, response.head()).startsWith("application/json");
+        JsonNode body = Http.mapper().readTree(response.body());
+        assertThat(body.path("error").asText()).as("%s → %s", what, response.body()).isEqualTo(code);
+        assertThat(body.path("message").asText()).isNotBlank().doesNotContainPattern(BadInputIT.JAVA_NAMES);
+        assertThat(server.admin().get("/health/ready").status()).as("the server still serves").isEqualTo(200);
     }
 
     @Test
