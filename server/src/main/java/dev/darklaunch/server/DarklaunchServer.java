@@ -164,11 +164,14 @@ public final class DarklaunchServer {
         return vertx;
     }
 
-    /** Every routed "METHOD /path/{param}", as the API document must describe them. */
+    /**
+     * Every routed "METHOD /path/{param}", as the API document must describe them; HEAD, which
+     * every GET route answers alike, is left out.
+     */
     public List<String> routes() {
         return router.getRoutes().stream()
                 .filter(route -> route.getPath() != null && route.methods() != null && !route.methods().isEmpty())
-                .flatMap(route -> route.methods().stream()
+                .flatMap(route -> route.methods().stream().filter(method -> method != io.vertx.core.http.HttpMethod.HEAD)
                         .map(method -> method.name() + " " + route.getPath().replaceAll(":([A-Za-z]+)", "{$1}")))
                 .toList();
     }

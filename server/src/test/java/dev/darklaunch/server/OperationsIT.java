@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Health, readiness, Prometheus metrics and the things every response carries, JSON errors even
- * for requests the HTTP codec refuses.
+ * Health, readiness, Prometheus metrics and the things every response carries: HEAD like GET,
+ * and JSON errors even for requests the HTTP codec refuses.
  */
 class OperationsIT {
 
@@ -64,6 +64,45 @@ class OperationsIT {
         Http.Response wrongMethod = server.admin().send("PATCH", "/api/v1/projects/default", Map.of("name", "x"), "application/json");
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.json().get("error").asText()).isEqualTo("method_not_allowed");
+    }
+
+    /** Every routed GET, with path parameters naming things that exist, and the credential it takes. */
+    private static List<String> readablePaths() {
+        Http admin = server.admin();
+        if (admin.get("/api/v1/projects/default/flags/head-flag").status() == 404) {
+            assertThat(admin.post("/api/v1/projects/default/flags", Map.of("key", "head-flag", "name", "Head", "kind", "boolean",
+                    "variations", List.of(Map.of("value", true), Map.of("value", false)))).status()).isEqualTo(201);
+            assertThat(admin.post("/api/v1/projects/default/segments", Map.of("key", "head-seg", "name", "Head")).status())
+                    .isEqualTo(201);
+            assertThat(admin.post("/api/v1/projects/default/deployments", Map.of("service", "s", "version", "1",
+                    "environment", "production")).status()).isEqualTo(201);
+        }
+        return server.server().routes().stream().filter(route -> route.startsWith("GET "))
+                .map(route -> route.substring(4).replace("{project}", "default").replace("{env}", "production")
+                        .replace("{flag}", "head-flag").replace("{segment}", "head-seg").replace("{id}", "1"))
+                .toList();
+    }
+
+    @Test
+    void every_get_route_answers_head_with_the_same_status_and_headers_and_no_body() {
+        String sdk = server.token("sdk", "default", "production");
+        List<String> paths = new java.util.ArrayList<>(readablePaths());
+        paths.addAll(List.of("/", "/assets/no-such-file-0123abcd.js", "/api/v1/projects/default/flags?limit=1"));
+        for (String path : paths) {
+            Http client = server.admin().as(path.startsWith("/sdk/") ? sdk : TestServer.ADMIN_TOKEN);
+            Http.Response head = client.send("HEAD", path, null, null);
+            assertThat(head.text()).as("HEAD %s has no body", path).isEmpty();
+            if (path.endsWith("/stream") || path.endsWith("/events")) {
+                assertThat(head.status()).as("HEAD %s", path).isEqualTo(200);
+                assertThat(head.header("Content-Type")).as("HEAD %s", path).hasValueSatisfying(type ->
+                        assertThat(type).startsWith("text/event-stream"));
+                continue;
+            }
+            Http.Response get = client.get(path);
+            assertThat(head.status()).as("HEAD %s answers as GET does (%s)", path, get).isEqualTo(get.status());
+            assertThat(head.header("Content-Type")).as("Content-Type of HEAD %s", path).isEqualTo(get.header("Content-Type"));
+            assertThat(head.header("Cache-Control")).as("Cache-Control of HEAD %s", path).isEqualTo(get.header("Cache-Control"));
+        }
     }
 
     /** Requests the HTTP codec refuses before any route sees them, and the status each gets. */

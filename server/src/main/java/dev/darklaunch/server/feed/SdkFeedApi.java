@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.auth.Token;
 import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.http.EventStreamResponse;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Times;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -63,6 +65,11 @@ public final class SdkFeedApi {
     }
 
     private void stream(RoutingContext ctx) {
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            feed.current(environment(ctx)).orElseThrow(SdkFeedApi::notLoaded);
+            EventStreamResponse.answerHead(ctx.response());
+            return;
+        }
         feed.openStream(ctx.response(), environment(ctx), Caller.of(ctx).token().id(), ctx.request().getHeader("Last-Event-ID"));
     }
 
