@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Health, readiness, Prometheus metrics and the things every response carries: HEAD like GET,
- * and JSON errors even for requests the HTTP codec refuses.
+ * JSON errors even for requests the HTTP codec refuses, and no caching of what is not a served
+ * asset.
  */
 class OperationsIT {
 
@@ -102,6 +103,15 @@ class OperationsIT {
             assertThat(head.status()).as("HEAD %s answers as GET does (%s)", path, get).isEqualTo(get.status());
             assertThat(head.header("Content-Type")).as("Content-Type of HEAD %s", path).isEqualTo(get.header("Content-Type"));
             assertThat(head.header("Cache-Control")).as("Cache-Control of HEAD %s", path).isEqualTo(get.header("Cache-Control"));
+        }
+    }
+
+    @Test
+    void a_missing_asset_is_a_404_no_one_caches() {
+        for (String method : List.of("GET", "HEAD")) {
+            Http.Response missing = server.admin().as(null).send(method, "/assets/index-0123abcd.js", null, null);
+            assertThat(missing.status()).as(method).isEqualTo(404);
+            assertThat(missing.header("Cache-Control")).as("Cache-Control of %s of a missing asset", method).hasValue("no-store");
         }
     }
 
