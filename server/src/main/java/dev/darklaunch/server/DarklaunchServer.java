@@ -244,7 +244,7 @@ public final class DarklaunchServer {
     private Future<Void> startFeed(Config config) {
         sessions = new SessionStore(pool, config.sessions());
         authenticator = new Authenticator(new TokenStore(pool), sessions);
-        feed = new Feed(vertx, config.feed(), metrics.registry());
+        feed = new Feed(vertx, config.feed(), metrics.registry(), metrics.perEnvironment());
         changes = new PostgresChangeSource(vertx, pool, new PgConnectOptions(databaseUrl.options()),
                 config.feed().reconcileInterval(), tokenId -> authenticator.invalidateAll());
         projectEvents = new ProjectEvents(vertx, new AuditStore(pool), new Credentials(pool, config.sessions()),
@@ -275,6 +275,7 @@ public final class DarklaunchServer {
                         new TimelineApi(pool, deploymentStore)::mount,
                         new ProjectEventsApi(projectEvents, pool)::mount,
                         new EvaluateApi(new EnvironmentDataStore(pool))::mount,
+                        registry::mountForAdmins,
                         new TokensApi(tokens, projects, authenticator)::mount,
                         sessionsApi::mount,
                         new UsersApi(users, passwords)::mount,

@@ -1,6 +1,7 @@
 package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.RawHttp;
 import dev.darklaunch.server.testing.TestServer;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,9 +21,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Health, readiness, Prometheus metrics and the things every response carries: HEAD like GET,
- * JSON errors even for requests the HTTP codec refuses, and no caching of what is not a served
- * asset.
+ * Health, readiness, Prometheus metrics (public without tenant names, complete for admins), and
+ * the things every response carries: HEAD like GET, JSON errors even for requests the HTTP codec
+ * refuses, and no caching of what is not a served asset.
  */
 class OperationsIT {
 
@@ -65,6 +67,25 @@ class OperationsIT {
         Http.Response wrongMethod = server.admin().send("PATCH", "/api/v1/projects/default", Map.of("name", "x"), "application/json");
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.json().get("error").asText()).isEqualTo("method_not_allowed");
+    }
+
+    @Test
+    void public_metrics_name_no_project_or_environment_and_admins_get_the_series_per_environment() {
+        assertThat(server.admin().post("/api/v1/projects", Map.of("key", "acme-tenant", "name", "Acme",
+                "environments", List.of(Map.of("key", "acme-env")))).status()).isEqualTo(201);
+        Await.until(Duration.ofSeconds(30), "the new environment served", () -> server.admin().get("/api/v1/metrics").text()
+                .contains("darklaunch_feed_revision{environment=\"acme-env\",project=\"acme-tenant\"}"));
+
+        Http.Response everything = server.admin().get("/api/v1/metrics");
+        assertThat(everything.header("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+        assertThat(everything.text()).contains("jvm_memory_used_bytes", "vertx_http_server_requests_total{");
+        String open = server.admin().as(null).get("/metrics").text();
+        assertThat(open).contains("jvm_memory_used_bytes", "darklaunch_sdk_streams_open")
+                .doesNotContain("acme-tenant", "acme-env", "project=\"", "environment=\"");
+
+        String pipeline = server.token("pipeline", "acme-tenant", "acme-env");
+        assertThat(server.admin().as(pipeline).get("/api/v1/metrics").status()).isEqualTo(403);
+        assertThat(server.admin().as(null).get("/api/v1/metrics").status()).isEqualTo(401);
     }
 
     /** Every routed GET, with path parameters naming things that exist, and the credential it takes. */

@@ -323,14 +323,17 @@ class SdkFeedIT {
     }
 
     @Test
-    void metrics_show_open_streams_the_revision_served_and_the_propagation_lag() {
+    void metrics_show_open_streams_and_the_propagation_lag_publicly_and_the_revision_per_environment_to_admins() {
         long revision = awaitCurrent(server, sdk);
         try (SseStream stream = SseStream.open(server.base(), sdk, null)) {
             assertThat(stream.nextEvent(Duration.ofSeconds(5)).name()).isEqualTo("snapshot");
             String metrics = admin.as(null).get("/metrics").text();
             assertThat(metrics).containsPattern("darklaunch_sdk_streams_open [1-9]");
-            assertThat(metrics).contains("darklaunch_feed_revision{environment=\"production\",project=\"default\"} " + revision + ".0");
             assertThat(metrics).contains("darklaunch_feed_propagation_lag_seconds_count");
+            assertThat(metrics).as("no project or environment names in public").doesNotContain("darklaunch_feed_revision");
+            String everything = admin.get("/api/v1/metrics").text();
+            assertThat(everything).contains("darklaunch_feed_revision{environment=\"production\",project=\"default\"} " + revision + ".0");
+            assertThat(everything).containsPattern("darklaunch_sdk_streams_open [1-9]");
         }
     }
 
