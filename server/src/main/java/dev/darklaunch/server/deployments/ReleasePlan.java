@@ -122,8 +122,8 @@ record ReleasePlan(List<Step> steps) {
     }
 
     /**
-     * A number as the caller wrote it, in plain digits when it has few: the plain form of 1e999999999
-     * would take a billion characters (and more memory than the server has).
+     * A number as the caller wrote it, in plain digits when it has few: the plain form of a number
+     * such as 1e300 has hundreds of digits, and of a BigDecimal's largest, billions.
      */
     private static String shown(BigDecimal number) {
         boolean few = Math.abs((long) number.precision() - number.scale()) <= 30 && Math.abs((long) number.scale()) <= 30;

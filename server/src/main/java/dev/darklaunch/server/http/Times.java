@@ -14,9 +14,9 @@ import java.time.format.DateTimeParseException;
  */
 public final class Times {
 
-    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
-    static final String RANGE = "from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z";
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+    private static final String RANGE = "from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z";
     private static final String EXAMPLE = "2026-11-26T14:02:00Z";
 
     private Times() {
