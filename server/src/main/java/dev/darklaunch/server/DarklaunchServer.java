@@ -170,11 +170,14 @@ public final class DarklaunchServer {
         return vertx;
     }
 
-    /** Every routed "METHOD /path/{param}", as the API document must describe them. */
+    /**
+     * Every routed "METHOD /path/{param}", as the API document must describe them; HEAD, which
+     * every GET route answers alike, is left out.
+     */
     public List<String> routes() {
         return router.getRoutes().stream()
                 .filter(route -> route.getPath() != null && route.methods() != null && !route.methods().isEmpty())
-                .flatMap(route -> route.methods().stream()
+                .flatMap(route -> route.methods().stream().filter(method -> method != io.vertx.core.http.HttpMethod.HEAD)
                         .map(method -> method.name() + " " + route.getPath().replaceAll(":([A-Za-z]+)", "{$1}")))
                 .toList();
     }
@@ -263,7 +266,7 @@ public final class DarklaunchServer {
     private Future<Void> startFeed(Config config) {
         sessions = new SessionStore(pool, config.sessions());
         authenticator = new Authenticator(new TokenStore(pool), sessions);
-        feed = new Feed(vertx, config.feed(), metrics.registry());
+        feed = new Feed(vertx, config.feed(), metrics.registry(), metrics.perEnvironment());
         changes = new PostgresChangeSource(vertx, pool, new PgConnectOptions(databaseUrl.options()),
                 config.feed().reconcileInterval(), tokenId -> authenticator.invalidateAll());
         projectEvents = new ProjectEvents(vertx, new AuditStore(pool), new Credentials(pool, config.sessions()),
@@ -294,6 +297,7 @@ public final class DarklaunchServer {
                         new TimelineApi(pool, deploymentStore)::mount,
                         new ProjectEventsApi(projectEvents, pool)::mount,
                         new EvaluateApi(new EnvironmentDataStore(pool))::mount,
+                        registry::mountForAdmins,
                         new TokensApi(tokens, projects, authenticator)::mount,
                         sessionsApi::mount,
                         new UsersApi(users, passwords)::mount,

@@ -198,6 +198,87 @@ class ApiDocumentIT {
         assertThat(problems).as("security of the documented operations").isEmpty();
     }
 
+    /** Who may call an operation, by its {@code x-access}: the sentence its description says it with. */
+    private static final Map<String, String> WHO_MAY_CALL = Map.of(
+            "public", "Public.",
+            "admin", "Admin tokens and admin users only.",
+            "edit", "Admin tokens, and editor and admin users.",
+            "toggle", "Admin tokens, pipeline tokens of the project whose environments include this one, and editor and admin users.",
+            "read", "Admin tokens, pipeline tokens of the project, and every signed-in user.",
+            "list", "Admin and pipeline tokens, and every signed-in user.",
+            "me", "Admin and pipeline tokens, and every signed-in user.",
+            "user", "Signed-in users only; tokens have no password (403).",
+            "session", "Signed-in users; a token gets 404, as it has no session.",
+            "sdk", "SDK tokens only.");
+    /** Ways the document once said who may call an operation, some of them wrong. */
+    private static final Pattern OTHER_CLAIMS = Pattern.compile(
+            "(?i)admin tokens only|admin users and admin tokens only|pipeline tokens of the project\\.|for anyone who may");
+
+    @Test
+    void everyOperationSaysWhoMayCallIt() {
+        List<String> problems = new ArrayList<>();
+        operations().forEach((route, operation) -> {
+            String access = operation.path("x-access").asText();
+            String description = operation.path("description").asText().replaceAll("\\s+", " ");
+            if (!WHO_MAY_CALL.containsKey(access)) {
+                problems.add(route + ": x-access '" + access + "' is not one of " + new TreeSet<>(WHO_MAY_CALL.keySet()));
+                return;
+            }
+            if (!description.contains(WHO_MAY_CALL.get(access))) {
+                problems.add(route + ": the description does not say '" + WHO_MAY_CALL.get(access) + "'");
+            }
+            WHO_MAY_CALL.values().stream().filter(other -> !other.equals(WHO_MAY_CALL.get(access)) && description.contains(other))
+                    .forEach(other -> problems.add(route + " (" + access + ") also says '" + other + "'"));
+            if (OTHER_CLAIMS.matcher(description).find()) {
+                problems.add(route + ": the description says who may call it in other words: " + description);
+            }
+            JsonNode security = operation.get("security");
+            boolean documentedPublic = security != null && security.isArray() && security.isEmpty();
+            if (documentedPublic != access.equals("public")) {
+                problems.add(route + ": x-access " + access + " but security " + security);
+            }
+        });
+
+        assertThat(problems).as("who may call each operation").isEmpty();
+    }
+
+    /**
+     * The access each operation documents is the one {@link AuthorizationIT} proves for it, route by
+     * route and credential by credential (token kinds and user roles), and it proves one for every
+     * operation that needs a credential.
+     */
+    @Test
+    void theDocumentedAccessIsTheOneAuthorizationItProves() {
+        Map<String, JsonNode> operations = operations();
+        Set<String> proven = new TreeSet<>();
+        List<String> problems = new ArrayList<>();
+        for (AuthorizationIT.Route route : AuthorizationIT.routes()) {
+            String path = route.path().replaceFirst("\\?.*", "");
+            String documented = operations.keySet().stream()
+                    .filter(operation -> operation.startsWith(route.method() + " ")
+                            && path.matches(TEMPLATE_PARAMETER.matcher(operation.substring(operation.indexOf(' ') + 1))
+                            .replaceAll("[^/]+")))
+                    .min(java.util.Comparator.comparing(operation -> operation.contains("{")))
+                    .orElse(null);
+            if (documented == null) {
+                problems.add(route + " is not documented");
+                continue;
+            }
+            proven.add(documented);
+            String access = operations.get(documented).path("x-access").asText();
+            if (!access.equals(route.access().name().toLowerCase())) {
+                problems.add(documented + " is documented as " + access + " but AuthorizationIT proves " + route.access());
+            }
+        }
+        operations.forEach((route, operation) -> {
+            if (!operation.path("x-access").asText().equals("public") && !proven.contains(route)) {
+                problems.add(route + " has no row in AuthorizationIT's table");
+            }
+        });
+
+        assertThat(problems).as("documented access against AuthorizationIT").isEmpty();
+    }
+
     /** Every operation of the document by "METHOD /path/{param}". */
     private static Map<String, JsonNode> operations() {
         Map<String, JsonNode> operations = new LinkedHashMap<>();

@@ -136,6 +136,7 @@ class AuthorizationIT {
                 new Route("GET", "/api/v1/tokens", Access.ADMIN, null),
                 new Route("POST", "/api/v1/tokens", Access.ADMIN, Map.of("name", "x", "kind", "admin")),
                 new Route("GET", "/api/v1/tokens/1", Access.ADMIN, null),
+                new Route("GET", "/api/v1/metrics", Access.ADMIN, null),
                 new Route("GET", P + "/events", Access.READ, null),
                 new Route("GET", "/api/v1/me", Access.ME, null),
                 new Route("PATCH", "/api/v1/me", Access.USER, Map.of("currentPassword", "not the password", "password", "x".repeat(12))),

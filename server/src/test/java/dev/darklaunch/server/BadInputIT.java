@@ -1,6 +1,7 @@
 package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -33,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -437,6 +440,22 @@ class BadInputIT {
                 Arguments.of(route("POST", CONFIG + "/off"), "comment", "{\"text\":\"x\"}"));
     }
 
+    static Stream<Arguments> extremePercentages() {
+        return Stream.of("1e999999999", "1e2147483647", "-1e2147483647", "1e-2147483647", "1e-999999999", "100.0001",
+                        "0", "-0.0", "1e400", "\"10\"")
+                .map(value -> Arguments.of(value));
+    }
+
+    @ParameterizedTest(name = "percentage {0}")
+    @MethodSource("extremePercentages")
+    @DisplayName("6: a release percentage at the extremes of what JSON can write → 400 naming it, quickly, nothing written")
+    void extremePercentagesAreRefused(String percentage) {
+        String body = "{\"steps\":[{\"percentage\":" + percentage + "}]}";
+        JsonNode error = assertRefused(400, () -> http.post(PROJECT + "/deployments/1/release", body));
+        assertThat(error.path("field").asText()).isEqualTo("steps[0].percentage");
+        assertThat(error.get("message").asText()).hasSizeLessThan(300);
+    }
+
     @ParameterizedTest(name = "{0}: {1} = {2}")
     @MethodSource("wrongTypes")
     @DisplayName("19: a value of the wrong type (string for on, number for key, …) → 400 with field naming it, nothing written")
@@ -445,6 +464,69 @@ class BadInputIT {
         body.set(field, read(rawValue));
         JsonNode error = assertRefused(400, () -> http.send(route.method(), route.path(), write(body), "application/json"));
         assertThat(error.path("field").asText()).isEqualTo(field);
+    }
+
+    /** One value of every JSON type (and numbers beyond int, long and double), to put where another type belongs. */
+    private static final List<JsonNode> VALUES_OF_EVERY_TYPE = List.of(TextNode.valueOf("text"), IntNode.valueOf(42),
+            read("1.5"), read("99999999999999999999999"), DecimalNode.valueOf(new BigDecimal("1e400")),
+            DecimalNode.valueOf(new BigDecimal("-1e-999999999")), read("true"), read("[]"), read("{}"), read("[{}]"));
+
+    /**
+     * Every field and list element of every route's valid body, replaced by each value of another
+     * JSON type: {@code [route, JSON pointer, value, body]}.
+     */
+    static Stream<Arguments> wrongTypesEverywhere() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Route route : ROUTES) {
+            List<String> pointers = new ArrayList<>();
+            pointers(route.valid(), "", pointers);
+            for (String pointer : pointers) {
+                if (pointer.matches(".*/clauses/\\d+/values/\\d+")) {
+                    continue; // a clause compares with values of any JSON type (numbers, booleans, text)
+                }
+                JsonNode original = route.valid().at(pointer);
+                for (JsonNode value : VALUES_OF_EVERY_TYPE) {
+                    if (value.getNodeType() == original.getNodeType() && !value.isNumber()) {
+                        continue;
+                    }
+                    if (value.isNumber() && original.isNumber() && value.canConvertToInt() && original.canConvertToInt()) {
+                        continue; // the same type
+                    }
+                    ObjectNode body = route.valid();
+                    String parent = pointer.substring(0, pointer.lastIndexOf('/'));
+                    String last = pointer.substring(pointer.lastIndexOf('/') + 1);
+                    JsonNode container = parent.isEmpty() ? body : body.at(parent);
+                    if (container.isArray()) {
+                        ((com.fasterxml.jackson.databind.node.ArrayNode) container).set(Integer.parseInt(last), value);
+                    } else {
+                        ((ObjectNode) container).set(last, value);
+                    }
+                    cases.add(Arguments.of(route, pointer, value.toString(), write(body)));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    private static void pointers(JsonNode node, String at, List<String> into) {
+        if (node.isObject()) {
+            node.fieldNames().forEachRemaining(name -> {
+                into.add(at + "/" + name);
+                pointers(node.get(name), at + "/" + name, into);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                into.add(at + "/" + i);
+                pointers(node.get(i), at + "/" + i, into);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: {1} = {2}")
+    @MethodSource("wrongTypesEverywhere")
+    @DisplayName("19: any field or element of any write route given a value of another type → 400 in the caller's words, nothing written")
+    void aWrongTypeAnywhereIsRefusedInTheCallersWords(Route route, String pointer, String value, String body) {
+        assertRefused(400, () -> http.send(route.method(), route.path(), body, "application/json"));
     }
 
     // ---------------------------------------------------------------- paging
@@ -486,6 +568,58 @@ class BadInputIT {
             assertThat(second.status()).as("second page of %s: %s", list, second).isEqualTo(200);
             assertThat(second.json().get("items")).hasSize(1);
             assertThat(second.json().get("items").get(0)).isNotEqualTo(first.json().get("items").get(0));
+        }
+    }
+
+    // ---------------------------------------------------------------- times
+
+    /** Times Java parses but PostgreSQL cannot store, or stores as ±infinity; and the edges of the accepted range. */
+    static final List<String> TIMES_OUT_OF_RANGE = List.of("+294277-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z",
+            "-4714-11-24T00:00:00Z", "-999999999-01-01T00:00:00Z", "+294276-12-31T23:59:59Z", "+10000-01-01T00:00:00Z",
+            "0000-12-31T23:59:59Z", "0001-01-01T00:00:00+01:00");
+
+    static Stream<Arguments> timesInQueries() {
+        List<String> lists = List.of(PROJECT + "/deployments", "/api/v1/audit", PROJECT + "/audit",
+                PROJECT + "/environments/production/timeline");
+        List<Arguments> cases = new ArrayList<>();
+        for (String list : lists) {
+            for (String parameter : List.of("since", "until")) {
+                TIMES_OUT_OF_RANGE.forEach(time -> cases.add(Arguments.of(list, parameter, time)));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "GET {0}?{1}={2}")
+    @MethodSource("timesInQueries")
+    @DisplayName("6: a time outside 0001–9999 in since or until → 400 naming the parameter and the accepted range")
+    void timesOutsideTheRangeInQueriesAreRefused(String list, String parameter, String time) {
+        String path = list + "?" + parameter + "=" + URLEncoder.encode(time, StandardCharsets.UTF_8);
+        JsonNode error = assertRefused(400, () -> http.get(path));
+        assertThat(error.path("field").asText()).isEqualTo(parameter);
+        assertThat(error.get("message").asText()).contains(parameter, "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z");
+    }
+
+    @ParameterizedTest(name = "release at {0}")
+    @MethodSource("timesOutOfRange")
+    @DisplayName("6: a release step at a time outside 0001–9999 → 400 naming the step's at and the accepted range, nothing written")
+    void releaseStepsOutsideTheRangeAreRefused(String time) {
+        String body = "{\"steps\":[{\"percentage\":10},{\"percentage\":50,\"at\":\"" + time + "\"}]}";
+        JsonNode error = assertRefused(400, () -> http.post(PROJECT + "/deployments/1/release", body));
+        assertThat(error.path("field").asText()).isEqualTo("steps[1].at");
+        assertThat(error.get("message").asText()).contains("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z");
+    }
+
+    static Stream<String> timesOutOfRange() {
+        return TIMES_OUT_OF_RANGE.stream();
+    }
+
+    @Test
+    @DisplayName("6 (control): times at the edges of the range are taken")
+    void timesAtTheEdgesOfTheRangeAreTaken() {
+        for (String time : List.of("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59.999999Z")) {
+            Http.Response response = http.get(PROJECT + "/audit?since=" + URLEncoder.encode(time, StandardCharsets.UTF_8));
+            assertThat(response.status()).as("since=%s → %s", time, response).isEqualTo(200);
         }
     }
 
@@ -546,6 +680,17 @@ class BadInputIT {
         return error;
     }
 
+    /**
+     * What a message must not contain: names of Java packages, types and exceptions, and Jackson's
+     * back-quoted types and features. A message speaks of what the caller sent and must change.
+     */
+    static final Pattern JAVA_NAMES = Pattern.compile(
+            "\\b(?:java|javax|jdk|sun|com\\.fasterxml|io\\.vertx|io\\.netty|dev\\.darklaunch)\\.\\w"
+                    + "|`[^`]*`|\\[simple type|\\bclass [\\w.$]+"
+                    + "|\\b\\w*(?:Exception|Error|Feature|Node|Deserializer|Request|Body)\\b"
+                    + "|\\b(?:BigDecimal|BigInteger|Integer|Long|Double|Float|Short|Byte|Character|Boolean|LinkedHashMap|HashMap"
+                    + "|ArrayList|Instant|OffsetDateTime|LocalDate|Duration)\\b|(?<!JSON )\\bString\\b");
+
     /** Every error is {@code {error, message, field?}} JSON: two non-empty strings and an optional string. */
     static JsonNode assertErrorBody(Http.Response response) {
         assertThat(response.header("Content-Type")).as("Content-Type of %s", abbreviated(response))
@@ -559,6 +704,8 @@ class BadInputIT {
         if (body.has("field")) {
             assertThat(body.get("field").isTextual()).as("field in %s", abbreviated(response)).isTrue();
         }
+        assertThat(body.get("message").asText()).as("the message speaks the caller's words, not Java's: %s", abbreviated(response))
+                .doesNotContainPattern(JAVA_NAMES);
         return body;
     }
 

@@ -307,14 +307,57 @@ class SdkFeedIT {
     }
 
     @Test
-    void metrics_show_open_streams_the_revision_served_and_the_propagation_lag() {
+    void a_usage_count_saturates_at_the_largest_count_and_later_reports_are_still_recorded() throws Exception {
+        assertThat(admin.post(P + "/flags", flag("busy")).status()).isEqualTo(201);
+        String staging = server.token("sdk", "default", "staging");
+        Map<String, Object> huge = Map.of("flags", Map.of("busy", Map.of("0", Long.MAX_VALUE)));
+        assertThat(admin.as(staging).post("/sdk/v1/metrics", huge).status()).isEqualTo(202);
+        for (Map<String, Object> report : List.of(huge, Map.<String, Object>of("flags", Map.of("busy", Map.of("0", 1, "1", 2))))) {
+            Http.Response response = admin.as(staging).post("/sdk/v1/metrics", report);
+            assertThat(response.status()).as("a report after the count reached its largest value: %s", response).isEqualTo(202);
+        }
+        try (Connection connection = jdbc(databaseUrl);
+             ResultSet rows = connection.createStatement().executeQuery("""
+                     SELECT u.evaluations FROM flag_usage u JOIN environments e ON e.id = u.environment_id
+                     WHERE e.key = 'staging' AND u.flag_key = 'busy'""")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getLong(1)).isEqualTo(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void counts_and_times_of_a_usage_report_outside_their_range_are_400_naming_them() {
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("{\"flags\":{\"checkout\":{\"0\":1.5}}}", "flags.checkout.0");
+        bad.put("{\"flags\":{\"checkout\":{\"0\":1e3}}}", "flags.checkout.0");
+        bad.put("{\"flags\":{\"checkout\":{\"0\":\"12\"}}}", "flags.checkout.0");
+        bad.put("{\"flags\":{\"checkout\":{\"0\":-1}}}", "flags.checkout.0");
+        bad.put("{\"flags\":{\"checkout\":{\"1\":9223372036854775808}}}", "flags.checkout.1");
+        bad.put("{\"flags\":{\"checkout\":{\"1\":99999999999999999999999999999}}}", "flags.checkout.1");
+        bad.put("{\"start\":\"+294277-01-01T00:00:00Z\",\"flags\":{}}", "start");
+        bad.put("{\"end\":\"+999999999-12-31T23:59:59Z\",\"flags\":{}}", "end");
+        bad.put("{\"start\":\"-4714-11-24T00:00:00Z\",\"flags\":{}}", "start");
+        bad.forEach((body, field) -> {
+            Http.Response response = admin.as(sdk).send("POST", "/sdk/v1/metrics", body, "application/json");
+            assertThat(response.status()).as(body + " → " + response).isEqualTo(400);
+            assertThat(response.json().path("field").asText()).as(body + " → " + response).isEqualTo(field);
+            assertThat(response.json().get("message").asText()).as(body + " → " + response)
+                    .containsAnyOf("whole numbers from 0 to 9223372036854775807", "from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+        });
+    }
+
+    @Test
+    void metrics_show_open_streams_and_the_propagation_lag_publicly_and_the_revision_per_environment_to_admins() {
         long revision = awaitCurrent(server, sdk);
         try (SseStream stream = SseStream.open(server.base(), sdk, null)) {
             assertThat(stream.nextEvent(Duration.ofSeconds(5)).name()).isEqualTo("snapshot");
             String metrics = admin.as(null).get("/metrics").text();
             assertThat(metrics).containsPattern("darklaunch_sdk_streams_open [1-9]");
-            assertThat(metrics).contains("darklaunch_feed_revision{environment=\"production\",project=\"default\"} " + revision + ".0");
             assertThat(metrics).contains("darklaunch_feed_propagation_lag_seconds_count");
+            assertThat(metrics).as("no project or environment names in public").doesNotContain("darklaunch_feed_revision");
+            String everything = admin.get("/api/v1/metrics").text();
+            assertThat(everything).contains("darklaunch_feed_revision{environment=\"production\",project=\"default\"} " + revision + ".0");
+            assertThat(everything).containsPattern("darklaunch_sdk_streams_open [1-9]");
         }
     }
 

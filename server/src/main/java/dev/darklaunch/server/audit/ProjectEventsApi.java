@@ -2,7 +2,10 @@ package dev.darklaunch.server.audit;
 
 import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.http.EventStreamResponse;
 import dev.darklaunch.server.projects.ProjectStore;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -32,8 +35,15 @@ public final class ProjectEventsApi {
         Caller caller = Caller.of(ctx);
         caller.requireRead(project);
         Long after = after(ctx);
+        boolean headersOnly = ctx.request().method() == HttpMethod.HEAD;
         ProjectStore.scope(pool, project)
-                .compose(scope -> events.open(ctx.response(), project, caller, after))
+                .compose(scope -> {
+                    if (headersOnly) {
+                        EventStreamResponse.answerHead(ctx.response());
+                        return Future.succeededFuture();
+                    }
+                    return events.open(ctx.response(), project, caller, after);
+                })
                 .onFailure(ctx::fail);
     }
 

@@ -1,6 +1,7 @@
 package dev.darklaunch.server.deployments;
 
 import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.http.Times;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -88,7 +89,7 @@ record ReleasePlan(List<Step> steps) {
             throw ApiError.invalid(field, "percentage is required: above 0 and at most 100");
         }
         if (percentage.signum() <= 0 || percentage.compareTo(BigDecimal.valueOf(100)) > 0) {
-            throw ApiError.invalid(field, "percentage must be above 0 and at most 100, not " + percentage.toPlainString());
+            throw ApiError.invalid(field, "percentage must be above 0 and at most 100, not " + shown(percentage));
         }
         BigDecimal thousandths = percentage.movePointRight(3);
         if (thousandths.stripTrailingZeros().scale() > 0) {
@@ -101,11 +102,7 @@ record ReleasePlan(List<Step> steps) {
         if (text == null) {
             return null;
         }
-        try {
-            return OffsetDateTime.parse(text);
-        } catch (DateTimeParseException e) {
-            throw ApiError.invalid(field, "at must be a time with an offset, such as 2026-11-26T14:02:00Z");
-        }
+        return Times.parse(field, text);
     }
 
     private static Duration after(String field, String text) {
@@ -122,6 +119,15 @@ record ReleasePlan(List<Step> steps) {
             throw ApiError.invalid(field, "after must be from 1 second to 90 days");
         }
         return after;
+    }
+
+    /**
+     * A number as the caller wrote it, in plain digits when it has few: the plain form of a number
+     * such as 1e300 has hundreds of digits, and of a BigDecimal's largest, billions.
+     */
+    private static String shown(BigDecimal number) {
+        boolean few = Math.abs((long) number.precision() - number.scale()) <= 30 && Math.abs((long) number.scale()) <= 30;
+        return few ? number.toPlainString() : number.toString();
     }
 
     static String format(int weight) {

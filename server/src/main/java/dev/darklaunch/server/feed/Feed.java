@@ -44,17 +44,22 @@ public final class Feed implements FeedSink, AutoCloseable {
 
     private final Vertx vertx;
     private final FeedSettings settings;
-    private final MeterRegistry registry;
+    /** Where the per-environment gauges go: their labels name projects and environments. */
+    private final MeterRegistry perEnvironment;
     private final Timer lag;
     private final Map<EnvironmentKey, Channel> channels = new ConcurrentHashMap<>();
     /** Open streams by token id; guarded by itself. */
     private final Map<Long, Set<Stream>> byToken = new HashMap<>();
     private final long heartbeats;
 
-    public Feed(Vertx vertx, FeedSettings settings, MeterRegistry registry) {
+    /**
+     * @param registry       the instance's meters (public)
+     * @param perEnvironment meters labelled with a project and environment (for admins only)
+     */
+    public Feed(Vertx vertx, FeedSettings settings, MeterRegistry registry, MeterRegistry perEnvironment) {
         this.vertx = vertx;
         this.settings = settings;
-        this.registry = registry;
+        this.perEnvironment = perEnvironment;
         this.lag = Timer.builder("darklaunch.feed.propagation.lag")
                 .description("time from a change's commit to this instance applying it to its snapshot")
                 .publishPercentileHistogram()
@@ -191,7 +196,7 @@ public final class Feed implements FeedSink, AutoCloseable {
         Gauge.builder("darklaunch.feed.revision", channel, c -> c.current == null ? -1 : c.current.revision())
                 .description("the environment's revision this instance serves")
                 .tags("project", environment.project(), "environment", environment.environment())
-                .register(registry);
+                .register(perEnvironment);
         return channel;
     }
 

@@ -1,13 +1,17 @@
 package dev.darklaunch.server.feed;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.auth.Token;
 import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.http.EventStreamResponse;
 import dev.darklaunch.server.http.JsonBody;
+import dev.darklaunch.server.http.Times;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,8 +21,12 @@ import java.util.Map;
  */
 public final class SdkFeedApi {
 
-    /** Body of POST /sdk/v1/metrics: counts per flag and served variation index over a period. */
-    public record EvaluationReport(Instant start, Instant end, Map<String, Map<String, Long>> flags) {
+    /**
+     * Body of POST /sdk/v1/metrics: counts per flag and served variation index over a period. The
+     * counts are read as JSON values and checked here, so that a fraction or a number beyond any
+     * count gets a message about counts rather than about Java's number types.
+     */
+    public record EvaluationReport(String start, String end, Map<String, Map<String, JsonNode>> flags) {
     }
 
     private static final int MAX_FLAG_KEY_LENGTH = 256;
@@ -57,6 +65,11 @@ public final class SdkFeedApi {
     }
 
     private void stream(RoutingContext ctx) {
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            feed.current(environment(ctx)).orElseThrow(SdkFeedApi::notLoaded);
+            EventStreamResponse.answerHead(ctx.response());
+            return;
+        }
         feed.openStream(ctx.response(), environment(ctx), Caller.of(ctx).token().id(), ctx.request().getHeader("Last-Event-ID"));
     }
 
@@ -65,7 +78,9 @@ public final class SdkFeedApi {
         if (report.flags() == null) {
             throw ApiError.invalid("flags", "flags is required: counts per flag and variation index");
         }
-        if (report.start() != null && report.end() != null && report.end().isBefore(report.start())) {
+        OffsetDateTime start = report.start() == null ? null : Times.parse("start", report.start());
+        OffsetDateTime end = report.end() == null ? null : Times.parse("end", report.end());
+        if (start != null && end != null && end.isBefore(start)) {
             throw ApiError.invalid("end", "end must not be before start");
         }
         Map<String, Long> totals = new LinkedHashMap<>();
@@ -77,21 +92,26 @@ public final class SdkFeedApi {
                 throw ApiError.invalid("flags." + flag, "give counts per variation index, such as {\"0\": 12}");
             }
             long total = 0;
-            for (Map.Entry<String, Long> count : counts.entrySet()) {
+            for (Map.Entry<String, JsonNode> count : counts.entrySet()) {
+                String field = "flags." + flag + "." + count.getKey();
                 if (!count.getKey().matches("-1|0|[1-9][0-9]{0,8}")) {
-                    throw ApiError.invalid("flags." + flag + "." + count.getKey(),
-                            "variation indexes are numbers from -1 (the caller's default was served) up");
+                    throw ApiError.invalid(field, "variation indexes are numbers from -1 (the caller's default was served) up");
                 }
-                if (count.getValue() == null || count.getValue() < 0) {
-                    throw ApiError.invalid("flags." + flag + "." + count.getKey(), "counts must be numbers of at least 0");
-                }
-                total = saturatedAdd(total, count.getValue());
+                total = saturatedAdd(total, count(field, count.getValue()));
             }
             totals.put(flag, total);
         });
         usage.record(environment(ctx), totals)
                 .onSuccess(v -> ctx.response().setStatusCode(202).end())
                 .onFailure(ctx::fail);
+    }
+
+    /** A count: a whole number from 0 to the largest the usage table holds. */
+    private static long count(String field, JsonNode value) {
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
+            throw ApiError.invalid(field, "counts are whole numbers from 0 to " + Long.MAX_VALUE);
+        }
+        return value.longValue();
     }
 
     private static long saturatedAdd(long a, long b) {

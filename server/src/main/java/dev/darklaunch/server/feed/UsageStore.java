@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Evaluation counts reported by SDKs: per flag and environment, how often it was evaluated and
  * when last (the server's time of the report, so SDK clocks cannot move it). Only flags that exist
- * are recorded, so a token holder cannot fill the table with made-up keys.
+ * are recorded, so a token holder cannot fill the table with made-up keys. A count saturates at
+ * the largest bigint instead of overflowing: an overflow would fail every later report of the flag.
  */
 public final class UsageStore {
 
@@ -37,7 +38,8 @@ public final class UsageStore {
                         JOIN flags f ON f.project_id = p.id AND f.key = u.key
                         WHERE p.key = $1 AND u.n > 0
                         ON CONFLICT (environment_id, flag_key) DO UPDATE
-                        SET evaluations = flag_usage.evaluations + excluded.evaluations,
+                        SET evaluations = least(flag_usage.evaluations, 9223372036854775807 - excluded.evaluations)
+                                          + excluded.evaluations,
                             last_evaluated_at = excluded.last_evaluated_at""")
                 .execute(Tuple.tuple().addString(environment.project()).addString(environment.environment())
                         .addArrayOfString(keys).addArrayOfLong(counts))

@@ -2,7 +2,9 @@ package dev.darklaunch.server.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -10,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -41,10 +44,25 @@ public final class ApiRouter {
         router.route().handler(authenticator);
         router.route("/api/*").handler(apiGuard);
         resources.forEach(mount -> mount.accept(router));
+        answerHeadLikeGet(router);
         router.route().failureHandler(Failures::handle);
         router.errorHandler(404, Failures::handle);
         router.errorHandler(405, Failures::handle);
         return router;
+    }
+
+    /**
+     * Every GET route answers HEAD too, as HTTP asks of a server (RFC 9110 9.3.2): the same status
+     * and headers, no body (Vert.x leaves out the body of a response to HEAD). Done here, once, so
+     * no route can forget it; handlers that stream (SSE) answer HEAD with the headers alone.
+     */
+    private static void answerHeadLikeGet(Router router) {
+        for (Route route : router.getRoutes()) {
+            Set<HttpMethod> methods = route.methods();
+            if (methods != null && methods.contains(HttpMethod.GET) && !methods.contains(HttpMethod.HEAD)) {
+                route.method(HttpMethod.HEAD);
+            }
+        }
     }
 
     /**

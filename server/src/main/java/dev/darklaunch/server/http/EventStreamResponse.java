@@ -32,14 +32,23 @@ public final class EventStreamResponse {
         this.forgotten = forgotten;
     }
 
-    /** Sends the headers; from then on the client leaving or a failed write ends the stream. */
-    public void start() {
-        response.setChunked(true)
+    /** Answers a HEAD request for a stream: the headers a stream starts with, and no stream. */
+    public static void answerHead(HttpServerResponse response) {
+        headers(response).end();
+    }
+
+    private static HttpServerResponse headers(HttpServerResponse response) {
+        return response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache, no-store")
                 // never compressed (a compressor buffers) and never buffered by a proxy
                 .putHeader("Content-Encoding", "identity")
                 .putHeader("X-Accel-Buffering", "no");
+    }
+
+    /** Sends the headers; from then on the client leaving or a failed write ends the stream. */
+    public void start() {
+        headers(response);
         response.closeHandler(v -> forget());
         response.exceptionHandler(e -> close());
         response.writeHead();

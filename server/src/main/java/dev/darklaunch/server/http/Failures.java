@@ -49,16 +49,21 @@ public final class Failures {
     }
 
     public static void send(RoutingContext ctx, ApiError error) {
+        if (error.status() == 401) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"darklaunch\"");
+        }
+        Responses.json(ctx, error.status(), body(error));
+    }
+
+    /** The {@code {error, message, field?}} body of an error. */
+    static ObjectNode body(ApiError error) {
         ObjectNode body = Json.mapper().createObjectNode()
                 .put("error", error.code())
                 .put("message", error.getMessage());
         if (error.field() != null) {
             body.put("field", error.field());
         }
-        if (error.status() == 401) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"darklaunch\"");
-        }
-        Responses.json(ctx, error.status(), body);
+        return body;
     }
 
     static ApiError toApiError(RoutingContext ctx) {

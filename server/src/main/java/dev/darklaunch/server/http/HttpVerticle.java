@@ -30,7 +30,11 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return vertx.createHttpServer(options).requestHandler(router).listen(port).map(listening -> server = listening);
+        return vertx.createHttpServer(options)
+                .invalidRequestHandler(new MalformedRequests(options))
+                .requestHandler(router)
+                .listen(port)
+                .map(listening -> server = listening);
     }
 
     /** Stops accepting connections and lets running requests finish, up to a grace period. */

@@ -85,7 +85,7 @@ public final class JsonBody {
         } catch (StreamConstraintsException e) {
             throw ApiError.invalid("the JSON body is nested too deeply or has too long a value");
         } catch (JsonProcessingException e) {
-            throw ApiError.invalid("the body is not valid JSON: " + e.getOriginalMessage() + (e.getLocation() == null ? ""
+            throw ApiError.invalid("the body is not valid JSON: " + JsonProblems.describe(e) + (e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
             throw ApiError.invalid("the body could not be read as JSON");
@@ -195,12 +195,19 @@ public final class JsonBody {
             if (invalid != null) {
                 throw ApiError.invalid(invalid.field(), invalid.getMessage());
             }
+            if (findCause(e, NumberFormatException.class) != null) {
+                // such as 1e999, which JSON parsers read as infinity
+                throw ApiError.invalid(path(e), "expected a finite number here");
+            }
+            // our own validation speaks through IllegalArgumentException; the JDK's subclasses and
+            // messages naming Java types are not for the caller
             IllegalArgumentException illegal = findCause(e, IllegalArgumentException.class);
-            String message = illegal != null && illegal.getMessage() != null ? illegal.getMessage()
-                    : "a value is missing or has the wrong type";
+            String message = illegal != null && illegal.getClass() == IllegalArgumentException.class
+                    && illegal.getMessage() != null && JsonProblems.isPlain(illegal.getMessage())
+                    ? illegal.getMessage() : "a value is missing or has the wrong type";
             throw ApiError.invalid(path(e), message);
         } catch (JsonProcessingException e) {
-            throw ApiError.invalid("the body could not be read: " + e.getOriginalMessage());
+            throw ApiError.invalid("the body could not be read: " + JsonProblems.describe(e));
         }
     }
 
@@ -218,8 +225,18 @@ public final class JsonBody {
         if (type == null) {
             return "a different value";
         }
-        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class
+                || type == java.math.BigInteger.class) {
             return "a whole number";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+            return "a number";
+        }
+        if (type.isEnum()) {
+            return "one of the names" + allowedValues(type).replaceFirst("^; allowed:", ":");
+        }
+        if (JsonNode.class.isAssignableFrom(type)) {
+            return "a JSON value";
         }
         if (type == boolean.class || type == Boolean.class) {
             return "true or false";

@@ -3,7 +3,6 @@ package dev.darklaunch.server.http;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** Reads optional query parameters strictly: a bad one fails the request with 400 naming it. */
@@ -37,15 +36,9 @@ public final class QueryParams {
         });
     }
 
-    /** A time with an offset. */
+    /** A time with an offset, within {@link Times}' range. */
     public static Optional<OffsetDateTime> time(RoutingContext ctx, String name) {
-        return text(ctx, name).map(value -> {
-            try {
-                return OffsetDateTime.parse(value);
-            } catch (DateTimeParseException e) {
-                throw ApiError.invalid(name, name + " must be a time such as 2026-11-26T14:02:00Z");
-            }
-        });
+        return text(ctx, name).map(value -> Times.parse(name, value));
     }
 
     /** One of the given values. */

@@ -33,9 +33,16 @@ import java.util.function.Function;
 /**
  * Writes an import into a project in one transaction: segment and flag definitions project-wide
  * (new ones start off, or empty, in every other environment), their configurations in the
- * imported environment, an audit event per flag or segment that changed ({@code flag.import},
- * {@code segment.import}) and one revision per affected environment. What is already as imported
+ * imported environment, and one revision per affected environment. What is already as imported
  * is left alone, so importing the same payload twice changes nothing the second time.
+ *
+ * <p>Definitions are shared by every environment (SDKs of each are served a flag's kind,
+ * variations and whether it is archived), so an import into one environment changes what the
+ * others serve when it creates or changes a definition. It is audited as every definition edit
+ * is: a project-wide event ({@code flag.import} or {@code segment.import} with no environment,
+ * the definition before and after), next to the imported environment's event for the
+ * configuration it wrote; and every environment gets a new revision and change-log rows, so its
+ * SDKs get the new definition as a patch.
  *
  * <p>A flag that exists keeps its variations, and values it lacks are appended: variation indexes
  * are what other environments' configurations refer to, and an import into one environment must
@@ -130,6 +137,7 @@ public final class ImportStore {
                                     .compose(inserted -> {
                                         long id = inserted.iterator().next().getLong("id");
                                         return insertForEveryEnvironment("segment_configs", "segment_id", id, EMPTY_SEGMENT)
+                                                .compose(v -> auditDefinition("segment.import", "segment", key, null, segment.segment()))
                                                 .compose(v -> configureSegment(id, null, segment));
                                     });
                         }
@@ -142,6 +150,7 @@ public final class ImportStore {
                         segments.defined(key, false);
                         return tx.preparedQuery("UPDATE segments SET name = $2, description = $3, version = version + 1, updated_at = now() WHERE id = $1")
                                 .execute(Tuple.of(id, segment.segment().name(), segment.segment().description()))
+                                .compose(v -> auditDefinition("segment.import", "segment", key, old, segment.segment()))
                                 .compose(v -> configureSegment(id, old, segment));
                     });
         }
@@ -158,12 +167,15 @@ public final class ImportStore {
                             return Future.succeededFuture();
                         }
                         segments.configured(key, configChanged);
-                        Future<Void> write = !configChanged ? Future.succeededFuture() : tx.preparedQuery("""
+                        if (!configChanged) {
+                            return Future.succeededFuture(); // the definition's project-wide event says it all
+                        }
+                        return tx.preparedQuery("""
                                         UPDATE segment_configs SET config = $3::text::jsonb, version = version + 1, updated_at = now()
                                         WHERE segment_id = $1 AND environment_id = $2""")
-                                .execute(Tuple.of(id, scope.environmentId(), Json.write(segment.config()))).mapEmpty();
-                        return write.compose(v -> audit("segment.import", "segment", key,
-                                old == null ? null : new SegmentState(old, oldConfig), new SegmentState(segment.segment(), segment.config())));
+                                .execute(Tuple.of(id, scope.environmentId(), Json.write(segment.config())))
+                                .compose(v -> audit("segment.import", "segment", key,
+                                        old == null ? null : new SegmentState(old, oldConfig), new SegmentState(segment.segment(), segment.config())));
                     });
         }
 
@@ -172,7 +184,8 @@ public final class ImportStore {
             String key = flag.flag().key();
             return tx.preparedQuery(DEFINITION).execute(Tuple.of(scope.projectId(), key)).compose(rows -> {
                 if (rows.size() == 0) {
-                    return writeFlag(null, flag.flag());
+                    return writeFlag(null, flag.flag())
+                            .compose(v -> auditDefinition("flag.import", "flag", key, null, flag.flag()));
                 }
                 Row row = rows.iterator().next();
                 Flag old = Json.read(row.getString("definition"), Flag.class);
@@ -181,7 +194,8 @@ public final class ImportStore {
                 Flag merged = Variations.merge(old, flag.flag());
                 ModelValidator.validateFlag(merged);
                 return merged.equals(old) ? remember(merged) : checkOtherEnvironments(row.getLong("id"), merged)
-                        .compose(v -> writeFlag(row.getLong("id"), merged));
+                        .compose(v -> writeFlag(row.getLong("id"), merged))
+                        .compose(v -> auditDefinition("flag.import", "flag", key, old, merged));
             });
         }
 
@@ -253,12 +267,15 @@ public final class ImportStore {
                             return Future.succeededFuture();
                         }
                         flags.configured(key, configChanged);
-                        Future<Void> write = !configChanged ? Future.succeededFuture() : tx.preparedQuery("""
+                        if (!configChanged) {
+                            return Future.succeededFuture(); // the definition's project-wide event says it all
+                        }
+                        FlagState was = before.containsKey(key) ? new FlagState(before.get(key), old) : null;
+                        return tx.preparedQuery("""
                                         UPDATE flag_configs SET config = $3::text::jsonb, version = version + 1, updated_at = now()
                                         WHERE flag_id = $1 AND environment_id = $2""")
-                                .execute(Tuple.of(id, scope.environmentId(), Json.write(config))).mapEmpty();
-                        FlagState was = before.containsKey(key) ? new FlagState(before.get(key), old) : null;
-                        return write.compose(w -> audit("flag.import", "flag", key, was, new FlagState(definition, config)));
+                                .execute(Tuple.of(id, scope.environmentId(), Json.write(config)))
+                                .compose(w -> audit("flag.import", "flag", key, was, new FlagState(definition, config)));
                     });
         }
 
@@ -268,8 +285,14 @@ public final class ImportStore {
                     .execute(Tuple.of(id, config, scope.projectId())).mapEmpty();
         }
 
+        /** What the import wrote in the imported environment. */
         private Future<Void> audit(String action, String kind, String key, Object was, Object is) {
             return AuditLog.append(tx, new Change(actor, action, scope.project(), scope.environment(), kind, key, was, is, comment));
+        }
+
+        /** A definition it created or changed: project-wide, as every environment serves it. */
+        private Future<Void> auditDefinition(String action, String kind, String key, Object was, Object is) {
+            return AuditLog.append(tx, new Change(actor, action, scope.project(), null, kind, key, was, is, comment));
         }
 
         /** One revision per environment: definitions changed everywhere, configurations here. */

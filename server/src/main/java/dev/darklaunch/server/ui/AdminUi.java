@@ -19,7 +19,9 @@ import java.util.List;
  * ({@code /api}, {@code /sdk}, {@code /health}, {@code /metrics}), which keep their own answers.
  *
  * <ul>
- *   <li>{@code /assets/*}: Vite's content-hashed files, cached by browsers for a year;</li>
+ *   <li>{@code /assets/*}: Vite's content-hashed files, cached by browsers for a year; any other
+ *       answer there (a missing file's 404) is never cached, so a file that appears with the next
+ *       release is found;</li>
  *   <li>any other GET that accepts HTML (and {@code /} always): {@code index.html}, never cached,
  *       so a new release is picked up at the next load (the app routes in the browser);</li>
  *   <li>every UI answer carries a Content-Security-Policy without inline script (RELIABILITY 21)
@@ -67,10 +69,19 @@ public final class AdminUi {
 
     private void asset(RoutingContext ctx) {
         if (isRead(ctx)) {
-            // replaces the API's no-store; the static handler keeps a Cache-Control already set
-            secure(ctx.response()).putHeader("Cache-Control", "public, max-age=" + ASSET_MAX_AGE_SECONDS + ", immutable");
+            HttpServerResponse response = secure(ctx.response());
+            // decided when the status is known: a year for a file served (the static handler keeps
+            // a Cache-Control already set, so it is set here), the API's no-store for anything else
+            response.headersEndHandler(v -> response.putHeader("Cache-Control", isServed(response.getStatusCode())
+                    ? "public, max-age=" + ASSET_MAX_AGE_SECONDS + ", immutable" : "no-store"));
+            response.putHeader("Cache-Control", "public, max-age=" + ASSET_MAX_AGE_SECONDS + ", immutable");
         }
         ctx.next();
+    }
+
+    /** A file sent (in whole or part) or confirmed unchanged. */
+    private static boolean isServed(int status) {
+        return status == 200 || status == 206 || status == 304;
     }
 
     /** Asset names carry a hash of their content: an unknown one is a 404, not a sign-in question. */

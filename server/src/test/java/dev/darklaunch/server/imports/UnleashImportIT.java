@@ -14,6 +14,7 @@ import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.ModelJson;
 import dev.darklaunch.sdk.internal.model.SegmentConfig;
+import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,9 +140,12 @@ class UnleashImportIT {
         JsonNode staging = admin.get(P + "/flags/checkout.new-flow/environments/staging").json();
         assertThat(staging.at("/config/on").asBoolean()).as("other environments start off").isFalse();
         JsonNode audit = admin.get(P + "/audit?flag=checkout.new-flow").json().get("items");
-        assertThat(audit).hasSize(1);
-        assertThat(audit.get(0).get("action").asText()).isEqualTo("flag.import");
-        assertThat(audit.get(0).get("environment").asText()).isEqualTo("production");
+        assertThat(audit).hasSize(2);
+        assertThat(audit).allSatisfy(event -> assertThat(event.get("action").asText()).isEqualTo("flag.import"));
+        assertThat(audit.get(0).get("environment").asText()).as("the configuration written").isEqualTo("production");
+        assertThat(audit.get(1).has("environment")).as("the definition created, project-wide").isFalse();
+        assertThat(audit.get(1).has("before")).isFalse();
+        assertThat(audit.get(1).at("/after/key").asText()).isEqualTo("checkout.new-flow");
     }
 
     @Test
@@ -170,6 +175,31 @@ class UnleashImportIT {
         Snapshot snapshot = Snapshot.compile(readBack(firstImport));
         assertThat(enabled(snapshot, "dark-mode", Map.of())).isTrue();
         assertThat(enabled(snapshot, "legacy-export", Map.of())).as("its parent is enabled now").isFalse();
+    }
+
+    @Test
+    @Order(6)
+    void a_definition_the_import_changes_is_audited_and_served_in_every_environment() {
+        String stagingSdk = server.token("sdk", "default", "staging");
+        long stagingRevision = revision("staging");
+        int events = auditCount();
+        ObjectNode changed = payload.deepCopy();
+        ((ObjectNode) changed.withArray("features").get(2)).put("enabled", true); // as the import before left it
+        ((ObjectNode) changed.withArray("features").get(0)).put("description", "The new checkout, now for everyone");
+
+        Http.Response response = admin.post(IMPORT, changed);
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        assertThat(texts(response.json().at("/flags/updated"))).containsExactly("checkout.new-flow");
+        assertThat(revision("staging")).as("staging serves the new definition at a new revision").isGreaterThan(stagingRevision);
+        Await.until(Duration.ofSeconds(30), "staging's SDKs are served the new definition",
+                () -> admin.as(stagingSdk).get("/sdk/v1/flags").text().contains("The new checkout, now for everyone"));
+        JsonNode definitionEvent = admin.get(P + "/audit?flag=checkout.new-flow&limit=1").json().at("/items/0");
+        assertThat(definitionEvent.get("action").asText()).isEqualTo("flag.import");
+        assertThat(definitionEvent.has("environment")).as("a definition change is project-wide: %s", definitionEvent).isFalse();
+        assertThat(definitionEvent.at("/before/description").asText()).isEqualTo("The new checkout, rolled out gradually");
+        assertThat(definitionEvent.at("/after/description").asText()).isEqualTo("The new checkout, now for everyone");
+        assertThat(auditCount()).as("only the definition changed: one event").isEqualTo(events + 1);
     }
 
     /** The imported flags and segments, read back over the REST API. */
