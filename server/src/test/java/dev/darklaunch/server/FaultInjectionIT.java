@@ -66,7 +66,7 @@ class FaultInjectionIT {
      * Longest a write attempt (a read, then a write) may take while the database stalls: twice the
      * timeout, and slack for a loaded machine; well below the stall's length.
      */
-    private static final Duration STALLED_ATTEMPT_BOUND = DATABASE_TIMEOUT.multipliedBy(2).plusSeconds(2);
+    private static final Duration STALLED_ATTEMPT_BOUND = DATABASE_TIMEOUT.multipliedBy(2).plusSeconds(3);
     private static final Duration STALL = DATABASE_TIMEOUT.multipliedBy(5);
     private static final Duration START = Duration.ofSeconds(120);
     private static final Context CHECKER = Context.of("checker");
