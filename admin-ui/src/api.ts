@@ -70,6 +70,8 @@ export interface ReleaseStep { percentage: number; at?: string; after?: string; 
 export interface ShippedFlag { key: string; created: boolean; exists: boolean; on: boolean; percentage: number }
 export interface Release {
   state: 'running' | 'paused' | 'completed' | 'cancelled'; actor?: string; percentage: number; nextStepAt?: string; steps: ReleaseStep[];
+  /** While paused: since when, by whom (or whose change to one of its flags), and why. */
+  pausedAt?: string; pausedBy?: string; pauseReason?: string;
 }
 export interface Deployment {
   id: number; project: string; service: string; version: string; environment: string; commit?: string; url?: string;

@@ -193,6 +193,10 @@ function Plan({ deployment: d, release }: { deployment: Deployment; release: Rel
               {release.nextStepAt && release.state === 'running' && <> · next step {formatTime(release.nextStepAt)}</>}
               {on === 0 && flags.length > 0 && <> · {offNow} now</>}</>}
       </p>
+      {release.state === 'paused' && (release.pauseReason || release.pausedBy) && (
+        <p class="hint pause-reason">{release.pauseReason ?? `paused by ${release.pausedBy}`}
+          {release.pausedAt && <> · {formatTime(release.pausedAt)}</>}. It moves again only when someone resumes it.</p>
+      )}
       <div class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={served}
         aria-label="Share of contexts served the new code now">
         <span style={{ width: `${Math.min(100, served)}%` }} />

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpClient;
+import javax.net.ssl.SSLContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -84,7 +85,7 @@ public final class DarklaunchClient implements AutoCloseable {
         if (config.offline()) {
             return new DarklaunchClient(new StaticSource(), null, null, false, initial, true);
         }
-        Runtime runtime = new Runtime();
+        Runtime runtime = new Runtime(config.sslContext().orElse(null));
         FeedHttp http = new FeedHttp(runtime.http, config.baseUri(), config.sdkToken(), config.timings());
         DataSource source = config.streaming()
                 ? new StreamingDataSource(http, runtime.scheduler)
@@ -280,13 +281,23 @@ public final class DarklaunchClient implements AutoCloseable {
         final ExecutorService httpExecutor;
         final HttpClient http;
 
-        Runtime() {
+        /** @param tls the TLS settings for https, or null for the JVM's default */
+        Runtime(SSLContext tls) {
             int id = CLIENTS.incrementAndGet();
             scheduler = Executors.newSingleThreadScheduledExecutor(daemon("darklaunch-" + id + "-feed"));
             events = Executors.newSingleThreadExecutor(daemon("darklaunch-" + id + "-events"));
             httpExecutor = Executors.newCachedThreadPool(daemon("darklaunch-" + id + "-http"));
-            http = HttpClient.newBuilder().executor(httpExecutor).connectTimeout(java.time.Duration.ofSeconds(10))
-                    .followRedirects(HttpClient.Redirect.NEVER).build();
+            // HTTP/1.1, deliberately, for the stream and the polls alike. The JDK client's default,
+            // HTTP/2, first tries an h2c upgrade on plain http://; the server (Vert.x) accepts it, and
+            // such an upgraded stream with a snapshot over ~16 KB often delivered none of its data
+            // while its headers had arrived. The server serves its Server-Sent Events over HTTP/1.1;
+            // one long-lived request per client gains nothing from HTTP/2's multiplexing.
+            HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor)
+                    .connectTimeout(java.time.Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER);
+            if (tls != null) {
+                builder.sslContext(tls);
+            }
+            http = builder.build();
         }
 
         void close() {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * How a {@link DarklaunchClient} gets its flags. Build with {@link #builder()}; immutable.
@@ -41,6 +42,7 @@ public final class DarklaunchConfig {
     private final Optional<Path> backupFile;
     private final boolean offline;
     private final boolean evaluationCounts;
+    private final Optional<SSLContext> sslContext;
     private final FeedTimings timings;
 
     private DarklaunchConfig(Builder builder, boolean offline) {
@@ -53,6 +55,7 @@ public final class DarklaunchConfig {
         this.backupFile = Optional.ofNullable(builder.backupFile);
         this.offline = offline;
         this.evaluationCounts = !offline && (builder.evaluationCounts == null || builder.evaluationCounts);
+        this.sslContext = Optional.ofNullable(builder.sslContext);
         this.timings = builder.timings;
     }
 
@@ -96,6 +99,10 @@ public final class DarklaunchConfig {
         return evaluationCounts;
     }
 
+    Optional<SSLContext> sslContext() {
+        return sslContext;
+    }
+
     FeedTimings timings() {
         return timings;
     }
@@ -111,6 +118,7 @@ public final class DarklaunchConfig {
         private Path backupFile;
         private boolean offline;
         private Boolean evaluationCounts;
+        private SSLContext sslContext;
         private FeedTimings timings = FeedTimings.DEFAULT;
 
         private Builder() {
@@ -214,6 +222,32 @@ public final class DarklaunchConfig {
             return this;
         }
 
+        /**
+         * The TLS settings for an {@code https} base URI, e.g. to trust a private certificate
+         * authority: an {@link SSLContext} initialised with trust managers for a trust store that
+         * holds its certificate. Default: the JVM's default context, which trusts the JDK's CA
+         * certificates (or the {@code javax.net.ssl.trustStore} system property's store) and
+         * checks that the certificate names the host.
+         *
+         * <pre>{@code
+         * KeyStore trusted = KeyStore.getInstance("PKCS12");
+         * try (InputStream in = Files.newInputStream(Path.of("/etc/myapp/internal-ca.p12"))) {
+         *     trusted.load(in, password);
+         * }
+         * TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+         * trust.init(trusted);
+         * SSLContext tls = SSLContext.getInstance("TLS");
+         * tls.init(null, trust.getTrustManagers(), null);
+         * builder.sslContext(tls);
+         * }</pre>
+         *
+         * Conflicts with {@link #offline()}.
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
         /** Test hook: the feed's timings (retry delays, silence, metrics interval). */
         Builder timings(FeedTimings timings) {
             this.timings = Objects.requireNonNull(timings, "timings");
@@ -228,15 +262,16 @@ public final class DarklaunchConfig {
          */
         public DarklaunchConfig build() {
             if (offline) {
-                if (sdkToken != null || baseUri != null) {
-                    throw new IllegalStateException("offline() uses no server: remove sdkToken and baseUri, or offline()");
+                if (sdkToken != null || baseUri != null || sslContext != null) {
+                    throw new IllegalStateException("offline() uses no server: remove sdkToken, baseUri and sslContext, or offline()");
                 }
                 if (Boolean.TRUE.equals(evaluationCounts)) {
                     throw new IllegalStateException("offline() cannot post evaluation counts: remove evaluationCounts(true)");
                 }
                 return new DarklaunchConfig(this, true);
             }
-            if (sdkToken == null && baseUri == null && evaluationCounts == null && streaming && backupFile == null) {
+            if (sdkToken == null && baseUri == null && evaluationCounts == null && streaming && backupFile == null
+                    && sslContext == null) {
                 return new DarklaunchConfig(this, true);
             }
             if (sdkToken == null || baseUri == null) {

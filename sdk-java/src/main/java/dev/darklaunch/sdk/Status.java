@@ -10,8 +10,10 @@ import java.util.Optional;
  * serving the last good data (or the callers' defaults when there is none) and never throw.
  *
  * @param state          see {@link State}
- * @param dataUpdatedAt  when the served data was last received from (or confirmed current by) the
- *                       server, or read from the backup file or bootstrap; null when there is no data
+ * @param dataUpdatedAt  when the served data was last received from, or confirmed current by, the
+ *                       server (a snapshot, a change, a stream's heartbeat, a poll answered 304 —
+ *                       never response headers alone), or read from the backup file or bootstrap;
+ *                       null when there is no data
  * @param lastError      the last connection or data problem, or null when there was none since the
  *                       last success; never contains the SDK token
  */
@@ -25,9 +27,14 @@ public record Status(State state, Instant dataUpdatedAt, String lastError) {
     public enum State {
         /** Started; no answer from the server yet (backup or bootstrap data may already be served). */
         INITIALIZING,
-        /** Connected; the data is current. In offline mode: data from the backup file or bootstrap is loaded. */
+        /**
+         * Data came from the server over a working connection and is current: a snapshot, or on a
+         * resumed stream its first change or heartbeat, or a poll's answer. An answer that carries
+         * no data (headers alone, an error page, a cut or unreadable body) never makes a client
+         * READY. In offline mode: data from the backup file or bootstrap is loaded.
+         */
         READY,
-        /** The connection is interrupted and being retried; the last good data is served. */
+        /** The connection is interrupted or answers no usable data, and is being retried; the last good data is served. */
         STALE,
         /** The server refuses the SDK token, or there is no data at all and the server cannot be reached. */
         ERROR

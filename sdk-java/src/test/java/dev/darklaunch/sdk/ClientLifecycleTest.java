@@ -78,7 +78,7 @@ class ClientLifecycleTest {
         first.close();
         await(WAIT, "stale", () -> states.contains(Status.State.STALE));
         assertThat(client.isEnabled("a", USER)).isTrue();
-        server.nextStream();
+        server.nextStream().heartbeat(); // a resumed stream is live once something comes through it
         await(WAIT, "ready again", () -> states.size() >= 3 && states.get(states.size() - 1) == Status.State.READY);
         assertThat(states).containsSubsequence(Status.State.READY, Status.State.STALE, Status.State.READY);
         assertThat(client.status().lastError()).isNull();

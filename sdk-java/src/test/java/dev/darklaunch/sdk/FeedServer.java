@@ -2,6 +2,8 @@ package dev.darklaunch.sdk;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,16 +23,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntUnaryOperator;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real HTTP server on an ephemeral port that speaks the SDK feed as a test scripts it: each
  * stream connection is handed to the test ({@link #nextStream()}) to write events into; status
- * codes per attempt; {@code /sdk/v1/flags} and {@code /sdk/v1/metrics} recorded.
+ * codes per attempt, or a canned answer for every attempt; {@code /sdk/v1/flags} and
+ * {@code /sdk/v1/metrics} recorded. Plain http, or https with a given certificate.
  */
 final class FeedServer implements AutoCloseable {
 
     /** One request as the server saw it. */
-    record Request(long nanoTime, String path, String lastEventId, String ifNoneMatch, String authorization, String body) {
+    record Request(long nanoTime, String path, String lastEventId, String ifNoneMatch, String authorization, String body,
+                   String protocol, String upgrade) {
+    }
+
+    /** A whole answer to a stream request: 200, this content type and body, then the end. */
+    record Canned(String contentType, String body) {
     }
 
     private final HttpServer server;
@@ -43,12 +52,30 @@ final class FeedServer implements AutoCloseable {
     private final AtomicInteger streamAttempts = new AtomicInteger();
     /** The status to answer the n-th (0-based) stream request with; 200 opens a stream. */
     volatile IntUnaryOperator streamStatus = attempt -> 200;
+    /** When set, what every 200 stream request gets instead of a stream handed to the test. */
+    volatile Canned cannedStream;
     /** What {@code /sdk/v1/flags} answers: status, body, ETag. */
     volatile String flagsBody;
     volatile String flagsEtag;
+    volatile String flagsContentType = "application/json";
+    private final String scheme;
 
     FeedServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(null);
+    }
+
+    /** Over https with {@code tls} (its certificate names 127.0.0.1), or plain http when null. */
+    FeedServer(SSLContext tls) throws IOException {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(loopback, 0);
+            scheme = "http";
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+            scheme = "https";
+        }
         server.setExecutor(executor);
         server.createContext("/sdk/v1/stream", this::stream);
         server.createContext("/sdk/v1/flags", this::flags);
@@ -57,7 +84,7 @@ final class FeedServer implements AutoCloseable {
     }
 
     URI uri() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** The next stream a client opened, waiting up to 10 s. */
@@ -74,6 +101,18 @@ final class FeedServer implements AutoCloseable {
         int status = streamStatus.applyAsInt(streamAttempts.getAndIncrement());
         if (status != 200) {
             respond(exchange, status, "{\"error\":\"scripted\",\"message\":\"scripted " + status + "\"}");
+            return;
+        }
+        Canned canned = cannedStream;
+        if (canned != null) {
+            byte[] bytes = canned.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", canned.contentType());
+            exchange.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            } finally {
+                exchange.close();
+            }
             return;
         }
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
@@ -102,7 +141,8 @@ final class FeedServer implements AutoCloseable {
         if (etag != null) {
             exchange.getResponseHeaders().set("ETag", etag);
         }
-        respond(exchange, flagsBody == null ? 503 : 200, flagsBody == null ? "{}" : flagsBody);
+        String body = flagsBody;
+        respond(exchange, body == null ? 503 : 200, body == null ? "{}" : body, flagsContentType);
     }
 
     private void metrics(HttpExchange exchange) throws IOException {
@@ -114,12 +154,17 @@ final class FeedServer implements AutoCloseable {
     private static Request request(HttpExchange exchange, String body) {
         var headers = exchange.getRequestHeaders();
         return new Request(System.nanoTime(), exchange.getRequestURI().getPath(), headers.getFirst("Last-Event-ID"),
-                headers.getFirst("If-None-Match"), headers.getFirst("Authorization"), body);
+                headers.getFirst("If-None-Match"), headers.getFirst("Authorization"), body, exchange.getProtocol(),
+                headers.getFirst("Upgrade"));
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        respond(exchange, status, body, "application/json");
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body, String contentType) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {

@@ -309,6 +309,33 @@ class LiveFeedTest {
         await(WAIT, "snapshot after gap", () -> !client.isEnabled("a", USER) && !client.isEnabled("b", USER));
     }
 
+    @Test
+    void scenario7_aResumedStreamIsReadyOnlyOnceAHeartbeatOrPatchArrives_itsHeadersAloneSayNothing() throws Exception {
+        DarklaunchClient client = client(config());
+        FeedServer.Stream first = server.nextStream();
+        first.event("snapshot", 1, data(1, flag("a", true)));
+        await(WAIT, "ready", () -> client.status().state() == Status.State.READY);
+        java.time.Instant confirmed = client.status().dataUpdatedAt();
+        server.streamStatus = attempt -> attempt == 1 ? 503 : 200;
+        first.close();
+        await(WAIT, "stale", () -> client.status().state() == Status.State.STALE);
+
+        FeedServer.Stream resumed = server.nextStream(); // headers sent, then nothing: a stream that lost its data
+        assertThat(server.streamRequests.get(2).lastEventId()).isEqualTo("1");
+        Thread.sleep(300); // observing that nothing happens needs elapsed time; nothing is synchronised on it
+        assertThat(client.status().state()).as("headers prove nothing about the data").isEqualTo(Status.State.STALE);
+        assertThat(client.status().dataUpdatedAt()).as("the data is as old as it was").isEqualTo(confirmed);
+
+        resumed.heartbeat(); // the server sends one right after what a resumed stream needs
+        await(WAIT, "ready once the stream shows it is live", () -> client.status().state() == Status.State.READY);
+        assertThat(client.status().dataUpdatedAt()).isAfter(confirmed);
+        java.time.Instant live = client.status().dataUpdatedAt();
+        resumed.event("patch", 2, patch(1, 2, flag("a", false)));
+        await(WAIT, "patch applied", () -> !client.isEnabled("a", USER));
+        resumed.heartbeat();
+        await(WAIT, "each heartbeat confirms the data current", () -> client.status().dataUpdatedAt().isAfter(live));
+    }
+
     // ---- scenario 9 -------------------------------------------------------------------------------
 
     @Test

@@ -50,7 +50,11 @@ final class Bootstrap {
     }
 
     static Future<Result> run(Pool pool, Config config, Passwords passwords) {
-        return pool.withTransaction(tx -> tx.query("SELECT pg_advisory_xact_lock(" + LOCK + ")").execute()
+        // start-up waits as long as it takes: for the lock while another instance starts, and for
+        // password hashing inside the transaction
+        return pool.withTransaction(tx -> tx.query("SET LOCAL statement_timeout = 0").execute()
+                .compose(v -> tx.query("SET LOCAL idle_in_transaction_session_timeout = 0").execute())
+                .compose(v -> tx.query("SELECT pg_advisory_xact_lock(" + LOCK + ")").execute())
                 .compose(v -> defaultProject(tx))
                 .compose(v -> adminToken(tx, config.adminToken()))
                 .compose(token -> adminUser(tx, config.adminPassword(), passwords).map(user -> new Result(token, user))));

@@ -3,6 +3,7 @@ package dev.darklaunch.server;
 import dev.darklaunch.server.auth.Passwords;
 import dev.darklaunch.server.auth.SessionSettings;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.store.DatabaseSettings;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,10 +20,17 @@ import java.util.Optional;
  * @param adminPassword bootstrap password of the admin UI user; empty means "generate one"
  * @param feed          SDK feed timings and limits ({@code DARKLAUNCH_SDK_*}, {@code DARKLAUNCH_FEED_*})
  * @param sessions      how long admin UI sessions last ({@code DARKLAUNCH_SESSION_IDLE}, {@code DARKLAUNCH_SESSION_MAX})
+ * @param database      how long to wait on the database ({@code DARKLAUNCH_DATABASE_TIMEOUT})
  */
 public record Config(int port, Optional<String> databaseUrl, Path dataDir,
                      Optional<String> adminToken, Optional<String> adminPassword, FeedSettings feed,
-                     SessionSettings sessions) {
+                     SessionSettings sessions, DatabaseSettings database) {
+
+    /** With the default database settings. */
+    public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
+                  Optional<String> adminPassword, FeedSettings feed, SessionSettings sessions) {
+        this(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, DatabaseSettings.DEFAULTS);
+    }
 
     /** With the default session settings. */
     public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
@@ -42,6 +50,7 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
     public Config {
         java.util.Objects.requireNonNull(feed, "feed");
         java.util.Objects.requireNonNull(sessions, "sessions");
+        java.util.Objects.requireNonNull(database, "database");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("DARKLAUNCH_PORT must be between 0 and 65535, got " + port);
         }
@@ -68,27 +77,38 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
                 nonBlank(env.get("DARKLAUNCH_ADMIN_TOKEN")),
                 nonBlank(env.get("DARKLAUNCH_ADMIN_PASSWORD")),
                 FeedSettings.fromEnvironment(env),
-                SessionSettings.fromEnvironment(env));
+                SessionSettings.fromEnvironment(env),
+                databaseSettings(env));
+    }
+
+    private static DatabaseSettings databaseSettings(Map<String, String> env) {
+        String timeout = env.get("DARKLAUNCH_DATABASE_TIMEOUT");
+        return timeout == null || timeout.isBlank() ? DatabaseSettings.DEFAULTS
+                : new DatabaseSettings(FeedSettings.parseDuration("DARKLAUNCH_DATABASE_TIMEOUT", timeout));
     }
 
     public Config withPort(int newPort) {
-        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions);
+        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database);
     }
 
     public Config withDatabaseUrl(String url) {
-        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed, sessions);
+        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed, sessions, database);
     }
 
     public Config withFeed(FeedSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings, sessions);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings, sessions, database);
     }
 
     public Config withSessions(SessionSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, settings);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, settings, database);
+    }
+
+    public Config withDatabase(DatabaseSettings settings) {
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, settings);
     }
 
     public Config withAdminPassword(String password) {
-        return new Config(port, databaseUrl, dataDir, adminToken, Optional.of(password), feed, sessions);
+        return new Config(port, databaseUrl, dataDir, adminToken, Optional.of(password), feed, sessions, database);
     }
 
     private static int port(String value) {
@@ -108,6 +128,6 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
     public String toString() {
         return "Config[port=" + port + ", database=" + (databaseUrl.isPresent() ? "external" : "embedded in " + dataDir)
                 + ", adminToken=" + (adminToken.isPresent() ? "(set)" : "(generate)")
-                + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(generate)") + ", feed=" + feed + ", sessions=" + sessions + "]";
+                + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(generate)") + ", feed=" + feed + ", sessions=" + sessions + ", database=" + database + "]";
     }
 }

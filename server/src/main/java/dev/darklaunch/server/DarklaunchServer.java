@@ -37,6 +37,7 @@ import dev.darklaunch.server.projects.ProjectsApi;
 import dev.darklaunch.server.segments.SegmentStore;
 import dev.darklaunch.server.segments.SegmentsApi;
 import dev.darklaunch.server.store.DatabaseUrl;
+import dev.darklaunch.server.store.DeadlinePool;
 import dev.darklaunch.server.store.EmbeddedDatabase;
 import dev.darklaunch.server.store.Migrations;
 import dev.darklaunch.server.ui.AdminUi;
@@ -74,13 +75,17 @@ public final class DarklaunchServer {
     private static final Logger log = LoggerFactory.getLogger(DarklaunchServer.class);
     /** How often each instance looks for release steps that are due: the precision of a release plan. */
     private static final java.time.Duration RELEASE_CHECK_INTERVAL = java.time.Duration.ofSeconds(1);
+    private static final java.time.Duration STARTUP_CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final Metrics metrics;
     private final AtomicBoolean started = new AtomicBoolean();
     private EmbeddedDatabase embedded;
     private DatabaseUrl databaseUrl;
-    private Pool pool;
+    /** Every use bounded by the database timeout once started; what requests, the feed and the scheduler use. */
+    private DeadlinePool pool;
+    /** The same connections without the client-side deadline: for start-up, which waits as long as it takes. */
+    private Pool unbounded;
     /** The HTTP server verticles, undeployed (gracefully) on close. */
     private final List<String> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int httpPort;
@@ -113,7 +118,7 @@ public final class DarklaunchServer {
         DarklaunchServer server = new DarklaunchServer(vertx, metrics);
         server.passwords = new Passwords(vertx);
         return server.openDatabase(config)
-                .compose(v -> Bootstrap.run(server.pool, config, server.passwords))
+                .compose(v -> Bootstrap.run(server.unbounded, config, server.passwords))
                 .compose(bootstrapped -> {
                     server.adminToken = bootstrapped.token();
                     server.adminUser = bootstrapped.user();
@@ -122,6 +127,7 @@ public final class DarklaunchServer {
                 })
                 .compose(v -> server.listen(config.port()))
                 .map(v -> {
+                    server.pool.enforceDeadline();
                     server.started.set(true);
                     return server;
                 })
@@ -195,7 +201,7 @@ public final class DarklaunchServer {
         Future<Void> stopChanges = changes == null ? Future.succeededFuture() : changes.close();
         Future<Void> stopHttp = Future.join(verticles.stream().map(vertx::undeploy).toList()).mapEmpty();
         Future.join(stopChanges, stopHttp).<Void>mapEmpty()
-                .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
+                .eventually(() -> unbounded == null ? Future.succeededFuture() : unbounded.close())
                 .eventually(() -> vertx.executeBlocking(() -> {
                     if (embedded != null) {
                         embedded.close();
@@ -222,22 +228,38 @@ public final class DarklaunchServer {
                     .log("database ready");
             return null;
         }).map(v -> {
-            pool = PgBuilder.pool()
+            long timeout = config.database().timeout().toMillis();
+            unbounded = PgBuilder.pool()
                     .with(new PoolOptions()
                             .setMaxSize(16)
                             .setName("darklaunch")
-                            .setConnectionTimeout(5)
-                            .setConnectionTimeoutUnit(TimeUnit.SECONDS)
+                            // waiting for a connection counts towards each use's deadline (DeadlinePool);
+                            // this generous bound is for start-up, which waits as long as it takes
+                            .setConnectionTimeout((int) Math.max(timeout, STARTUP_CONNECTION_TIMEOUT.toMillis()))
+                            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
                             .setIdleTimeout(5)
                             .setIdleTimeoutUnit(TimeUnit.MINUTES))
                     .with(new NetClientOptions()
-                            .setConnectTimeout(2_000)
+                            .setConnectTimeout((int) Math.min(timeout, 2_000))
                             .setTcpKeepAlive(true))
-                    .connectingTo(new PgConnectOptions(databaseUrl.options()).setReconnectAttempts(0))
+                    .connectingTo(boundedByServer(new PgConnectOptions(databaseUrl.options()).setReconnectAttempts(0), timeout))
                     .using(vertx)
                     .build();
+            pool = new DeadlinePool(vertx, unbounded, config.database().timeout());
             return null;
         });
+    }
+
+    /**
+     * PostgreSQL's own limits, as the pool's connections start: a statement (a lock wait included)
+     * that outlives the deadline is cancelled, so it stops holding locks once nobody waits for its
+     * answer, and a transaction left open by a client that vanished is ended. The client-side
+     * deadline ({@link DeadlinePool}) covers what these cannot: a server that does not run at all.
+     */
+    private static PgConnectOptions boundedByServer(PgConnectOptions options, long timeoutMillis) {
+        options.addProperty("statement_timeout", Long.toString(timeoutMillis));
+        options.addProperty("idle_in_transaction_session_timeout", Long.toString(2 * timeoutMillis));
+        return options;
     }
 
     /** Loads every environment into memory and follows the database's changes from then on. */

@@ -19,6 +19,19 @@ class ConfigTest {
         assertThat(config.adminPassword()).isEmpty();
         assertThat(config.sessions().idle()).isEqualTo(java.time.Duration.ofHours(12));
         assertThat(config.sessions().max()).isEqualTo(java.time.Duration.ofDays(7));
+        assertThat(config.database().timeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
+    void the_database_timeout_is_read_from_the_environment() {
+        assertThat(Config.fromEnvironment(Map.of("DARKLAUNCH_DATABASE_TIMEOUT", "1500ms")).database().timeout())
+                .isEqualTo(java.time.Duration.ofMillis(1500));
+        assertThat(Config.fromEnvironment(Map.of("DARKLAUNCH_DATABASE_TIMEOUT", "10s")).database().timeout())
+                .isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("DARKLAUNCH_DATABASE_TIMEOUT", "10ms")))
+                .hasMessageContaining("DARKLAUNCH_DATABASE_TIMEOUT must be at least 100ms");
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("DARKLAUNCH_DATABASE_TIMEOUT", "soon")))
+                .hasMessageContaining("DARKLAUNCH_DATABASE_TIMEOUT");
     }
 
     @Test

@@ -170,6 +170,30 @@ class SdkFeedIT {
     }
 
     @Test
+    void a_resumed_stream_gets_a_heartbeat_at_once_after_what_it_needs_so_an_sdk_knows_it_is_current() {
+        long revision = awaitCurrent(server, sdk);
+        flip("checkout");
+        long now = awaitRevision(server, sdk, revision + 1);
+        // heartbeats ten minutes apart: only the one sent at once can arrive within the test
+        try (TestServer quiet = TestServer.start(databaseUrl, FeedSettings.DEFAULTS.withHeartbeat(Duration.ofMinutes(10)))) {
+            awaitRevision(quiet, sdk, now);
+            try (SseStream current = SseStream.open(quiet.base(), sdk, String.valueOf(now))) {
+                Event first = current.next(Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("nothing within 5 s"));
+                assertThat(first.isComment()).as("current: nothing to send but the heartbeat").isTrue();
+            }
+            try (SseStream behind = SseStream.open(quiet.base(), sdk, String.valueOf(revision))) {
+                // a fresh instance has no history to resume from: a snapshot, then the heartbeat
+                Event snapshot = behind.next(Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("nothing within 5 s"));
+                assertThat(snapshot.name()).isEqualTo("snapshot");
+                assertThat(behind.next(Duration.ofSeconds(5))).hasValueSatisfying(e -> assertThat(e.isComment()).isTrue());
+            }
+            try (SseStream fresh = SseStream.open(quiet.base(), sdk, null)) {
+                assertThat(fresh.nextEvent(Duration.ofSeconds(5)).name()).isEqualTo("snapshot");
+            }
+        }
+    }
+
+    @Test
     void heartbeats_arrive_on_an_idle_stream() {
         try (SseStream stream = SseStream.open(server.base(), sdk, null)) {
             assertThat(stream.nextEvent(Duration.ofSeconds(5)).name()).isEqualTo("snapshot");

@@ -1,10 +1,12 @@
 package dev.darklaunch.server.auth;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.darklaunch.server.http.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -15,14 +17,21 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns {@code Authorization: Bearer <secret>} or the admin UI's session cookie into a
- * {@link Caller}, or answers 401. Token lookups are cached by secret hash for a few seconds
- * (positive and negative, so random guesses cannot load the database); a revocation on this
- * instance takes effect at once, on other instances within {@link #CACHE_TTL}. Sessions are not
- * cached (UI traffic is light), so ending one takes effect everywhere with the next request.
+ * {@link Caller}, or answers 401. Token lookups are cached by secret (positive and negative, so
+ * random guesses cannot load the database) and refreshed in the background once older than
+ * {@link #CACHE_TTL}, so a known token never waits on the database: while it stalls or is down,
+ * requests are judged by the last answer it gave (SDKs keep reading the feed through an outage).
+ * A revocation takes effect at once on every instance (each is notified) and otherwise with the
+ * next refresh. A token this instance has not seen yet waits on the database at most
+ * {@link #SDK_LOOKUP_BOUND} on the SDK feed's routes. Sessions are not cached (UI traffic is
+ * light), so ending one takes effect everywhere with the next request.
  *
  * <p>A request with an Authorization header is judged by it alone. A cookie-authenticated request
  * that may change something (anything but GET and HEAD) must also carry the session's CSRF token
@@ -32,30 +41,39 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Authenticator implements Handler<RoutingContext> {
 
     static final Duration CACHE_TTL = Duration.ofSeconds(10);
+    /** The longest an SDK's request waits for the database to check a token not seen before. */
+    static final Duration SDK_LOOKUP_BOUND = Duration.ofMillis(500);
+    /** How long an unused token's last known answer is kept. */
+    private static final Duration KEEP_UNUSED = Duration.ofHours(24);
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
     private static final int MAX_SECRET_LENGTH = 256;
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
 
     private final TokenStore tokens;
     private final SessionStore sessions;
-    private final AsyncCache<String, Optional<Token>> cache = Caffeine.newBuilder()
-            .expireAfterWrite(CACHE_TTL)
-            .maximumSize(10_000)
-            .buildAsync();
+    /** The last answer the database gave for each recently used secret. */
+    private final AsyncLoadingCache<String, Optional<Token>> cache;
     private final Map<Long, Long> lastTouched = new ConcurrentHashMap<>();
-    /**
-     * The last answer the database gave for each recently used secret, for when it cannot answer:
-     * SDKs keep reading the feed through a database outage (RELIABILITY 12). Revocations need the
-     * database, so none can be missed meanwhile; a revocation clears this too.
-     */
-    private final com.github.benmanes.caffeine.cache.Cache<String, Optional<Token>> lastKnown = Caffeine.newBuilder()
-            .expireAfterAccess(Duration.ofHours(24))
-            .maximumSize(10_000)
-            .build();
 
     public Authenticator(TokenStore tokens, SessionStore sessions) {
         this.tokens = tokens;
         this.sessions = sessions;
+        this.cache = Caffeine.newBuilder()
+                .refreshAfterWrite(CACHE_TTL)
+                .expireAfterAccess(KEEP_UNUSED)
+                .maximumSize(10_000)
+                .buildAsync(new AsyncCacheLoader<>() {
+                    @Override
+                    public CompletableFuture<Optional<Token>> asyncLoad(String secret, Executor executor) {
+                        return tokens.findBySecret(secret).toCompletionStage().toCompletableFuture();
+                    }
+
+                    /** The database cannot answer (down, stalled): keep the last answer it gave, and try again next time. */
+                    @Override
+                    public CompletableFuture<Optional<Token>> asyncReload(String secret, Optional<Token> known, Executor executor) {
+                        return tokens.findBySecret(secret).otherwise(known).toCompletionStage().toCompletableFuture();
+                    }
+                });
     }
 
     @Override
@@ -74,7 +92,7 @@ public final class Authenticator implements Handler<RoutingContext> {
             ctx.fail(e);
             return;
         }
-        lookup(secret).onComplete(result -> {
+        lookup(secret, ctx.request().path().startsWith("/sdk/")).onComplete(result -> {
             if (result.failed()) {
                 ctx.fail(result.cause());
                 return;
@@ -104,7 +122,6 @@ public final class Authenticator implements Handler<RoutingContext> {
     /** Forget a token at once (after revocation), so this instance refuses it immediately. */
     public void invalidateAll() {
         cache.synchronous().invalidateAll();
-        lastKnown.invalidateAll();
     }
 
     private void session(RoutingContext ctx, String secret) {
@@ -173,14 +190,13 @@ public final class Authenticator implements Handler<RoutingContext> {
         return shown.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
-    private Future<Optional<Token>> lookup(String secret) {
-        return Future.fromCompletionStage(cache.get(secret,
-                        (key, executor) -> tokens.findBySecret(key).toCompletionStage().toCompletableFuture()))
-                .onSuccess(token -> lastKnown.put(secret, token))
-                .recover(e -> {
-                    Optional<Token> known = lastKnown.getIfPresent(secret);
-                    return known != null ? Future.succeededFuture(known) : Future.failedFuture(e);
-                });
+    /**
+     * The token with this secret, from the cache (refreshed in the background when old) or, the
+     * first time, from the database; for the SDK feed, waiting at most {@link #SDK_LOOKUP_BOUND}.
+     */
+    private Future<Optional<Token>> lookup(String secret, boolean sdkFeed) {
+        Future<Optional<Token>> found = Future.fromCompletionStage(cache.get(secret), Vertx.currentContext());
+        return sdkFeed && !found.isComplete() ? found.timeout(SDK_LOOKUP_BOUND.toMillis(), TimeUnit.MILLISECONDS) : found;
     }
 
     private void touch(Token token) {

@@ -30,9 +30,14 @@ public record Deployment(long id, String project, String environment, String ser
     public record ShippedFlag(String key, boolean created, boolean exists, boolean on, double percentage) {
     }
 
-    /** The release plan and how far it got; {@code percentage} is the share of the last applied step. */
+    /**
+     * The release plan and how far it got; {@code percentage} is the share of the last applied
+     * step. A paused release says since when, by whom and why: a person paused it, or a change
+     * made by hand to one of its flags did (automation never overrides a person).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Release(String state, String actor, double percentage, OffsetDateTime nextStepAt, List<Step> steps) {
+    public record Release(String state, String actor, double percentage, OffsetDateTime nextStepAt, OffsetDateTime pausedAt,
+                          String pausedBy, String pauseReason, List<Step> steps) {
         public static final String RUNNING = "running";
         public static final String PAUSED = "paused";
         public static final String COMPLETED = "completed";

@@ -7,6 +7,7 @@ import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.server.audit.AuditLog;
 import dev.darklaunch.server.audit.Change;
 import dev.darklaunch.server.deployments.Deployment.Release;
+import dev.darklaunch.server.flags.ConfigView;
 import dev.darklaunch.server.flags.FlagRows;
 import dev.darklaunch.server.flags.FlagStore;
 import dev.darklaunch.server.flags.FlagStore.ConfigWrite;
@@ -64,7 +65,7 @@ public final class DeploymentStore {
     private static final String COLUMNS = """
             d.id, d.project_id, d.environment_id, p.key AS project, e.key AS environment, e.production,
             e.rollback_on_failure, d.service, d.version, d.commit_sha, d.url, d.status, d.actor, d.created_at,
-            d.updated_at, d.finished_at, d.release_state, d.release_actor, d.paused_at
+            d.updated_at, d.finished_at, d.release_state, d.release_actor, d.paused_at, d.paused_by, d.paused_reason
             FROM deployments d JOIN projects p ON p.id = d.project_id JOIN environments e ON e.id = d.environment_id
             """;
 
@@ -258,6 +259,7 @@ public final class DeploymentStore {
                                     UPDATE deployments SET release_state = 'running', release_actor = $2, updated_at = now()
                                     WHERE id = $1""").execute(Tuple.of(id, actor)))
                     .compose(v -> audit(tx, actor, "deployment.release", stored, null, planSummary(plan), comment))
+                    .compose(v -> ReleaseHolds.recordReleasedVersions(tx, id))
                     .compose(v -> applyDueSteps(tx, stored.withRelease(Release.RUNNING, actor)))
                     .map(true);
         });
@@ -271,8 +273,10 @@ public final class DeploymentStore {
                 return Future.succeededFuture(false);
             }
             return tx.preparedQuery("""
-                            UPDATE deployments SET release_state = 'paused', paused_at = now(), updated_at = now() WHERE id = $1""")
-                    .execute(Tuple.of(id))
+                            UPDATE deployments SET release_state = 'paused', paused_at = now(), updated_at = now(),
+                                   paused_by = $2, paused_reason = $3
+                            WHERE id = $1""")
+                    .execute(Tuple.of(id, actor, comment.orElse(null)))
                     .compose(v -> audit(tx, actor, "deployment.release.pause", stored, Map.of("release", Release.RUNNING),
                             Map.of("release", Release.PAUSED), comment))
                     .map(true);
@@ -281,7 +285,8 @@ public final class DeploymentStore {
 
     /**
      * Continues a paused release. Time spent paused does not count towards a step's interval;
-     * steps at fixed times that passed meanwhile apply now, in order.
+     * steps at fixed times that passed meanwhile apply now, in order. The person resuming accepts
+     * the flags as they are now: changes made while it was paused do not pause it again.
      */
     public Future<Deployment> resume(String actor, String project, long id, Optional<String> comment) {
         return change(project, id, (tx, stored) -> {
@@ -294,10 +299,12 @@ public final class DeploymentStore {
                             WHERE deployment_id = $1 AND applied_at IS NULL AND after_ms IS NOT NULL AND due_at IS NOT NULL""")
                     .execute(Tuple.of(id, stored.pausedAt()))
                     .compose(v -> tx.preparedQuery("""
-                                    UPDATE deployments SET release_state = 'running', paused_at = NULL, updated_at = now()
+                                    UPDATE deployments SET release_state = 'running', paused_at = NULL, paused_by = NULL,
+                                           paused_reason = NULL, updated_at = now()
                                     WHERE id = $1""").execute(Tuple.of(id)))
                     .compose(v -> audit(tx, actor, "deployment.release.resume", stored, Map.of("release", Release.PAUSED),
                             Map.of("release", Release.RUNNING), comment))
+                    .compose(v -> ReleaseHolds.recordReleasedVersions(tx, id))
                     .compose(v -> applyDueSteps(tx, stored.withRelease(Release.RUNNING, stored.releaseActor())))
                     .map(true);
         });
@@ -386,18 +393,49 @@ public final class DeploymentStore {
                 .execute(Tuple.of(stored.id(), step.position()))
                 .compose(rows -> !rows.iterator().next().getBoolean("due") ? Future.succeededFuture(0)
                         : applyStep(tx, stored, step, steps.size())
-                        .compose(v -> applyFrom(tx, stored, steps, index + 1))
-                        .map(n -> n + 1));
+                        .compose(applied -> !applied ? Future.succeededFuture(0)
+                                : applyFrom(tx, stored, steps, index + 1).map(n -> n + 1)));
     }
 
-    private Future<Void> applyStep(SqlClient tx, Stored stored, StoredStep step, int stepCount) {
+    /**
+     * Applies one step to the deployment's flags, unless one of them was changed by someone else
+     * since the release last wrote it (see {@link ReleaseHolds}): then it pauses the release instead.
+     *
+     * @return whether the step was applied
+     */
+    private Future<Boolean> applyStep(SqlClient tx, Stored stored, StoredStep step, int stepCount) {
+        return releasedVersions(tx, stored.id())
+                .compose(released -> FlagStore.lockConfigs(tx, scope(stored), new ArrayList<>(released.keySet()))
+                        .compose(locked -> {
+                            Optional<FlagStore.LockedConfig> changed = locked.stream().filter(config -> {
+                                Integer version = released.get(config.flag().key());
+                                return version != null && version != config.view().version();
+                            }).findFirst();
+                            if (changed.isPresent()) {
+                                return pauseForChange(tx, stored, changed.get().flag().key()).map(false);
+                            }
+                            return writeStep(tx, stored, step, stepCount, locked).map(true);
+                        }));
+    }
+
+    /** Pauses a release whose flag someone else changed, naming who and how, as the audit log has it. */
+    private static Future<Void> pauseForChange(SqlClient tx, Stored stored, String key) {
+        return ReleaseHolds.lastChange(tx, stored.project(), stored.environment(), key)
+                .compose(last -> {
+                    String actor = last.map(ReleaseHolds.LastChange::actor).orElse("someone");
+                    String reason = ReleaseHolds.reason(List.of(key), last.map(ReleaseHolds.LastChange::action).orElse(""), actor);
+                    return ReleaseHolds.pauseOne(tx, actor, stored.project(), stored.environment(), stored.id(), reason);
+                });
+    }
+
+    private Future<Void> writeStep(SqlClient tx, Stored stored, StoredStep step, int stepCount,
+                                   List<FlagStore.LockedConfig> locked) {
         String comment = "release step " + (step.position() + 1) + " of " + stepCount + ": "
                 + ReleasePlan.format(step.weight()) + " %";
-        return shippedFlags(tx, stored.id())
-                .compose(keys -> FlagStore.lockConfigs(tx, scope(stored), keys))
-                .compose(locked -> {
+        return Future.succeededFuture(locked)
+                .compose(configs -> { // in compose, so that a configuration the validator refuses fails the step
                     List<ConfigWrite> writes = new ArrayList<>();
-                    for (FlagStore.LockedConfig config : locked) {
+                    for (FlagStore.LockedConfig config : configs) {
                         if (config.flag().kind() != FlagKind.BOOLEAN) {
                             continue; // changed since it was shipped; a release only knows on and off
                         }
@@ -409,7 +447,8 @@ public final class DeploymentStore {
                     }
                     return FlagStore.writeConfigs(tx, stored.releaseActor(), scope(stored), writes, Optional.of(comment), stored.id());
                 })
-                .compose(written -> tx.preparedQuery("""
+                .compose(written -> ReleaseHolds.recordReleasedVersions(tx, stored.id()))
+                .compose(v -> tx.preparedQuery("""
                                 UPDATE release_steps SET applied_at = now() WHERE deployment_id = $1 AND position = $2""")
                         .execute(Tuple.of(stored.id(), step.position())))
                 .compose(v -> tx.preparedQuery("""
@@ -426,7 +465,10 @@ public final class DeploymentStore {
                         Optional.of(comment)));
     }
 
-    /** Switches the deployment's flags off as one revision and cancels its release. */
+    /**
+     * Switches the deployment's flags off as one revision and cancels its release; other running
+     * releases of those flags pause (a kill switch is never undone by automation).
+     */
     private Future<Void> switchOff(SqlClient tx, String actor, Stored stored, Optional<String> comment) {
         return shippedFlags(tx, stored.id())
                 .compose(keys -> FlagStore.lockConfigs(tx, scope(stored), keys))
@@ -434,7 +476,9 @@ public final class DeploymentStore {
                         .filter(config -> config.view().config().on())
                         .map(config -> new ConfigWrite(config, config.view().config().withOn(false), "flag.off"))
                         .toList(), comment, stored.id()))
-                .compose(written -> tx.preparedQuery("""
+                .compose(written -> ReleaseHolds.pause(tx, actor, scope(stored), written.stream().map(ConfigView::flag).toList(),
+                        "flag.off", comment.orElse(null), stored.id()))
+                .compose(v -> tx.preparedQuery("""
                                 UPDATE deployments SET release_state = 'cancelled', updated_at = now()
                                 WHERE id = $1 AND release_state IN ('running', 'paused')""")
                         .execute(Tuple.of(stored.id())))
@@ -490,6 +534,17 @@ public final class DeploymentStore {
                     List<String> keys = new ArrayList<>();
                     rows.forEach(row -> keys.add(row.getString("flag_key")));
                     return keys;
+                });
+    }
+
+    /** The deployment's flags, with the configuration version its release last wrote (null: none yet). */
+    private static Future<Map<String, Integer>> releasedVersions(SqlClient tx, long id) {
+        return tx.preparedQuery("SELECT flag_key, released_version FROM deployment_flags WHERE deployment_id = $1 ORDER BY flag_key")
+                .execute(Tuple.of(id))
+                .map(rows -> {
+                    Map<String, Integer> versions = new LinkedHashMap<>();
+                    rows.forEach(row -> versions.put(row.getString("flag_key"), row.getInteger("released_version")));
+                    return versions;
                 });
     }
 
@@ -597,14 +652,16 @@ public final class DeploymentStore {
                 row.getString("service"), row.getString("version"), row.getString("commit_sha"), row.getString("url"),
                 row.getString("status"), row.getString("actor"), row.getOffsetDateTime("created_at"),
                 row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("finished_at"), row.getString("release_state"),
-                row.getString("release_actor"), row.getOffsetDateTime("paused_at"));
+                row.getString("release_actor"), row.getOffsetDateTime("paused_at"), row.getString("paused_by"),
+                row.getString("paused_reason"));
     }
 
     /** A deployments row. */
     private record Stored(long id, long projectId, long environmentId, String project, String environment,
                           boolean rollbackOnFailure, String service, String version, String commit, String url, String status,
                           String actor, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime finishedAt,
-                          String releaseState, String releaseActor, OffsetDateTime pausedAt) {
+                          String releaseState, String releaseActor, OffsetDateTime pausedAt, String pausedBy,
+                          String pausedReason) {
 
         String title() {
             return service + " " + version;
@@ -612,7 +669,7 @@ public final class DeploymentStore {
 
         Stored withRelease(String state, String actor) {
             return new Stored(id, projectId, environmentId, project, environment, rollbackOnFailure, service, version, commit,
-                    url, status, this.actor, createdAt, updatedAt, finishedAt, state, actor, pausedAt);
+                    url, status, this.actor, createdAt, updatedAt, finishedAt, state, actor, pausedAt, pausedBy, pausedReason);
         }
 
         Deployment view(List<Deployment.ShippedFlag> flags, List<StoredStep> steps) {
@@ -627,7 +684,9 @@ public final class DeploymentStore {
                         next = step.dueAt();
                     }
                 }
+                boolean paused = Release.PAUSED.equals(releaseState);
                 release = new Release(releaseState, releaseActor, ReleaseMath.percentage(weight), next,
+                        paused ? pausedAt : null, paused ? pausedBy : null, paused ? pausedReason : null,
                         steps.stream().map(StoredStep::view).toList());
             }
             return new Deployment(id, project, environment, service, version, commit, url, status, actor, createdAt, updatedAt,

@@ -77,8 +77,8 @@ public final class Feed implements FeedSink, AutoCloseable {
 
     /**
      * Starts an SSE stream on the response: a snapshot, or the patches after {@code lastEventId}
-     * when the history still has them; then every patch, heartbeats, and an end after the stream's
-     * lifetime.
+     * when the history still has them (then at once a heartbeat); then every patch, heartbeats, and
+     * an end after the stream's lifetime.
      *
      * @throws ApiError 429 beyond the token's stream cap; 503 if the environment is not loaded yet
      */
@@ -106,6 +106,11 @@ public final class Feed implements FeedSink, AutoCloseable {
             channel.streams.add(stream);
             for (Buffer event : channel.resume(lastEventId)) {
                 stream.send(event);
+            }
+            if (lastEventId != null) {
+                // tells a resuming SDK at once that its stream is live and it now has everything
+                // (possibly nothing new); response headers alone prove neither
+                stream.send(HEARTBEAT);
             }
         }
     }

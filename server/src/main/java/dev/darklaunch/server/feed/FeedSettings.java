@@ -64,7 +64,7 @@ public record FeedSettings(Duration heartbeat, Duration streamLifetime, Duration
     }
 
     /** "500ms", "15s", "5m", or a plain number of seconds. */
-    static Duration parseDuration(String name, String value) {
+    public static Duration parseDuration(String name, String value) {
         String v = value.trim().toLowerCase();
         try {
             if (v.endsWith("ms")) {

@@ -7,6 +7,7 @@ import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.server.audit.AuditLog;
 import dev.darklaunch.server.audit.Change;
 import dev.darklaunch.server.changes.ChangeLog;
+import dev.darklaunch.server.deployments.ReleaseHolds;
 import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.Paging;
 import dev.darklaunch.server.http.Versions;
@@ -214,10 +215,17 @@ public final class FlagStore {
                 });
     }
 
+    /**
+     * Writes a change made by hand; running releases of the flag in that environment pause, since
+     * automation never overrides a person ({@link ReleaseHolds}).
+     */
     private Future<ConfigView> writeConfig(SqlClient tx, String actor, String action, Scope scope, StoredFlag flag,
                                            ConfigView before, FlagConfig config, Optional<String> comment) {
+        boolean changed = !config.equals(before.config());
         return writeConfigs(tx, actor, scope, List.of(new ConfigWrite(new LockedConfig(flag.id(), flag.flag(), before), config, action)),
-                comment, null).map(written -> written.get(0));
+                comment, null)
+                .compose(written -> !changed ? Future.succeededFuture(written.get(0))
+                        : ReleaseHolds.pause(tx, actor, scope, List.of(flag.flag().key()), action, null, null).map(written.get(0)));
     }
 
     /** A flag's configuration in one environment, locked for a change within a transaction. */

@@ -1,8 +1,11 @@
 package dev.darklaunch.server.http;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darklaunch.sdk.internal.model.InvalidModelException;
+import dev.darklaunch.server.store.DatabaseTimeoutException;
 import dev.darklaunch.server.store.Json;
+import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
@@ -10,7 +13,8 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.ConnectException;
+import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -21,6 +25,7 @@ public final class Failures {
 
     private static final Logger log = LoggerFactory.getLogger(Failures.class);
     static final String DATABASE_DOWN = "the database is unavailable; nothing was changed, try again shortly";
+    static final String DATABASE_BUSY = "the database did not finish in time and cancelled the work; nothing was changed, try again shortly";
 
     private Failures() {
     }
@@ -98,25 +103,52 @@ public final class Failures {
             if (t instanceof InvalidModelException invalid) {
                 return ApiError.invalid(invalid.field(), invalid.getMessage());
             }
+            if (t instanceof DatabaseTimeoutException timeout) {
+                return ApiError.unavailable(timeout.getMessage());
+            }
             if (t instanceof PgException pg) {
                 return fromSqlState(pg);
             }
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException
-                    || t instanceof TimeoutException || t instanceof io.netty.handler.timeout.TimeoutException) {
-                return ApiError.unavailable(DATABASE_DOWN);
-            }
-            if (t.getClass().getName().contains("Timeout") || "Connection closed".equals(t.getMessage())) {
-                // the SQL pool's own acquisition timeout and closed-socket failures have no public type
+            if (lostDatabase(t)) {
                 return ApiError.unavailable(DATABASE_DOWN);
             }
         }
         return internal();
     }
 
+    /**
+     * Whether the failure says the database could not be reached or the connection to it broke:
+     * refused, reset, closed (before or while a command was sent), or no connection free in time.
+     * The SQL client reports most of these as plain {@link VertxException}s, known by their messages,
+     * and a reset socket as a plain {@link IOException}: the database is the only peer a request
+     * handler talks to, and what Jackson throws (an IOException too) is not about connections.
+     */
+    private static boolean lostDatabase(Throwable t) {
+        if (t instanceof IOException && !(t instanceof JacksonException) // refused, reset, broken pipe, unknown host…
+                || t instanceof ClosedConnectionException || t instanceof TimeoutException
+                || t instanceof io.netty.handler.timeout.TimeoutException) {
+            return true;
+        }
+        String message = t.getMessage();
+        return t instanceof VertxException && message != null && LOST_DATABASE.stream().anyMatch(message::startsWith);
+    }
+
+    private static final List<String> LOST_DATABASE = List.of(
+            "Connection is not active now", // a command given to a pooled connection whose socket just closed
+            "Pending requests failed to be sent due to connection has been closed",
+            "Connection was closed",
+            "Connection closed",
+            "Timeout waiting for connection", // the pool, for a single query
+            "Timeout"); // the pool, for a connection (a transaction)
+
     private static ApiError fromSqlState(PgException pg) {
         String state = pg.getSqlState() == null ? "" : pg.getSqlState();
         if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
             return ApiError.unavailable(DATABASE_DOWN);
+        }
+        if (state.equals("57014") || state.equals("25P03") || state.equals("55P03")) {
+            // cancelled by PostgreSQL's statement_timeout, idle_in_transaction_session_timeout or a lock timeout
+            return ApiError.unavailable(DATABASE_BUSY);
         }
         return switch (state) {
             case "23505" -> ApiError.conflict("it already exists");

@@ -368,6 +368,7 @@ class AdminUiIT {
 
             card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pause release")).click();
             assertThat(card.locator(".plan")).hasAttribute("data-release-state", "paused");
+            assertThat(card.locator(".pause-reason")).containsText("paused by");
             assertThat(card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Resume release"))).isVisible();
             tab.screenshot("deployments");
 

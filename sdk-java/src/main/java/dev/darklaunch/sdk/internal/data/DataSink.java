@@ -11,7 +11,10 @@ public interface DataSink {
      */
     void apply(EnvironmentData data);
 
-    /** The source is connected and its data is current (a stream opened, a poll answered 304). */
+    /**
+     * The source's data is confirmed current by the server: a heartbeat on a live or resumed
+     * stream, a poll answered 304. Never called for response headers alone.
+     */
     default void healthy() {
     }
 

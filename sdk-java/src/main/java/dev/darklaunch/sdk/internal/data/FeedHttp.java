@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Objects;
 
 /** What the stream, polling and metrics share: the HTTP client, the server, the token, the timings. */
@@ -46,6 +47,28 @@ public final class FeedHttp {
 
     static boolean unauthorized(int status) {
         return status == 401 || status == 403;
+    }
+
+    /** Whether a Content-Type header names {@code mediaType} (case-insensitive, parameters such as charset aside). */
+    static boolean isMediaType(String contentType, String mediaType) {
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return type.equalsIgnoreCase(mediaType);
+    }
+
+    /**
+     * The body of a 200 answer to {@code /sdk/v1/flags}, if it says it is JSON: a proxy's or a
+     * portal's page must count as a failure, not be read as (or mistaken for) flag data.
+     *
+     * @throws IOException if the Content-Type is not {@code application/json}
+     */
+    static String jsonBody(HttpResponse<String> response) throws IOException {
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (!isMediaType(type, "application/json")) {
+            throw new IOException("the server answered HTTP 200 with " + (type.isEmpty() ? "no Content-Type" : "Content-Type " + type)
+                    + ", not JSON flag data (a proxy or a wrong base URI?)");
+        }
+        return response.body();
     }
 
     /**

@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Polls {@code GET /sdk/v1/flags} every interval with {@code If-None-Match}, so an unchanged
  * environment costs a 304. After a 401/403 waits {@link FeedTimings#unauthorizedRetry()} and logs
- * that once. Keeps the last good data through every error. No threads of its own.
+ * that once. A 200 that is not JSON flag data (a proxy's page, an empty or cut body) is a failure.
+ * Keeps the last good data through every error; logs each kind of failure once until a poll
+ * succeeds again. No threads of its own.
  */
 public final class PollingDataSource implements DataSource {
 
@@ -28,6 +30,8 @@ public final class PollingDataSource implements DataSource {
     private String etag;
     private boolean closed;
     private boolean unauthorizedLogged;
+    /** The failure last logged at WARN; the same one again is logged at DEBUG until a poll succeeds. */
+    private String failureLogged;
     private ScheduledFuture<?> next;
 
     public PollingDataSource(FeedHttp http, ScheduledExecutorService scheduler, Duration interval) {
@@ -82,14 +86,25 @@ public final class PollingDataSource implements DataSource {
                 fail("cannot reach the server: " + error, false);
             } else if (response.statusCode() == 304) {
                 sink.healthy();
+                succeeded();
             } else if (response.statusCode() == 200) {
+                String body;
                 try {
-                    EnvironmentData data = FeedHttp.parseData(response.body());
-                    sink.apply(data);
-                    etag = response.headers().firstValue("ETag").orElse("\"" + data.revision() + "\"");
-                    unauthorizedLogged = false;
-                } catch (Exception e) {
-                    fail("malformed flag data (" + e.getMessage() + ")", false);
+                    body = FeedHttp.jsonBody(response);
+                } catch (java.io.IOException e) {
+                    body = null;
+                    fail(e.getMessage(), false);
+                }
+                if (body != null) {
+                    try {
+                        EnvironmentData data = FeedHttp.parseData(body);
+                        sink.apply(data);
+                        etag = response.headers().firstValue("ETag").orElse("\"" + data.revision() + "\"");
+                        unauthorizedLogged = false;
+                        succeeded();
+                    } catch (Exception e) {
+                        fail("malformed flag data (" + e.getMessage() + ")", false);
+                    }
                 }
             } else if (FeedHttp.unauthorized(response.statusCode())) {
                 delay = http.timings().unauthorizedRetry();
@@ -107,7 +122,19 @@ public final class PollingDataSource implements DataSource {
     }
 
     private void fail(String error, boolean unauthorized) {
-        log.warn("Darklaunch polling: {}; keeping the last good flags", error);
+        if (error.equals(failureLogged)) {
+            log.debug("Darklaunch polling: {} again", error);
+        } else {
+            failureLogged = error;
+            log.warn("Darklaunch polling: {}; keeping the last good flags", error);
+        }
         sink.failed(error, unauthorized);
+    }
+
+    private void succeeded() {
+        if (failureLogged != null) {
+            failureLogged = null;
+            log.info("Darklaunch polling works again");
+        }
     }
 }

@@ -7,7 +7,11 @@ import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,6 +26,13 @@ import java.util.concurrent.TimeUnit;
  * it, with {@link Backoff}; after a 401/403 waits {@link FeedTimings#unauthorizedRetry()}.
  * Resumes with {@code Last-Event-ID} from data it received itself (never from a backup file,
  * which may belong to another environment). Keeps the last good data through every error.
+ *
+ * <p>A stream counts as <em>live</em> only once data came through it — its snapshot, or, when
+ * resumed, its first applied patch or heartbeat (the server sends one right after what a resumed
+ * stream needs) — never on its response headers alone: a stream whose body never arrives must
+ * not make the client claim current data. A 200 that is not an event stream, or a stream that
+ * ends before it was live or in the middle of an event, is a failure like a refused connection:
+ * reported, backed off, polled around.
  *
  * <p>Threads: none of its own. Lines arrive on the HTTP client's executor; reconnects and the
  * silence check run on the given scheduler. All state is guarded by one lock.
@@ -46,6 +57,8 @@ public final class StreamingDataSource implements DataSource {
     private boolean closed;
     private boolean pollInFlight;
     private boolean unauthorizedLogged;
+    /** The failure last logged at WARN; the same one again is logged at DEBUG until the stream is live. */
+    private String failureLogged;
     private int failedAttempts;
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> silenceCheck;
@@ -89,10 +102,11 @@ public final class StreamingDataSource implements DataSource {
             if (closed || connection != null) {
                 return;
             }
-            Connection c = new Connection();
+            boolean resuming = current != null && !needSnapshot;
+            Connection c = new Connection(resuming);
             connection = c;
             HttpRequest.Builder request = http.request("sdk/v1/stream").header("Accept", "text/event-stream").GET();
-            if (current != null && !needSnapshot) {
+            if (resuming) {
                 request.header("Last-Event-ID", Long.toString(current.revision()));
             }
             try {
@@ -114,7 +128,7 @@ public final class StreamingDataSource implements DataSource {
     private void checkSilence() {
         synchronized (lock) {
             Connection c = connection;
-            if (c != null && System.nanoTime() - c.lastByteAt > http.timings().silence().toNanos()) {
+            if (c != null && !c.busy && System.nanoTime() - c.heardAt > http.timings().silence().toNanos()) {
                 end(c, "the stream was silent for over " + http.timings().silence().toSeconds() + " s", false);
             }
         }
@@ -123,7 +137,8 @@ public final class StreamingDataSource implements DataSource {
     /**
      * Ends a connection once and schedules the next attempt.
      *
-     * @param error null when the server ended the stream normally
+     * @param error null when the server ended the stream normally (a failure all the same if the
+     *              stream never became live)
      */
     private void end(Connection c, String error, boolean unauthorized) {
         synchronized (lock) {
@@ -131,6 +146,9 @@ public final class StreamingDataSource implements DataSource {
                 return;
             }
             connection = null;
+            if (error == null && !c.live) {
+                error = "the stream ended before any data arrived";
+            }
             Duration delay;
             if (unauthorized) {
                 delay = http.timings().unauthorizedRetry();
@@ -143,8 +161,12 @@ public final class StreamingDataSource implements DataSource {
                 delay = backoff.nextDelay(System.nanoTime());
                 if (error == null) {
                     log.debug("Darklaunch stream ended; reconnecting in {} ms", delay.toMillis());
+                } else if (!error.equals(failureLogged)) {
+                    failureLogged = error; // once per kind of failure: a proxy answering junk must not flood the log
+                    log.warn("Darklaunch stream: {}; keeping the last good flags, reconnecting in {} ms with backoff{}",
+                            error, delay.toMillis(), failedAttempts + 1 >= POLL_AFTER_FAILED_ATTEMPTS ? ", polling meanwhile" : "");
                 } else {
-                    log.warn("Darklaunch stream: {}; keeping the last good flags, reconnecting in {} ms", error, delay.toMillis());
+                    log.debug("Darklaunch stream: {} again; reconnecting in {} ms", error, delay.toMillis());
                 }
             }
             if (error != null) {
@@ -157,17 +179,32 @@ public final class StreamingDataSource implements DataSource {
         }
     }
 
-    private void opened(Connection c) {
+    /** Data came through {@code c}: from now on it is a healthy stream (call holding the lock). */
+    private void live(Connection c) {
+        if (c.live) {
+            return;
+        }
+        c.live = true;
+        unauthorizedLogged = false;
+        failedAttempts = 0;
+        backoff.connected(System.nanoTime());
+        if (failureLogged != null) {
+            failureLogged = null;
+            log.info("Darklaunch stream is live again");
+        }
+    }
+
+    /**
+     * A heartbeat: on a live stream, or a resumed one (it follows whatever the resumed stream
+     * needed), it confirms that the data is current.
+     */
+    private void onHeartbeat(Connection c) {
         synchronized (lock) {
-            if (connection != c) {
+            if (connection != c || current == null || needSnapshot || !(c.live || c.resuming)) {
                 return;
             }
-            unauthorizedLogged = false;
-            failedAttempts = 0;
-            backoff.connected(System.nanoTime());
-            if (current != null && !needSnapshot) {
-                sink.healthy();
-            }
+            live(c);
+            sink.healthy();
         }
     }
 
@@ -195,7 +232,7 @@ public final class StreamingDataSource implements DataSource {
                         return;
                     }
                     try {
-                        EnvironmentData next = FeedHttp.parseData(response.body());
+                        EnvironmentData next = FeedHttp.parseData(FeedHttp.jsonBody(response));
                         if (current != null && !needSnapshot && next.revision() <= current.revision()) {
                             return; // the stream got further while this answer was on its way: never go back
                         }
@@ -217,31 +254,40 @@ public final class StreamingDataSource implements DataSource {
 
     /** Handles one complete event; returns an error text when the stream must be dropped, else null. */
     private String onEvent(Connection c, String name, String data) {
-        synchronized (lock) {
-            if (connection != c) {
-                return null;
-            }
-            try {
-                switch (name) {
-                    case "snapshot" -> {
-                        EnvironmentData next = FeedHttp.parseData(data);
-                        sink.apply(next);
-                        current = next;
-                        needSnapshot = false;
-                    }
-                    case "patch" -> {
-                        return onPatch(FeedHttp.parsePatch(data));
-                    }
-                    default -> log.debug("ignoring unknown stream event {}", name);
+        c.busy = true; // the time this takes is the client's, not the server's silence
+        try {
+            // parsed outside the lock: a snapshot of megabytes takes a while, and close() and the
+            // silence check need not wait for it
+            Object parsed = switch (name) {
+                case "snapshot" -> FeedHttp.parseData(data);
+                case "patch" -> FeedHttp.parsePatch(data);
+                default -> null;
+            };
+            synchronized (lock) {
+                if (connection != c) {
+                    return null;
+                }
+                if (parsed instanceof EnvironmentData next) {
+                    sink.apply(next);
+                    current = next;
+                    needSnapshot = false;
+                    live(c);
+                } else if (parsed instanceof EnvironmentPatch patch) {
+                    return onPatch(c, patch);
+                } else {
+                    log.debug("ignoring unknown stream event {}", name);
                 }
                 return null;
-            } catch (Exception e) {
-                return "malformed " + name + " event (" + describe(e) + ")";
             }
+        } catch (Exception e) {
+            return "malformed " + name + " event (" + describe(e) + ")";
+        } finally {
+            c.heardAt = System.nanoTime();
+            c.busy = false;
         }
     }
 
-    private String onPatch(EnvironmentPatch patch) {
+    private String onPatch(Connection c, EnvironmentPatch patch) {
         if (current == null || needSnapshot) {
             needSnapshot = true;
             return "a patch arrived before any snapshot";
@@ -258,6 +304,7 @@ public final class StreamingDataSource implements DataSource {
         EnvironmentData next = patch.applyTo(current);
         sink.apply(next);
         current = next;
+        live(c);
         return null;
     }
 
@@ -271,21 +318,40 @@ public final class StreamingDataSource implements DataSource {
     }
 
     /** One HTTP connection to the stream; reads Server-Sent Events line by line. */
-    private final class Connection implements Flow.Subscriber<String> {
+    private final class Connection implements HttpResponse.BodySubscriber<Void> {
         private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        /** Whether it was opened with {@code Last-Event-ID}: then a heartbeat, not a snapshot, shows it is current. */
+        final boolean resuming;
+        /** Data came through it (guarded by the source's lock). */
+        boolean live;
         private volatile Flow.Subscription subscription;
-        private volatile long lastByteAt = System.nanoTime();
+        /** When the server was last heard from: headers, bytes, or the end of handling an event. */
+        private volatile long heardAt = System.nanoTime();
+        /** An event is being handled: no silence meanwhile. */
+        private volatile boolean busy;
+        /** Why a 200 answer is not an event stream, or null. */
+        private volatile String notAStream;
+        private final CompletableFuture<Void> body = new CompletableFuture<>();
         // Event assembly: touched only by the subscriber callbacks, which the HTTP client serialises.
+        private final LineSplitter lines = new LineSplitter(this::onLine, MAX_EVENT_CHARS);
         private String eventName;
         private StringBuilder data;
 
+        Connection(boolean resuming) {
+            this.resuming = resuming;
+        }
+
         HttpResponse.BodySubscriber<Void> handler(HttpResponse.ResponseInfo info) {
-            lastByteAt = System.nanoTime();
-            if (info.statusCode() == 200) {
-                opened(this);
-                return HttpResponse.BodySubscribers.fromLineSubscriber(this);
+            heardAt = System.nanoTime();
+            if (info.statusCode() != 200) {
+                return HttpResponse.BodySubscribers.replacing(null);
             }
-            return HttpResponse.BodySubscribers.replacing(null);
+            String type = info.headers().firstValue("Content-Type").orElse("");
+            if (!FeedHttp.isMediaType(type, "text/event-stream")) {
+                notAStream = "the stream answered HTTP 200 with " + (type.isEmpty() ? "no Content-Type" : "Content-Type " + type)
+                        + ", not an event stream (a proxy or a wrong base URI?)";
+            }
+            return this;
         }
 
         /** Marks this connection ended and cancels its body; true only the first time. */
@@ -295,13 +361,17 @@ public final class StreamingDataSource implements DataSource {
             if (s != null) {
                 s.cancel();
             }
+            body.complete(null); // nothing waits for it: the end is handled here
             return first;
         }
 
         @Override
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
-            if (ended.get()) {
+            String refusal = notAStream;
+            if (refusal != null) {
+                end(this, refusal, false); // cancels the body: nothing of it is read
+            } else if (ended.get()) {
                 s.cancel();
             } else {
                 s.request(Long.MAX_VALUE);
@@ -309,8 +379,24 @@ public final class StreamingDataSource implements DataSource {
         }
 
         @Override
-        public void onNext(String line) {
-            lastByteAt = System.nanoTime();
+        public CompletionStage<Void> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> chunks) {
+            heardAt = System.nanoTime(); // bytes of a large event arriving are not silence
+            for (ByteBuffer chunk : chunks) {
+                if (ended.get()) {
+                    return;
+                }
+                if (!lines.feed(chunk)) {
+                    end(this, "a line exceeded " + MAX_EVENT_CHARS + " bytes", false);
+                }
+            }
+        }
+
+        private void onLine(String line) {
             if (ended.get()) {
                 return;
             }
@@ -326,7 +412,10 @@ public final class StreamingDataSource implements DataSource {
                 return;
             }
             if (line.startsWith(":")) {
-                return; // a comment: the heartbeat
+                if (data == null && eventName == null) {
+                    onHeartbeat(this); // a comment between events: the heartbeat
+                }
+                return;
             }
             int colon = line.indexOf(':');
             String field = colon < 0 ? line : line.substring(0, colon);
@@ -351,11 +440,14 @@ public final class StreamingDataSource implements DataSource {
         @Override
         public void onError(Throwable error) {
             end(this, "the stream broke: " + describe(error), false);
+            body.completeExceptionally(error);
         }
 
         @Override
         public void onComplete() {
-            end(this, null, false);
+            boolean cut = lines.hasPartialLine() || data != null || eventName != null;
+            end(this, cut ? "the stream ended in the middle of an event" : null, false);
+            body.complete(null);
         }
     }
 }
