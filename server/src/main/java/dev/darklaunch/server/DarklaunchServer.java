@@ -9,6 +9,7 @@ import dev.darklaunch.server.auth.Credentials;
 import dev.darklaunch.server.auth.Passwords;
 import dev.darklaunch.server.auth.SessionStore;
 import dev.darklaunch.server.auth.SessionsApi;
+import dev.darklaunch.server.auth.SignInThrottle;
 import dev.darklaunch.server.auth.TokenStore;
 import dev.darklaunch.server.auth.TokensApi;
 import dev.darklaunch.server.deployments.DeploymentStore;
@@ -26,6 +27,7 @@ import dev.darklaunch.server.feed.UsageStore;
 import dev.darklaunch.server.flags.FlagStore;
 import dev.darklaunch.server.flags.FlagsApi;
 import dev.darklaunch.server.http.ApiRouter;
+import dev.darklaunch.server.http.ClientAddresses;
 import dev.darklaunch.server.http.HttpVerticle;
 import dev.darklaunch.server.imports.ImportStore;
 import dev.darklaunch.server.imports.ImportsApi;
@@ -194,6 +196,9 @@ public final class DarklaunchServer {
         Future.join(stopChanges, stopHttp).<Void>mapEmpty()
                 .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
                 .eventually(() -> vertx.executeBlocking(() -> {
+                    if (passwords != null) {
+                        passwords.close();
+                    }
                     if (embedded != null) {
                         embedded.close();
                     }
@@ -256,7 +261,7 @@ public final class DarklaunchServer {
         DeploymentStore deploymentStore = new DeploymentStore(pool);
         releases = new ReleaseScheduler(vertx, deploymentStore, RELEASE_CHECK_INTERVAL);
         UserStore users = new UserStore(pool);
-        SessionsApi sessionsApi = new SessionsApi(sessions, users, passwords);
+        SessionsApi sessionsApi = new SessionsApi(sessions, users, passwords, new SignInThrottle(pool), ClientAddresses.DIRECT);
         Metrics registry = metrics;
         router = ApiRouter.create(vertx,
                 List.of(new Health(pool, started::get)::mount, registry::mount, new ApiDocument()::mount,
