@@ -3,6 +3,7 @@ package dev.darklaunch.server;
 import dev.darklaunch.server.auth.Passwords;
 import dev.darklaunch.server.auth.SessionSettings;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.http.HttpSettings;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,10 +20,18 @@ import java.util.Optional;
  * @param adminPassword bootstrap password of the admin UI user; empty means "generate one"
  * @param feed          SDK feed timings and limits ({@code DARKLAUNCH_SDK_*}, {@code DARKLAUNCH_FEED_*})
  * @param sessions      how long admin UI sessions last ({@code DARKLAUNCH_SESSION_IDLE}, {@code DARKLAUNCH_SESSION_MAX})
+ * @param http          timeouts and per-client limits of HTTP connections ({@code DARKLAUNCH_HTTP_*},
+ *                      {@code DARKLAUNCH_TRUSTED_PROXIES})
  */
 public record Config(int port, Optional<String> databaseUrl, Path dataDir,
                      Optional<String> adminToken, Optional<String> adminPassword, FeedSettings feed,
-                     SessionSettings sessions) {
+                     SessionSettings sessions, HttpSettings http) {
+
+    /** With the default HTTP settings. */
+    public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
+                  Optional<String> adminPassword, FeedSettings feed, SessionSettings sessions) {
+        this(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, HttpSettings.DEFAULTS);
+    }
 
     /** With the default session settings. */
     public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
@@ -42,6 +51,12 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
     public Config {
         java.util.Objects.requireNonNull(feed, "feed");
         java.util.Objects.requireNonNull(sessions, "sessions");
+        java.util.Objects.requireNonNull(http, "http");
+        if (http.idleTimeout().compareTo(feed.heartbeat()) <= 0) {
+            // an SDK stream is quiet between heartbeats: the idle timeout would cut every one of them
+            throw new IllegalArgumentException("DARKLAUNCH_HTTP_IDLE_TIMEOUT (" + http.idleTimeout()
+                    + ") must be longer than DARKLAUNCH_SDK_HEARTBEAT (" + feed.heartbeat() + ")");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("DARKLAUNCH_PORT must be between 0 and 65535, got " + port);
         }
@@ -68,27 +83,32 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
                 nonBlank(env.get("DARKLAUNCH_ADMIN_TOKEN")),
                 nonBlank(env.get("DARKLAUNCH_ADMIN_PASSWORD")),
                 FeedSettings.fromEnvironment(env),
-                SessionSettings.fromEnvironment(env));
+                SessionSettings.fromEnvironment(env),
+                HttpSettings.fromEnvironment(env));
     }
 
     public Config withPort(int newPort) {
-        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions);
+        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, http);
     }
 
     public Config withDatabaseUrl(String url) {
-        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed, sessions);
+        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed, sessions, http);
     }
 
     public Config withFeed(FeedSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings, sessions);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings, sessions, http);
     }
 
     public Config withSessions(SessionSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, settings);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, settings, http);
+    }
+
+    public Config withHttp(HttpSettings settings) {
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, settings);
     }
 
     public Config withAdminPassword(String password) {
-        return new Config(port, databaseUrl, dataDir, adminToken, Optional.of(password), feed, sessions);
+        return new Config(port, databaseUrl, dataDir, adminToken, Optional.of(password), feed, sessions, http);
     }
 
     private static int port(String value) {
@@ -108,6 +128,6 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
     public String toString() {
         return "Config[port=" + port + ", database=" + (databaseUrl.isPresent() ? "external" : "embedded in " + dataDir)
                 + ", adminToken=" + (adminToken.isPresent() ? "(set)" : "(generate)")
-                + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(generate)") + ", feed=" + feed + ", sessions=" + sessions + "]";
+                + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(generate)") + ", feed=" + feed + ", sessions=" + sessions + ", http=" + http + "]";
     }
 }

@@ -27,7 +27,7 @@ import dev.darklaunch.server.feed.UsageStore;
 import dev.darklaunch.server.flags.FlagStore;
 import dev.darklaunch.server.flags.FlagsApi;
 import dev.darklaunch.server.http.ApiRouter;
-import dev.darklaunch.server.http.ClientAddresses;
+import dev.darklaunch.server.http.ClientConnections;
 import dev.darklaunch.server.http.HttpVerticle;
 import dev.darklaunch.server.imports.ImportStore;
 import dev.darklaunch.server.imports.ImportsApi;
@@ -122,7 +122,7 @@ public final class DarklaunchServer {
                     server.passwords.prepare(); // in the background: start-up need not wait for it
                     return server.startFeed(config);
                 })
-                .compose(v -> server.listen(config.port()))
+                .compose(v -> server.listen(config))
                 .map(v -> {
                     server.started.set(true);
                     return server;
@@ -254,14 +254,16 @@ public final class DarklaunchServer {
         return changes.start(feed).compose(v -> projectEvents.start());
     }
 
-    private Future<Void> listen(int port) {
+    private Future<Void> listen(Config config) {
+        int port = config.port();
         adminUi = new AdminUi();
         TokenStore tokens = new TokenStore(pool);
         ProjectStore projects = new ProjectStore(pool);
         DeploymentStore deploymentStore = new DeploymentStore(pool);
         releases = new ReleaseScheduler(vertx, deploymentStore, RELEASE_CHECK_INTERVAL);
         UserStore users = new UserStore(pool);
-        SessionsApi sessionsApi = new SessionsApi(sessions, users, passwords, new SignInThrottle(pool), ClientAddresses.DIRECT);
+        SessionsApi sessionsApi = new SessionsApi(sessions, users, passwords, new SignInThrottle(pool),
+                config.http().clients());
         Metrics registry = metrics;
         router = ApiRouter.create(vertx,
                 List.of(new Health(pool, started::get)::mount, registry::mount, new ApiDocument()::mount,
@@ -282,16 +284,21 @@ public final class DarklaunchServer {
                         new UsersApi(users, passwords)::mount,
                         new SdkFeedApi(feed, new UsageStore(pool))::mount));
         HttpServerOptions options = new HttpServerOptions()
-                .setIdleTimeout(120)
+                .setIdleTimeout((int) config.http().idleTimeout().toSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setMaxHeaderSize(16 * 1024)
-                .setCompressionSupported(true);
+                .setCompressionSupported(true)
+                // HTTP/1.1 only on plain connections: with cleartext HTTP/2 allowed, Vert.x waits for a
+                // connection's first bytes to tell the protocols apart before announcing it, so a client
+                // that sends nothing would escape the request-head deadline and the per-address limit
+                .setHttp2ClearTextEnabled(false);
+        ClientConnections connections = new ClientConnections(config.http());
         // one instance per core, all on one port; for "any free port" a negative port makes Vert.x
         // pick one and share it among the instances (port 0 would give each its own)
         int shared = port == 0 ? -1 : port;
         List<HttpVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
         return vertx.deployVerticle(() -> {
-                    HttpVerticle verticle = new HttpVerticle(router, options, shared);
+                    HttpVerticle verticle = new HttpVerticle(router, options, shared, connections);
                     instances.add(verticle);
                     return verticle;
                 }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))

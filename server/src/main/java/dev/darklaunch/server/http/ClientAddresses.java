@@ -55,12 +55,15 @@ public final class ClientAddresses {
 
     /** The client of a request, grouped as limits count it. */
     public String of(HttpServerRequest request) {
-        String peer = host(request.remoteAddress());
+        return of(host(request.remoteAddress()), request.headers().getAll("X-Forwarded-For"));
+    }
+
+    /** The client behind a connection from {@code peer} whose request carried these X-Forwarded-For headers. */
+    String of(String peer, List<String> forwardedFor) {
         if (!isTrustedProxy(peer)) {
             return group(peer);
         }
-        String forwarded = String.join(",", request.headers().getAll("X-Forwarded-For"));
-        String[] hops = forwarded.split(",");
+        String[] hops = String.join(",", forwardedFor).split(",");
         String client = peer;
         for (int i = hops.length - 1; i >= 0; i--) {
             String hop = hops[i].strip();
