@@ -165,7 +165,8 @@ public final class SessionsApi {
                 ctx.response().putHeader("Retry-After", String.valueOf(attempt.retryAfter()));
                 return Future.failedFuture(ApiError.tooManyRequests(attempt.refusal()));
             }
-            return check.apply(attempt.recentFailures()).transform(checked -> {
+            // composed, so that even a check that throws ends the attempt (and frees the address's turn)
+            return Future.succeededFuture(attempt.recentFailures()).compose(check).transform(checked -> {
                 if (checked.failed()) {
                     // not a wrong password: nothing was learned, so the attempt is given back
                     if (Passwords.busy(checked.cause())) {
