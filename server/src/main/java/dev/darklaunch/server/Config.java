@@ -3,6 +3,7 @@ package dev.darklaunch.server;
 import dev.darklaunch.server.auth.Passwords;
 import dev.darklaunch.server.auth.SessionSettings;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.http.HttpSettings;
 import dev.darklaunch.server.store.DatabaseSettings;
 
 import java.nio.file.Path;
@@ -21,12 +22,20 @@ import java.util.Optional;
  * @param feed          SDK feed timings and limits ({@code DARKLAUNCH_SDK_*}, {@code DARKLAUNCH_FEED_*})
  * @param sessions      how long admin UI sessions last ({@code DARKLAUNCH_SESSION_IDLE}, {@code DARKLAUNCH_SESSION_MAX})
  * @param database      how long to wait on the database ({@code DARKLAUNCH_DATABASE_TIMEOUT})
+ * @param http          timeouts and per-client limits of HTTP connections ({@code DARKLAUNCH_HTTP_*},
+ *                      {@code DARKLAUNCH_TRUSTED_PROXIES})
  */
 public record Config(int port, Optional<String> databaseUrl, Path dataDir,
                      Optional<String> adminToken, Optional<String> adminPassword, FeedSettings feed,
-                     SessionSettings sessions, DatabaseSettings database) {
+                     SessionSettings sessions, DatabaseSettings database, HttpSettings http) {
 
-    /** With the default database settings. */
+    /** With the default HTTP settings. */
+    public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
+                  Optional<String> adminPassword, FeedSettings feed, SessionSettings sessions, DatabaseSettings database) {
+        this(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, HttpSettings.DEFAULTS);
+    }
+
+    /** With the default database and HTTP settings. */
     public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
                   Optional<String> adminPassword, FeedSettings feed, SessionSettings sessions) {
         this(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, DatabaseSettings.DEFAULTS);
@@ -51,6 +60,12 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
         java.util.Objects.requireNonNull(feed, "feed");
         java.util.Objects.requireNonNull(sessions, "sessions");
         java.util.Objects.requireNonNull(database, "database");
+        java.util.Objects.requireNonNull(http, "http");
+        if (http.idleTimeout().compareTo(feed.heartbeat()) <= 0) {
+            // an SDK stream is quiet between heartbeats: the idle timeout would cut every one of them
+            throw new IllegalArgumentException("DARKLAUNCH_HTTP_IDLE_TIMEOUT (" + http.idleTimeout()
+                    + ") must be longer than DARKLAUNCH_SDK_HEARTBEAT (" + feed.heartbeat() + ")");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("DARKLAUNCH_PORT must be between 0 and 65535, got " + port);
         }
@@ -78,7 +93,8 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
                 nonBlank(env.get("DARKLAUNCH_ADMIN_PASSWORD")),
                 FeedSettings.fromEnvironment(env),
                 SessionSettings.fromEnvironment(env),
-                databaseSettings(env));
+                databaseSettings(env),
+                HttpSettings.fromEnvironment(env));
     }
 
     private static DatabaseSettings databaseSettings(Map<String, String> env) {
@@ -88,27 +104,31 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
     }
 
     public Config withPort(int newPort) {
-        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database);
+        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http);
     }
 
     public Config withDatabaseUrl(String url) {
-        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed, sessions, database);
+        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed, sessions, database, http);
     }
 
     public Config withFeed(FeedSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings, sessions, database);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings, sessions, database, http);
     }
 
     public Config withSessions(SessionSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, settings, database);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, settings, database, http);
     }
 
     public Config withDatabase(DatabaseSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, settings);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, settings, http);
+    }
+
+    public Config withHttp(HttpSettings settings) {
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, settings);
     }
 
     public Config withAdminPassword(String password) {
-        return new Config(port, databaseUrl, dataDir, adminToken, Optional.of(password), feed, sessions, database);
+        return new Config(port, databaseUrl, dataDir, adminToken, Optional.of(password), feed, sessions, database, http);
     }
 
     private static int port(String value) {
@@ -128,6 +148,6 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
     public String toString() {
         return "Config[port=" + port + ", database=" + (databaseUrl.isPresent() ? "external" : "embedded in " + dataDir)
                 + ", adminToken=" + (adminToken.isPresent() ? "(set)" : "(generate)")
-                + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(generate)") + ", feed=" + feed + ", sessions=" + sessions + ", database=" + database + "]";
+                + ", adminPassword=" + (adminPassword.isPresent() ? "(set)" : "(generate)") + ", feed=" + feed + ", sessions=" + sessions + ", database=" + database + ", http=" + http + "]";
     }
 }

@@ -9,6 +9,7 @@ import dev.darklaunch.server.auth.Credentials;
 import dev.darklaunch.server.auth.Passwords;
 import dev.darklaunch.server.auth.SessionStore;
 import dev.darklaunch.server.auth.SessionsApi;
+import dev.darklaunch.server.auth.SignInThrottle;
 import dev.darklaunch.server.auth.TokenStore;
 import dev.darklaunch.server.auth.TokensApi;
 import dev.darklaunch.server.deployments.DeploymentStore;
@@ -26,6 +27,7 @@ import dev.darklaunch.server.feed.UsageStore;
 import dev.darklaunch.server.flags.FlagStore;
 import dev.darklaunch.server.flags.FlagsApi;
 import dev.darklaunch.server.http.ApiRouter;
+import dev.darklaunch.server.http.ClientConnections;
 import dev.darklaunch.server.http.HttpVerticle;
 import dev.darklaunch.server.imports.ImportStore;
 import dev.darklaunch.server.imports.ImportsApi;
@@ -125,7 +127,7 @@ public final class DarklaunchServer {
                     server.passwords.prepare(); // in the background: start-up need not wait for it
                     return server.startFeed(config);
                 })
-                .compose(v -> server.listen(config.port()))
+                .compose(v -> server.listen(config))
                 .map(v -> {
                     server.pool.enforceDeadline();
                     server.started.set(true);
@@ -203,6 +205,9 @@ public final class DarklaunchServer {
         Future.join(stopChanges, stopHttp).<Void>mapEmpty()
                 .eventually(() -> unbounded == null ? Future.succeededFuture() : unbounded.close())
                 .eventually(() -> vertx.executeBlocking(() -> {
+                    if (passwords != null) {
+                        passwords.close();
+                    }
                     if (embedded != null) {
                         embedded.close();
                     }
@@ -274,14 +279,16 @@ public final class DarklaunchServer {
         return changes.start(feed).compose(v -> projectEvents.start());
     }
 
-    private Future<Void> listen(int port) {
+    private Future<Void> listen(Config config) {
+        int port = config.port();
         adminUi = new AdminUi();
         TokenStore tokens = new TokenStore(pool);
         ProjectStore projects = new ProjectStore(pool);
         DeploymentStore deploymentStore = new DeploymentStore(pool);
         releases = new ReleaseScheduler(vertx, deploymentStore, RELEASE_CHECK_INTERVAL);
         UserStore users = new UserStore(pool);
-        SessionsApi sessionsApi = new SessionsApi(sessions, users, passwords);
+        SessionsApi sessionsApi = new SessionsApi(sessions, users, passwords, new SignInThrottle(pool),
+                config.http().clients());
         Metrics registry = metrics;
         router = ApiRouter.create(vertx,
                 List.of(new Health(pool, started::get)::mount, registry::mount, new ApiDocument()::mount,
@@ -303,16 +310,21 @@ public final class DarklaunchServer {
                         new UsersApi(users, passwords)::mount,
                         new SdkFeedApi(feed, new UsageStore(pool))::mount));
         HttpServerOptions options = new HttpServerOptions()
-                .setIdleTimeout(120)
+                .setIdleTimeout((int) config.http().idleTimeout().toSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setMaxHeaderSize(16 * 1024)
-                .setCompressionSupported(true);
+                .setCompressionSupported(true)
+                // HTTP/1.1 only on plain connections: with cleartext HTTP/2 allowed, Vert.x waits for a
+                // connection's first bytes to tell the protocols apart before announcing it, so a client
+                // that sends nothing would escape the request-head deadline and the per-address limit
+                .setHttp2ClearTextEnabled(false);
+        ClientConnections connections = new ClientConnections(config.http());
         // one instance per core, all on one port; for "any free port" a negative port makes Vert.x
         // pick one and share it among the instances (port 0 would give each its own)
         int shared = port == 0 ? -1 : port;
         List<HttpVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
         return vertx.deployVerticle(() -> {
-                    HttpVerticle verticle = new HttpVerticle(router, options, shared);
+                    HttpVerticle verticle = new HttpVerticle(router, options, shared, connections);
                     instances.add(verticle);
                     return verticle;
                 }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))

@@ -104,7 +104,7 @@ class SecretsIT {
                 .doesNotContain(password, wrongPassword, newPassword, secret, TestServer.ADMIN_PASSWORD, "$2a$"));
 
         assertThat(logText()).doesNotContain(password, wrongPassword, newPassword, secret, TestServer.ADMIN_PASSWORD);
-        String database = databaseText("users", "sessions", "sign_in_failures", "audit_events");
+        String database = databaseText("users", "sessions", "sign_in_throttle", "audit_events");
         assertThat(database).doesNotContain(password, wrongPassword, newPassword, secret, TestServer.ADMIN_PASSWORD)
                 .contains("$2a$12$"); // only bcrypt hashes
     }

@@ -93,7 +93,7 @@ class SessionIT {
     }
 
     @Test
-    void after_ten_failures_for_one_email_sign_in_is_refused_with_429_and_retry_after_even_with_the_right_password() {
+    void after_ten_failures_for_one_email_from_one_address_that_address_is_refused_for_it_with_429_and_retry_after() {
         String email = "Guarded@Example.com";
         Http anonymous = admin.as(null);
         for (int i = 0; i < 10; i++) {
@@ -104,7 +104,7 @@ class SessionIT {
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.json().get("error").asText()).isEqualTo("too_many_requests");
         assertThat(Long.parseLong(refused.header("Retry-After").orElseThrow())).isBetween(1L, 15 * 60L);
-        // other emails are not affected
+        // other emails from the same address are not affected
         assertThat(anonymous.post("/api/v1/session", Map.of("email", "admin", "password", TestServer.ADMIN_PASSWORD)).status())
                 .isEqualTo(200);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.darklaunch.server.Config;
 import dev.darklaunch.server.DarklaunchServer;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.http.HttpSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.BufferedReader;
@@ -109,8 +110,10 @@ public final class FeedLoad {
             databaseUrl = "postgresql://postgres:postgres@127.0.0.1:" + embedded.getPort() + "/darklaunch";
             unleashDatabaseUrl = "postgres://postgres:postgres@127.0.0.1:" + embedded.getPort() + "/unleash";
         }
+        // every stream comes from 127.0.0.1 here: the per-address connection limit is lifted
         Config config = new Config(0, Optional.of(databaseUrl), work.resolve("data"), Optional.of(ADMIN_TOKEN),
-                Optional.of("bench-admin-password"), FeedSettings.DEFAULTS.withMaxStreamsPerToken(maxStreams + 100));
+                Optional.of("bench-admin-password"), FeedSettings.DEFAULTS.withMaxStreamsPerToken(maxStreams + 100))
+                .withHttp(HttpSettings.DEFAULTS.withMaxConnectionsPerAddress(0));
         DarklaunchServer server = DarklaunchServer.start(config).await(120, TimeUnit.SECONDS);
         String base = "http://127.0.0.1:" + server.port();
         Rest admin = Rest.bearer(base, ADMIN_TOKEN);

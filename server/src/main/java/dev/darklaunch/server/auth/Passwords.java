@@ -3,22 +3,31 @@ package dev.darklaunch.server.auth;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
 import dev.darklaunch.server.http.ApiError;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Callable;
 
 /**
  * Password policy and hashing for admin UI users. Hashes are bcrypt at cost {@value #COST}: about
  * a quarter of a second per hash on one core of a small server, slow enough to make offline
  * guessing of a stolen hash expensive, fast enough for sign-in. Passwords longer than bcrypt's 72
  * bytes are first reduced with SHA-512 (the library's documented strategy) instead of being cut
- * off. Verification compares in constant time (the library does). Hashing blocks, so the async
- * methods run it on a worker thread, never on an event loop.
+ * off. Verification compares in constant time (the library does).
+ *
+ * <p>Hashing blocks, so the async methods run it on a small pool of its own ({@link PasswordPool}),
+ * never on an event loop nor on Vert.x's shared worker pool: there, a flood of bogus sign-ins
+ * queued without bound ahead of every real one (and of everything else that runs there). This
+ * pool has a few threads and a short line, served in order of the callers' recent failures; when
+ * it is full, a check is refused at once with 503 ({@link #busy}) rather than waiting behind all
+ * the others, so a caller waits at most about a line's worth of hashes.
  */
-public final class Passwords {
+public final class Passwords implements AutoCloseable {
 
     public static final int MIN_LENGTH = 12;
     public static final int MAX_LENGTH = 256;
@@ -28,12 +37,30 @@ public final class Passwords {
     private static final BCrypt.Verifyer VERIFYER = BCrypt.verifyer(VERSION, LongPasswordStrategies.hashSha512(VERSION));
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Threads hashing at once: half the cores (at least 2, at most 8), so hashing never takes every core. */
+    static final int THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() / 2));
+    /** Checks that may wait for a thread; more are refused with {@link #BUSY}. */
+    static final int LINE = 16;
+    private static final ApiError BUSY = ApiError.unavailable("the server is checking too many passwords right now; "
+            + "try again in a few seconds");
+
     private final Vertx vertx;
+    private final PasswordPool pool;
     /** Checked when an email is unknown, so that a wrong email takes as long as a wrong password. */
     private volatile String decoy;
 
     public Passwords(Vertx vertx) {
+        this(vertx, THREADS, LINE);
+    }
+
+    Passwords(Vertx vertx, int threads, int line) {
         this.vertx = vertx;
+        this.pool = new PasswordPool(threads, line);
+    }
+
+    /** Whether a failure means the pool was full: the check was not made; the caller may try again shortly. */
+    public static boolean busy(Throwable failure) {
+        return failure == BUSY;
     }
 
     /** Fails with 400 naming {@code field} when the password is too short or too long. */
@@ -72,14 +99,14 @@ public final class Passwords {
 
     /** Prepares the decoy hash ahead of the first sign-in, so even that one takes the usual time. */
     public Future<Void> prepare() {
-        return vertx.executeBlocking(() -> {
+        return run(0, () -> {
             decoy();
             return null;
-        }, false);
+        });
     }
 
     public Future<String> hash(String password) {
-        return vertx.executeBlocking(() -> hashNow(password), false);
+        return run(0, () -> hashNow(password));
     }
 
     /**
@@ -87,13 +114,42 @@ public final class Passwords {
      * hash and answers false, taking the same time.
      */
     public Future<Boolean> verify(String password, String hash) {
-        return vertx.executeBlocking(() -> {
+        return verify(password, hash, 0);
+    }
+
+    /**
+     * Like {@link #verify(String, String)}, for a caller whose client failed {@code recentFailures}
+     * sign-ins lately: the fewer, the sooner it is checked.
+     */
+    public Future<Boolean> verify(String password, String hash, int recentFailures) {
+        return run(recentFailures, () -> {
             if (hash != null) {
                 return verifyNow(password, hash);
             }
             verifyNow(password, decoy());
             return false;
-        }, false);
+        });
+    }
+
+    /** Stops the pool; checks still waiting are dropped. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** Runs blocking work on the pool; the future completes on the caller's context. */
+    private <T> Future<T> run(int recentFailures, Callable<T> work) {
+        Context context = vertx.getOrCreateContext();
+        Promise<T> promise = Promise.promise();
+        boolean queued = pool.submit(recentFailures, () -> {
+            try {
+                T result = work.call();
+                context.runOnContext(v -> promise.complete(result));
+            } catch (Throwable e) {
+                context.runOnContext(v -> promise.fail(e));
+            }
+        }, () -> context.runOnContext(v -> promise.fail(BUSY)));
+        return queued ? promise.future() : Future.failedFuture(BUSY);
     }
 
     private String decoy() {

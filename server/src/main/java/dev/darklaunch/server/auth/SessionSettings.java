@@ -35,7 +35,7 @@ public record SessionSettings(Duration idle, Duration max) {
     }
 
     /** "500ms", "15s", "5m", "12h", "7d", an ISO-8601 duration such as "PT12H", or a plain number of seconds. */
-    static Duration parse(String name, String value) {
+    public static Duration parse(String name, String value) {
         String v = value.trim().toLowerCase();
         try {
             if (v.startsWith("p")) {

@@ -7,22 +7,18 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Sessions and the sign-in guard in PostgreSQL, shared by every server instance. A session row
+ * Sessions in PostgreSQL, shared by every server instance. A session row
  * holds the SHA-256 of the cookie's secret (256 random bits, so a fast hash is enough), never the
  * secret. Sessions are looked up on every request, uncached: ending one (sign-out, user deleted,
  * password changed) takes effect on every instance with the next request.
  */
 public final class SessionStore {
 
-    /** Failed sign-ins one email may have within {@link #GUARD_WINDOW} before sign-in is refused. */
-    static final int MAX_FAILURES = 10;
-    static final Duration GUARD_WINDOW = Duration.ofMinutes(15);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A session found by its secret, live or not, with the database's clock. */
@@ -43,20 +39,6 @@ public final class SessionStore {
                    u.id AS user_id, u.email, u.role, u.version, u.created_at AS user_created_at, u.created_by, u.updated_at
             FROM sessions s JOIN users u ON u.id = s.user_id
             WHERE s.secret_hash = $1""";
-
-    /*
-     * The guard counts in the database rather than in each instance's memory: behind a load
-     * balancer, per-instance counters would give an attacker ten guesses per instance, and a restart
-     * would reset them. Each attempt first takes a slot (one atomic upsert), so concurrent guesses
-     * cannot all slip under the limit; a successful sign-in clears the count. The window is fixed,
-     * starting at the first failure.
-     */
-    private static final String TAKE_ATTEMPT = """
-            INSERT INTO sign_in_failures AS f (email, failures, window_start) VALUES ($1, 1, now())
-            ON CONFLICT (email) DO UPDATE SET
-                failures = CASE WHEN f.window_start <= now() - make_interval(secs => $2) THEN 1 ELSE f.failures + 1 END,
-                window_start = CASE WHEN f.window_start <= now() - make_interval(secs => $2) THEN now() ELSE f.window_start END
-            RETURNING failures, ceil(extract(epoch FROM f.window_start + make_interval(secs => $2) - now()))::bigint AS retry_after""";
 
     private final Pool pool;
     private final SessionSettings settings;
@@ -103,28 +85,6 @@ public final class SessionStore {
 
     public Future<Void> delete(long id) {
         return pool.preparedQuery("DELETE FROM sessions WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
-    }
-
-    /**
-     * Takes one sign-in attempt for the email; answers how many seconds to wait when it has
-     * already failed {@value #MAX_FAILURES} times in the window, or empty when it may go ahead.
-     */
-    public Future<Optional<Long>> takeAttempt(String email) {
-        String key = email.toLowerCase(java.util.Locale.ROOT);
-        return pool.preparedQuery(TAKE_ATTEMPT).execute(Tuple.of(key, (double) GUARD_WINDOW.toSeconds()))
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    return row.getInteger("failures") > MAX_FAILURES
-                            ? Optional.of(Math.max(1L, row.getLong("retry_after"))) : Optional.<Long>empty();
-                })
-                .compose(wait -> pool.preparedQuery("DELETE FROM sign_in_failures WHERE window_start <= now() - make_interval(secs => $1)")
-                        .execute(Tuple.of((double) GUARD_WINDOW.toSeconds())).map(wait));
-    }
-
-    /** A successful sign-in: the email's failures are forgotten. */
-    public Future<Void> clearFailures(String email) {
-        return pool.preparedQuery("DELETE FROM sign_in_failures WHERE email = $1")
-                .execute(Tuple.of(email.toLowerCase(java.util.Locale.ROOT))).mapEmpty();
     }
 
     private static Found found(Row row) {

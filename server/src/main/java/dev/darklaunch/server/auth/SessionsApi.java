@@ -1,6 +1,7 @@
 package dev.darklaunch.server.auth;
 
 import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.http.ClientAddresses;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Responses;
 import io.vertx.core.Future;
@@ -9,6 +10,9 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Signing in to the admin UI and knowing who you are: {@code /api/v1/session} (sign in, read the
@@ -16,8 +20,9 @@ import java.util.Map;
  * users change their own password there).
  *
  * <p>Sign-in answers a wrong email and a wrong password alike, in about the same time (an unknown
- * email is checked against a decoy hash), and refuses an email after
- * {@value SessionStore#MAX_FAILURES} failures within {@code SessionStore.GUARD_WINDOW} with 429.
+ * email is checked against a decoy hash). Every password check, sign-in or password change, goes
+ * through the {@link SignInThrottle} (429 with {@code Retry-After} for a client that failed too
+ * often) and the password pool (503 with {@code Retry-After} while it is full).
  */
 public final class SessionsApi {
 
@@ -32,14 +37,22 @@ public final class SessionsApi {
     static final int MAX_EMAIL_LENGTH = 254;
     private static final String WRONG = "wrong email or password";
 
+    /** Seconds a client is told to wait when the password pool is full. */
+    private static final int BUSY_RETRY_AFTER = 5;
+
     private final SessionStore sessions;
     private final UserStore users;
     private final Passwords passwords;
+    private final SignInThrottle throttle;
+    private final ClientAddresses clients;
 
-    public SessionsApi(SessionStore sessions, UserStore users, Passwords passwords) {
+    public SessionsApi(SessionStore sessions, UserStore users, Passwords passwords, SignInThrottle throttle,
+                       ClientAddresses clients) {
         this.sessions = sessions;
         this.users = users;
         this.passwords = passwords;
+        this.throttle = throttle;
+        this.clients = clients;
     }
 
     /** Sign-in needs no credential, so it is mounted before the authenticator. */
@@ -65,13 +78,12 @@ public final class SessionsApi {
             throw ApiError.forbidden("sign-in is accepted only from this server's own pages");
         }
         boolean secure = SessionCookie.secure(ctx.request());
-        attempt(ctx, email)
-                .compose(v -> users.findByEmail(email))
-                .compose(found -> passwords.verify(password, found.map(UserStore.WithHash::passwordHash).orElse(null))
-                        .compose(matches -> matches
-                                ? Future.succeededFuture(found.get().user())
-                                : Future.failedFuture(ApiError.unauthorized(WRONG))))
-                .compose(user -> sessions.clearFailures(email).compose(v -> sessions.create(user)))
+        throttled(ctx, email, recentFailures -> users.findByEmail(email)
+                        .compose(found -> passwords.verify(password, found.map(UserStore.WithHash::passwordHash).orElse(null),
+                                        recentFailures)
+                                .map(matches -> matches ? found.map(UserStore.WithHash::user) : Optional.<User>empty())),
+                () -> ApiError.unauthorized(WRONG))
+                .compose(sessions::create)
                 .onSuccess(created -> {
                     ctx.response().putHeader("Set-Cookie", SessionCookie.set(created.secret(), secure));
                     Responses.ok(ctx, body(created.session()));
@@ -129,27 +141,45 @@ public final class SessionsApi {
         Session session = caller.session();
         String email = session.user().email();
         // a stolen session must not be a way to guess the password: these attempts count like sign-ins
-        attempt(ctx, email)
-                .compose(v -> users.withHash(session.user().id()))
-                .compose(user -> passwords.verify(current, user.passwordHash()))
-                .compose(matches -> matches
-                        ? sessions.clearFailures(email).compose(v -> passwords.hash(password))
-                        : Future.failedFuture(ApiError.invalid("currentPassword", "the current password is wrong")))
+        throttled(ctx, email, recentFailures -> users.withHash(session.user().id())
+                        .compose(user -> passwords.verify(current, user.passwordHash(), recentFailures))
+                        .map(matches -> matches ? Optional.of(true) : Optional.<Boolean>empty()),
+                () -> ApiError.invalid("currentPassword", "the current password is wrong"))
+                .compose(v -> passwords.hash(password))
                 .compose(hash -> users.update(caller.actor(), session.user().id(), new UserStore.Update(null, hash),
                         java.util.OptionalLong.empty(), session.id(), body.comment()))
                 .onSuccess(user -> Responses.versioned(ctx, 200, user.version(), user))
                 .onFailure(ctx::fail);
     }
 
-    /** Takes a sign-in attempt for the email, or fails with 429 and Retry-After. */
-    private Future<Void> attempt(RoutingContext ctx, String email) {
-        return sessions.takeAttempt(email).compose(wait -> {
-            if (wait.isEmpty()) {
-                return Future.succeededFuture();
+    /**
+     * Checks a password for {@code email} under the {@link SignInThrottle}: {@code check}, given
+     * the client's recent failures, answers the result when the password is right, empty when it
+     * is wrong (then this fails with {@code wrong}). A refused client gets 429, a full password
+     * pool 503, both with Retry-After.
+     */
+    private <T> Future<T> throttled(RoutingContext ctx, String email, Function<Integer, Future<Optional<T>>> check,
+                                    Supplier<ApiError> wrong) {
+        return throttle.begin(email, clients.of(ctx.request())).compose(attempt -> {
+            if (attempt.refused()) {
+                ctx.response().putHeader("Retry-After", String.valueOf(attempt.retryAfter()));
+                return Future.failedFuture(ApiError.tooManyRequests(attempt.refusal()));
             }
-            ctx.response().putHeader("Retry-After", String.valueOf(wait.get()));
-            return Future.failedFuture(ApiError.tooManyRequests("too many failed sign-ins for this email; try again in "
-                    + minutes(wait.get())));
+            // composed, so that even a check that throws ends the attempt (and frees the address's turn)
+            return Future.succeededFuture(attempt.recentFailures()).compose(check).transform(checked -> {
+                if (checked.failed()) {
+                    // not a wrong password: nothing was learned, so the attempt is given back
+                    if (Passwords.busy(checked.cause())) {
+                        ctx.response().putHeader("Retry-After", String.valueOf(BUSY_RETRY_AFTER));
+                    }
+                    return throttle.notChecked(attempt).transform(v -> Future.<T>failedFuture(checked.cause()));
+                }
+                if (checked.result().isEmpty()) {
+                    throttle.failed(attempt);
+                    return Future.failedFuture(wrong.get());
+                }
+                return throttle.succeeded(attempt).map(checked.result().get());
+            });
         });
     }
 
@@ -182,10 +212,5 @@ public final class SessionsApi {
             throw ApiError.invalid(field, field + " is too long");
         }
         return value;
-    }
-
-    private static String minutes(long seconds) {
-        long minutes = (seconds + 59) / 60;
-        return minutes <= 1 ? "a minute" : minutes + " minutes";
     }
 }

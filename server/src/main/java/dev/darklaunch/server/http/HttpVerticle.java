@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One HTTP server on one event loop. The server deploys one instance per core, all sharing the
  * port: Vert.x spreads connections over them, so requests and SDK streams use every core rather
- * than the single event loop a server created outside a verticle would be bound to.
+ * than the single event loop a server created outside a verticle would be bound to. Each watches
+ * its own connections for slow clients ({@link ConnectionWatch}); the per-address counts are
+ * shared ({@link ClientConnections}).
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -20,19 +22,28 @@ public final class HttpVerticle extends VerticleBase {
     private final Router router;
     private final HttpServerOptions options;
     private final int port;
+    private final ClientConnections connections;
     private HttpServer server;
+    private long sweeps;
 
-    public HttpVerticle(Router router, HttpServerOptions options, int port) {
+    public HttpVerticle(Router router, HttpServerOptions options, int port, ClientConnections connections) {
         this.router = router;
         this.options = options;
         this.port = port;
+        this.connections = connections;
     }
 
     @Override
     public Future<?> start() {
+        ConnectionWatch watch = new ConnectionWatch(connections);
+        sweeps = vertx.setPeriodic(watch.sweepIntervalMillis(), id -> watch.sweep());
         return vertx.createHttpServer(options)
                 .invalidRequestHandler(new MalformedRequests(options))
-                .requestHandler(router)
+                .connectionHandler(watch::opened)
+                .requestHandler(request -> {
+                    watch.started(request);
+                    router.handle(request);
+                })
                 .listen(port)
                 .map(listening -> server = listening);
     }
@@ -40,7 +51,8 @@ public final class HttpVerticle extends VerticleBase {
     /** Stops accepting connections and lets running requests finish, up to a grace period. */
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+        Future<Void> stopped = server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+        return stopped.onComplete(done -> vertx.cancelTimer(sweeps));
     }
 
     public int actualPort() {

@@ -1,7 +1,13 @@
 package dev.darklaunch.server.auth;
 
 import dev.darklaunch.server.http.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,5 +53,24 @@ class PasswordsTest {
         String one = Passwords.generate();
         Passwords.checkPolicy("password", one);
         assertThat(Passwords.generate()).isNotEqualTo(one);
+    }
+
+    @Test
+    void a_full_password_pool_refuses_more_checks_at_once_instead_of_queueing_them() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        String hash = Passwords.hashNow("correct horse battery");
+        try (Passwords passwords = new Passwords(vertx, 1, 1)) {
+            List<Future<Boolean>> checks = IntStream.range(0, 6).mapToObj(i -> passwords.verify("a wrong guess " + i, hash)).toList();
+
+            // one running, one waiting (two waiting if the thread had not yet taken the first), the rest refused on the spot
+            List<Future<Boolean>> refused = checks.stream().filter(Future::failed).toList();
+            assertThat(refused).hasSizeBetween(4, 5);
+            assertThat(refused).allMatch(check -> Passwords.busy(check.cause()));
+            assertThat(((ApiError) refused.get(0).cause()).status()).isEqualTo(503);
+            assertThat(checks.get(0).await(30, TimeUnit.SECONDS)).isFalse();
+            assertThat(passwords.verify("correct horse battery", hash).await(30, TimeUnit.SECONDS)).as("room again").isTrue();
+        } finally {
+            vertx.close().await(30, TimeUnit.SECONDS);
+        }
     }
 }
