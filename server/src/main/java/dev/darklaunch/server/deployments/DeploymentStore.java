@@ -9,6 +9,7 @@ import dev.darklaunch.server.audit.Change;
 import dev.darklaunch.server.deployments.Deployment.Release;
 import dev.darklaunch.server.flags.FlagRows;
 import dev.darklaunch.server.flags.FlagStore;
+import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.server.flags.FlagStore.ConfigWrite;
 import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.Paging;
@@ -395,7 +396,7 @@ public final class DeploymentStore {
                 + ReleasePlan.format(step.weight()) + " %";
         return shippedFlags(tx, stored.id())
                 .compose(keys -> FlagStore.lockConfigs(tx, scope(stored), keys))
-                .compose(locked -> {
+                .compose(locked -> Validation.onWorker(() -> { // validating compiles the rules' patterns
                     List<ConfigWrite> writes = new ArrayList<>();
                     for (FlagStore.LockedConfig config : locked) {
                         if (config.flag().kind() != FlagKind.BOOLEAN) {
@@ -407,8 +408,9 @@ public final class DeploymentStore {
                             writes.add(new ConfigWrite(config, released, "flag.release"));
                         }
                     }
-                    return FlagStore.writeConfigs(tx, stored.releaseActor(), scope(stored), writes, Optional.of(comment), stored.id());
-                })
+                    return writes;
+                }))
+                .compose(writes -> FlagStore.writeConfigs(tx, stored.releaseActor(), scope(stored), writes, Optional.of(comment), stored.id()))
                 .compose(written -> tx.preparedQuery("""
                                 UPDATE release_steps SET applied_at = now() WHERE deployment_id = $1 AND position = $2""")
                         .execute(Tuple.of(stored.id(), step.position())))
