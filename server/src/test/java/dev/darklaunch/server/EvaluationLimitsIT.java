@@ -140,6 +140,17 @@ class EvaluationLimitsIT {
                 }
             }
         }
+        // a change deep down that would take the flags requiring it over the bound is refused too, naming one of them
+        List<String> extras = new ArrayList<>();
+        for (int k = 0; k < 9; k++) {
+            createFlag("extra-" + k);
+            extras.add("extra-" + k);
+        }
+        Http.Response deep = admin.put(P + "/flags/fan-6-0/environments/production", onRequiring(extras.toArray(String[]::new)));
+        assertRefusedWith(deep, "prerequisites", "flag 'fan-1-0' requires this flag (directly or through other prerequisites)");
+        assertThat(deep.json().get("message").asText()).contains("at most 1000");
+        Http.Response fewer = admin.put(P + "/flags/fan-6-0/environments/production", onRequiring("extra-0", "extra-1", "extra-2"));
+        assertThat(fewer.status()).as("81 paths to it × 3 more: 606 from layer 1").isEqualTo(200);
     }
 
     private static void createFlag(String key) {

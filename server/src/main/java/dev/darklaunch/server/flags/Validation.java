@@ -82,23 +82,22 @@ public final class Validation {
     }
 
     private static Void compare(EnvironmentData before, EnvironmentData changed, String changedFlag, String field, String relation) {
-        {
-            Map<String, EnvironmentCheck.Problem> after = EnvironmentCheck.check(changed).problems();
-            if (changedFlag != null && after.containsKey(changedFlag)) {
-                EnvironmentCheck.Problem problem = after.get(changedFlag);
-                throw ApiError.invalid(problem.field(), problem.message());
-            }
-            if (after.isEmpty()) {
-                return null;
-            }
-            Map<String, EnvironmentCheck.Problem> was = EnvironmentCheck.check(before).problems();
-            for (String key : new TreeSet<>(after.keySet())) {
-                if (!was.containsKey(key)) {
-                    throw ApiError.invalid(field, "flag '" + key + "' " + relation + ", and with this change: "
-                            + after.get(key).field() + " " + after.get(key).message());
-                }
-            }
+        Map<String, EnvironmentCheck.Problem> after = EnvironmentCheck.check(changed).problems();
+        if (changedFlag != null && after.containsKey(changedFlag)) {
+            EnvironmentCheck.Problem problem = after.get(changedFlag);
+            throw ApiError.invalid(problem.field(), problem.message());
+        }
+        if (after.isEmpty()) {
             return null;
         }
+        // flags that broke a rule before this change (data from before the rules) do not block it
+        Map<String, EnvironmentCheck.Problem> was = EnvironmentCheck.check(before).problems();
+        for (String key : new TreeSet<>(after.keySet())) {
+            if (!was.containsKey(key)) {
+                throw ApiError.invalid(field, "flag '" + key + "' " + relation + ", and with this change: "
+                        + after.get(key).field() + " " + after.get(key).message());
+            }
+        }
+        return null;
     }
 }
