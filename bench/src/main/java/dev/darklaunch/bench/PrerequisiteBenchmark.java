@@ -32,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code chain}: a chain 1 000 deep (1 000 evaluations);
  *   <li>{@code lattice}: three layers of nine flags, each requiring the whole next layer
  *       (9 + 81 + 729 = 819 paths; a fourth layer would be 7 380, refused);
- *   <li>{@code lattice-rules}: the same, each flag with a five-clause rule that every user walks.
+ *   <li>{@code lattice-rules}: the same, each flag with a five-clause rule that every user walks;
+ *   <li>{@code lattice-max-cost}: the same with 8 such rules per flag, just under the cost bound
+ *       ({@code EvaluationCost.MAX_EVALUATION_COST}: 820 flags × 57 units = 46 740).
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -43,7 +45,7 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 public class PrerequisiteBenchmark {
 
-    @Param({"chain", "lattice", "lattice-rules"})
+    @Param({"chain", "lattice", "lattice-rules", "lattice-max-cost"})
     public String graph;
 
     private DarklaunchClient client;
@@ -53,12 +55,18 @@ public class PrerequisiteBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         List<String> flags = new ArrayList<>();
-        String rule = graph.equals("lattice-rules") ? ", \"rules\": [{\"serve\": {\"variation\": 1}, \"clauses\": ["
+        String fiveClauses = "{\"serve\": {\"variation\": 1}, \"clauses\": ["
                 + "{\"attribute\": \"country\", \"op\": \"in\", \"values\": [\"NO\", \"SE\", \"DK\"]},"
                 + "{\"attribute\": \"plan\", \"op\": \"in\", \"values\": [\"pro\"]},"
                 + "{\"attribute\": \"email\", \"op\": \"endsWith\", \"values\": [\"@example.com\"]},"
                 + "{\"attribute\": \"version\", \"op\": \"semverGte\", \"values\": [\"2.3.0\"]},"
-                + "{\"attribute\": \"beta\", \"op\": \"in\", \"values\": [false]}]}]" : "";
+                + "{\"attribute\": \"beta\", \"op\": \"in\", \"values\": [false]}]}";
+        int rules = switch (graph) {
+            case "lattice-rules" -> 1;
+            case "lattice-max-cost" -> 8;
+            default -> 0;
+        };
+        String rule = rules == 0 ? "" : ", \"rules\": [" + String.join(",", java.util.Collections.nCopies(rules, fiveClauses)) + "]";
         if (graph.equals("chain")) {
             for (int i = 0; i < EnvironmentCheck.MAX_PREREQUISITE_EVALUATIONS; i++) {
                 flags.add(flag("f" + i, List.of("f" + (i + 1)), rule));

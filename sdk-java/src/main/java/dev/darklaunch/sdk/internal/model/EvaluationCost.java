@@ -24,10 +24,10 @@ public final class EvaluationCost {
 
     /**
      * The most one evaluation of a flag, prerequisites and segments included, may cost: room for
-     * hundreds of rules or twenty of the largest regular expressions, and still well under a
-     * millisecond of work.
+     * hundreds of rules, thousands of clause values or five of the largest regular expressions,
+     * and a fraction of a millisecond of work at worst (see BENCHMARKS.md).
      */
-    public static final long MAX_EVALUATION_COST = 200_000;
+    public static final long MAX_EVALUATION_COST = 50_000;
 
     private EvaluationCost() {
     }
