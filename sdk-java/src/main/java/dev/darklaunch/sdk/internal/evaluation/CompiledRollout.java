@@ -69,10 +69,14 @@ final class CompiledRollout {
     /** The context's bucket, or -1 when it lacks the bucketing attribute. */
     int bucket(Context context) {
         Object value = bucketBy == null ? context.key() : context.get(bucketBy);
-        if (value == null || (value instanceof List<?> list && list.isEmpty())) {
+        String text;
+        if (value instanceof String s) { // the common case first: no interface check on the hot path
+            text = s;
+        } else if (value == null || (value instanceof List<?> list && list.isEmpty())) {
             return -1;
+        } else {
+            text = text(value);
         }
-        String text = value instanceof String s ? s : text(value);
         return remainder(Integer.toUnsignedLong(prefix.hash(text)), total, totalReciprocal);
     }
 
