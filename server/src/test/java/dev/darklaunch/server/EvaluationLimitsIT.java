@@ -91,6 +91,23 @@ class EvaluationLimitsIT {
     }
 
     @Test
+    void a_segment_change_that_makes_a_flag_using_it_too_costly_is_refused_naming_the_flag() {
+        assertThat(admin.post(P + "/segments", Map.of("key", "heavy", "name", "Heavy")).status()).isEqualTo(201);
+        createFlag("uses-heavy");
+        Map<String, Object> inHeavy = Map.of("attribute", "key", "op", "segmentMatch", "values", List.of("heavy"));
+        Http.Response flag = admin.put(P + "/flags/uses-heavy/environments/production", Map.of("on", true, "offVariation", 1,
+                "fallthrough", Map.of("variation", 1), "rules", List.of(Map.of("clauses", List.of(inHeavy, inHeavy, inHeavy, inHeavy),
+                        "serve", Map.of("variation", 0)))));
+        assertThat(flag.status()).as(flag.text()).isEqualTo(200);
+        // seven patterns of about 2 000 instructions: 14 000 units for the segment, fine alone; four times over in the flag
+        Map<String, Object> patterns = Map.of("rules", List.of(Map.of("clauses", List.of(Map.of("attribute", "id", "op", "matches",
+                "values", Collections.nCopies(7, "[0-9]{1,1000}"))))));
+        Http.Response refused = admin.put(P + "/segments/heavy/environments/production", patterns);
+        assertRefusedWith(refused, "rules", "flag 'uses-heavy' matches this segment");
+        assertThat(refused.json().get("message").asText()).contains("at most 50000");
+    }
+
+    @Test
     void a_bomb_in_an_unleash_regex_constraint_is_refused_quickly() {
         Map<String, Object> payload = Map.of("version", 2, "features", List.of(Map.of("name", "regex-bomb", "enabled", true,
                 "strategies", List.of(Map.of("name", "default", "constraints", List.of(Map.of("contextName", "email",
