@@ -58,7 +58,8 @@ public final class ModelValidator {
     public static final int MAX_REGEX_LENGTH = 1_000;
     /**
      * The largest a regular expression may become once compiled, in program instructions with
-     * counted repetitions expanded (see {@link PatternSize}): {@code [0-9]{1,1000}} is about 2 000,
+     * counted repetitions expanded, as {@link PatternSize} estimates it from the text (never below
+     * what RE2/J builds; {@code [0-9]{1,1000}} compiles to about 2 000 and is counted 3 000),
      * {@code (a{1000}){1000}} a million.
      */
     public static final int MAX_PATTERN_SIZE = 10_000;

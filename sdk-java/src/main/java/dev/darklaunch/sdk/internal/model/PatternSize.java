@@ -131,9 +131,11 @@ final class PatternSize {
                 atom(1); // a repetition with nothing before it: RE2 rejects it
             }
             long x = last;
+            // each loop or optional copy costs a split, and RE2 adds one more instruction to loop over
+            // something that can match empty: 2 per loop or optional copy covers both
             long repeated = max < 0
-                    ? add(multiply(x, Math.max(min, 1)), 1) // x{n,}: n copies, the last one looped
-                    : add(multiply(x, min), multiply(add(x, 1), max - min)); // optional copies need a split each
+                    ? add(multiply(x, Math.max(min, 1)), 2) // x{n,}: n copies, the last one looped
+                    : add(multiply(x, min), multiply(add(x, 2), max - min));
             sequence = add(sequence - x, Math.max(1, repeated));
             last = Math.max(1, repeated);
         }
