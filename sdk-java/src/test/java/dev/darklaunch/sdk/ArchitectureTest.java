@@ -29,7 +29,7 @@ class ArchitectureTest {
         classes().that().resideInAPackage("dev.darklaunch.sdk.internal.evaluation..")
                 .should().onlyDependOnClassesThat(resideInAnyPackage(
                         "dev.darklaunch.sdk.internal.evaluation..", "dev.darklaunch.sdk.internal.model..",
-                        "java.lang..", "java.util..", "java.nio.charset..",
+                        "java.lang..", "java.util..", "java.nio.charset..", "java.math..",
                         "com.fasterxml.jackson.databind..", "com.google.re2j..")
                         .or(belongToAnyOf(Context.class, Reason.class, Reason.Kind.class, Reason.ErrorKind.class,
                                 EvaluationDetail.class)))

@@ -14,9 +14,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Requirement ({@code Evaluator}, {@code Outcome}, STYLE.md "the hot path avoids iterators, lambdas
  * and allocation"): after warm-up, {@link DarklaunchClient#isEnabled} allocates nothing — for an
- * on/off flag, a 50 % rollout and a five-clause rule. Measured with the JVM's per-thread allocation
- * counter, so this is a correctness check of the hot path, not a timing test: it does not depend on
- * the machine's speed.
+ * on/off flag, a 50 % rollout, a five-clause rule, case-insensitive clauses (Unicode case
+ * folding), prerequisites, and a rollout by an attribute the contexts lack. Measured with the
+ * JVM's per-thread allocation counter, so this is a correctness check of the hot path, not a timing
+ * test: it does not depend on the machine's speed.
  */
 class HotPathAllocationTest {
 
@@ -37,7 +38,19 @@ class HotPathAllocationTest {
                             {"attribute": "plan", "op": "in", "values": ["pro"]},
                             {"attribute": "email", "op": "endsWith", "values": ["@example.com"]},
                             {"attribute": "version", "op": "semverGte", "values": ["2.3.0"]},
-                            {"attribute": "beta", "op": "in", "values": [true]}]}]}}
+                            {"attribute": "beta", "op": "in", "values": [true]}]}]}},
+              {"flag": {"key": "ignoring-case", "name": "Ignoring case", "kind": "boolean", "variations": [{"value": true}, {"value": false}]},
+               "config": {"on": true, "offVariation": 1, "fallthrough": {"variation": 1},
+                          "rules": [{"serve": {"variation": 0}, "clauses": [
+                            {"attribute": "country", "op": "in", "values": ["no", "se", "dk"], "caseInsensitive": true},
+                            {"attribute": "email", "op": "endsWith", "values": ["@EXAMPLE.COM"], "caseInsensitive": true},
+                            {"attribute": "email", "op": "contains", "values": ["@Ex"], "caseInsensitive": true}]}]}},
+              {"flag": {"key": "with-prerequisites", "name": "With prerequisites", "kind": "boolean", "variations": [{"value": true}, {"value": false}]},
+               "config": {"on": true, "offVariation": 1, "fallthrough": {"variation": 0},
+                          "prerequisites": [{"flag": "ignoring-case", "variation": 1}, {"flag": "on-off", "variation": 0}]}},
+              {"flag": {"key": "unbucketed", "name": "Unbucketed", "kind": "boolean", "variations": [{"value": true}, {"value": false}]},
+               "config": {"on": true, "offVariation": 1,
+                          "fallthrough": {"rollout": {"bucketBy": "org", "variations": [{"variation": 0, "weight": 50000}, {"variation": 1, "weight": 50000}]}}}}
             ]}
             """;
 
@@ -75,7 +88,8 @@ class HotPathAllocationTest {
 
     @ParameterizedTest(name = "isEnabled({0}) allocates nothing (counting evaluations: {3})")
     @CsvSource({"on-off, 1.0, 1.0, false", "half, 0.45, 0.55, false", "five-clauses, 0.2, 0.6, false",
-            "on-off, 1.0, 1.0, true", "half, 0.45, 0.55, true", "five-clauses, 0.2, 0.6, true"})
+            "on-off, 1.0, 1.0, true", "half, 0.45, 0.55, true", "five-clauses, 0.2, 0.6, true",
+            "ignoring-case, 0.2, 0.5, false", "with-prerequisites, 0.5, 0.8, false", "unbucketed, 0.0, 0.0, false"})
     void isEnabledAllocatesNothingAfterWarmUp(String flagKey, double minShareOn, double maxShareOn, boolean counting) {
         DarklaunchClient client = counting ? countingClient : HotPathAllocationTest.client;
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();

@@ -10,6 +10,7 @@ import dev.darklaunch.server.deployments.Deployment.Release;
 import dev.darklaunch.server.flags.ConfigView;
 import dev.darklaunch.server.flags.FlagRows;
 import dev.darklaunch.server.flags.FlagStore;
+import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.server.flags.FlagStore.ConfigWrite;
 import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.Paging;
@@ -432,10 +433,9 @@ public final class DeploymentStore {
                                    List<FlagStore.LockedConfig> locked) {
         String comment = "release step " + (step.position() + 1) + " of " + stepCount + ": "
                 + ReleasePlan.format(step.weight()) + " %";
-        return Future.succeededFuture(locked)
-                .compose(configs -> { // in compose, so that a configuration the validator refuses fails the step
+        return Validation.onWorker(() -> { // validating compiles the rules' patterns
                     List<ConfigWrite> writes = new ArrayList<>();
-                    for (FlagStore.LockedConfig config : configs) {
+                    for (FlagStore.LockedConfig config : locked) {
                         if (config.flag().kind() != FlagKind.BOOLEAN) {
                             continue; // changed since it was shipped; a release only knows on and off
                         }
@@ -445,8 +445,9 @@ public final class DeploymentStore {
                             writes.add(new ConfigWrite(config, released, "flag.release"));
                         }
                     }
-                    return FlagStore.writeConfigs(tx, stored.releaseActor(), scope(stored), writes, Optional.of(comment), stored.id());
+                    return writes;
                 })
+                .compose(writes -> FlagStore.writeConfigs(tx, stored.releaseActor(), scope(stored), writes, Optional.of(comment), stored.id()))
                 .compose(written -> ReleaseHolds.recordReleasedVersions(tx, stored.id()))
                 .compose(v -> tx.preparedQuery("""
                                 UPDATE release_steps SET applied_at = now() WHERE deployment_id = $1 AND position = $2""")

@@ -9,6 +9,7 @@ import dev.darklaunch.sdk.internal.evaluation.Outcome;
 import dev.darklaunch.sdk.internal.evaluation.Snapshot;
 import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.feed.EnvironmentDataStore;
+import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Responses;
@@ -53,7 +54,7 @@ public final class EvaluateApi {
             throw ApiError.invalid("flags", "ask for at most " + MAX_FLAGS + " flags, or leave flags out for all");
         }
         environments.load(project, environment)
-                .map(Snapshot::compile)
+                .compose(data -> Validation.onWorker(() -> Snapshot.compile(data))) // compiling builds regular expressions
                 .map(snapshot -> {
                     List<String> keys = request.flags() != null ? request.flags()
                             : snapshot.flagKeys().stream().sorted().toList();

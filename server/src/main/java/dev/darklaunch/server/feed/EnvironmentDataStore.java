@@ -43,7 +43,8 @@ public final class EnvironmentDataStore {
                 .compose(v -> load(tx, new Scope(0, null, environmentId, null))));
     }
 
-    private static Future<EnvironmentData> load(SqlClient tx, Scope scope) {
+    /** The same, read in the caller's transaction (to check a change against the rest of the environment). */
+    public static Future<EnvironmentData> load(SqlClient tx, Scope scope) {
         Future<Long> revision = tx.preparedQuery("SELECT revision FROM environments WHERE id = $1")
                 .execute(Tuple.of(scope.environmentId()))
                 .map(rows -> rows.iterator().next().getLong("revision"));

@@ -174,16 +174,13 @@ public final class FlagStore {
                                         OptionalLong ifMatch, Optional<String> comment) {
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project, environment)
                 .compose(scope -> lockFlag(tx, scope, key)
-                        .compose(flag -> {
-                            ModelValidator.validateConfig(flag.flag(), config);
-                            return configView(tx, scope, key, true)
+                        .compose(flag -> Validation.config(flag.flag(), config).compose(valid -> configView(tx, scope, key, true)
                                     .compose(before -> {
                                         Versions.check(ifMatch, before.version());
                                         return References.check(tx, scope, key, config)
                                                 .compose(v -> writeConfig(tx, actor, "flag.config.update", scope, flag, before,
                                                         config, comment));
-                                    });
-                        })));
+                                    })))));
     }
 
     /** Switches a flag on or off in one environment. Doing it twice changes nothing the second time. */
@@ -295,18 +292,18 @@ public final class FlagStore {
                         SELECT e.key, c.config::text AS config FROM flag_configs c JOIN environments e ON e.id = c.environment_id
                         WHERE c.flag_id = $1 ORDER BY e.position""")
                 .execute(Tuple.of(flagId))
-                .compose(rows -> {
+                .compose(rows -> Validation.onWorker(() -> { // validating compiles the rules' patterns
                     for (Row row : rows) {
                         try {
                             ModelValidator.validateConfig(flag, Json.read(row.getString("config"), FlagConfig.class));
                         } catch (InvalidModelException e) {
-                            return Future.failedFuture(ApiError.conflict("variations", "the configuration in "
+                            throw ApiError.conflict("variations", "the configuration in "
                                     + row.getString("key") + " no longer fits the new definition (" + e.field() + ": "
-                                    + e.getMessage() + "); change that configuration first"));
+                                    + e.getMessage() + "); change that configuration first");
                         }
                     }
-                    return Future.succeededFuture();
-                });
+                    return null;
+                }));
     }
 
     private static Future<StoredFlag> lockFlag(SqlClient tx, Scope scope, String key) {

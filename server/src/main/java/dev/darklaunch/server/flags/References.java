@@ -1,6 +1,8 @@
 package dev.darklaunch.server.flags;
 
 import dev.darklaunch.sdk.internal.model.Clause;
+import dev.darklaunch.sdk.internal.model.EnvironmentData;
+import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.Operator;
 import dev.darklaunch.sdk.internal.model.Prerequisite;
@@ -11,19 +13,18 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * What a configuration points at must exist: prerequisite flags (in the same project, without
- * forming a cycle in this environment) and the segments its clauses match.
+ * What a configuration points at must exist: prerequisite flags (in the same project) and the
+ * segments its clauses match; and with it the environment must keep to {@code EnvironmentCheck}'s
+ * rules (no prerequisite cycle, a bounded number of prerequisite evaluations and a bounded cost
+ * per evaluation), as every SDK checks them.
  */
 final class References {
 
@@ -31,28 +32,31 @@ final class References {
     }
 
     static Future<Void> check(SqlClient tx, Scope scope, String flagKey, FlagConfig config) {
-        return checkPrerequisites(tx, scope, flagKey, config).compose(v -> checkSegments(tx, scope, config));
+        return checkPrerequisites(tx, scope, config)
+                .compose(v -> checkSegments(tx, scope, config))
+                // cycles, prerequisite paths and evaluation cost: the rules the SDK applies, over the whole environment
+                .compose(v -> Validation.environment(tx, scope, data -> withConfig(data, flagKey, config), flagKey,
+                        config.prerequisites().isEmpty() ? "rules" : "prerequisites",
+                        "requires this flag (directly or through other prerequisites)"));
     }
 
-    private static Future<Void> checkPrerequisites(SqlClient tx, Scope scope, String flagKey, FlagConfig config) {
+    private static EnvironmentData withConfig(EnvironmentData data, String flagKey, FlagConfig config) {
+        List<EnvironmentFlag> flags = new ArrayList<>(data.flags().size());
+        for (EnvironmentFlag flag : data.flags()) {
+            flags.add(flag.flag().key().equals(flagKey) ? new EnvironmentFlag(flag.flag(), config) : flag);
+        }
+        return new EnvironmentData(data.revision(), flags, data.segments());
+    }
+
+    private static Future<Void> checkPrerequisites(SqlClient tx, Scope scope, FlagConfig config) {
         if (config.prerequisites().isEmpty()) {
             return Future.succeededFuture();
         }
-        return tx.preparedQuery("""
-                        SELECT f.key, jsonb_array_length(f.variations) AS variations,
-                               coalesce((SELECT array_agg(p ->> 'flag') FROM jsonb_array_elements(c.config -> 'prerequisites') p),
-                                        '{}') AS requires
-                        FROM flags f JOIN flag_configs c ON c.flag_id = f.id AND c.environment_id = $2
-                        WHERE f.project_id = $1""")
-                .execute(Tuple.of(scope.projectId(), scope.environmentId()))
+        return tx.preparedQuery("SELECT f.key, jsonb_array_length(f.variations) AS variations FROM flags f WHERE f.project_id = $1")
+                .execute(Tuple.of(scope.projectId()))
                 .compose(rows -> {
-                    Map<String, List<String>> graph = new HashMap<>();
                     Map<String, Integer> variations = new HashMap<>();
-                    rows.forEach(row -> {
-                        graph.put(row.getString("key"), List.of(row.getArrayOfStrings("requires")));
-                        variations.put(row.getString("key"), row.getInteger("variations"));
-                    });
-                    List<String> requires = new ArrayList<>();
+                    rows.forEach(row -> variations.put(row.getString("key"), row.getInteger("variations")));
                     for (int i = 0; i < config.prerequisites().size(); i++) {
                         Prerequisite prerequisite = config.prerequisites().get(i);
                         Integer count = variations.get(prerequisite.flag());
@@ -64,36 +68,9 @@ final class References {
                             return Future.failedFuture(ApiError.invalid("prerequisites[" + i + "].variation",
                                     "flag '" + prerequisite.flag() + "' has only " + count + " variations"));
                         }
-                        requires.add(prerequisite.flag());
                     }
-                    graph.put(flagKey, requires);
-                    List<String> cycle = cycleThrough(flagKey, graph);
-                    return cycle.isEmpty() ? Future.succeededFuture()
-                            : Future.failedFuture(ApiError.invalid("prerequisites",
-                            "prerequisites would form a cycle: " + String.join(" → ", cycle)));
+                    return Future.succeededFuture();
                 });
-    }
-
-    /** A path start → … → start in the prerequisite graph, or empty. */
-    static List<String> cycleThrough(String start, Map<String, List<String>> graph) {
-        Deque<List<String>> paths = new ArrayDeque<>();
-        paths.push(List.of(start));
-        Set<String> seen = new HashSet<>();
-        while (!paths.isEmpty()) {
-            List<String> path = paths.pop();
-            String last = path.get(path.size() - 1);
-            for (String next : graph.getOrDefault(last, List.of())) {
-                List<String> longer = new ArrayList<>(path);
-                longer.add(next);
-                if (next.equals(start)) {
-                    return longer;
-                }
-                if (seen.add(next)) {
-                    paths.push(longer);
-                }
-            }
-        }
-        return List.of();
     }
 
     private static Future<Void> checkSegments(SqlClient tx, Scope scope, FlagConfig config) {

@@ -1,6 +1,9 @@
 package dev.darklaunch.server.imports;
 
+import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
+import dev.darklaunch.server.feed.EnvironmentDataStore;
+import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.InvalidModelException;
@@ -114,13 +117,22 @@ public final class ImportStore {
 
         Future<Summary> apply(UnleashImport.Result result) {
             result.flags().forEach(f -> imported.put(f.flag().key(), f.flag()));
-            return tx.preparedQuery("SELECT id FROM environments WHERE project_id = $1 ORDER BY id").execute(Tuple.of(scope.projectId()))
+            EnvironmentData[] was = new EnvironmentData[1];
+            return EnvironmentDataStore.load(tx, scope)
+                    .compose(data -> {
+                        was[0] = data;
+                        return tx.preparedQuery("SELECT id FROM environments WHERE project_id = $1 ORDER BY id").execute(Tuple.of(scope.projectId()));
+                    })
                     .compose(rows -> {
                         rows.forEach(row -> environments.add(row.getLong("id")));
                         return each(result.segments(), this::segment);
                     })
                     .compose(v -> each(result.flags(), this::define))
                     .compose(v -> each(result.flags(), this::configure))
+                    // the environment as imported keeps to the rules every SDK checks (prerequisite paths, cost)
+                    .compose(v -> EnvironmentDataStore.load(tx, scope))
+                    .compose(now -> Validation.environment(was[0], now, "features",
+                            "is imported or requires an imported flag or matches an imported segment"))
                     .compose(v -> recordChanges("flag", flags).compose(w -> recordChanges("segment", segments)))
                     .map(v -> new Summary(scope.environment(), flags.changes(), segments.changes(), result.features(), result.warnings()));
         }
@@ -236,29 +248,29 @@ public final class ImportStore {
                             SELECT e.key, c.config::text AS config FROM flag_configs c JOIN environments e ON e.id = c.environment_id
                             WHERE c.flag_id = $1 AND c.environment_id <> $2""")
                     .execute(Tuple.of(flagId, scope.environmentId()))
-                    .compose(rows -> {
+                    .compose(rows -> Validation.onWorker(() -> { // validating compiles the rules' patterns
                         for (Row row : rows) {
                             try {
                                 ModelValidator.validateConfig(definition, Json.read(row.getString("config"), FlagConfig.class));
                             } catch (InvalidModelException e) {
-                                return Future.failedFuture(ApiError.conflict("features", "flag '" + definition.key()
+                                throw ApiError.conflict("features", "flag '" + definition.key()
                                         + "' exists with another kind, and its configuration in " + row.getString("key")
                                         + " would not fit the imported definition (" + e.field() + ": " + e.getMessage()
-                                        + "); change or delete that flag first"));
+                                        + "); change or delete that flag first");
                             }
                         }
-                        return Future.succeededFuture();
-                    });
+                        return null;
+                    }));
         }
 
         private Future<Void> configure(EnvironmentFlag flag) {
             String key = flag.flag().key();
             Flag definition = stored.get(key);
             FlagConfig config = Variations.renumber(flag.config(), flag.flag(), definition, imported, stored);
-            ModelValidator.validateConfig(definition, config);
             long id = flagIds.get(key);
-            return tx.preparedQuery("SELECT config::text AS config FROM flag_configs WHERE flag_id = $1 AND environment_id = $2 FOR UPDATE")
-                    .execute(Tuple.of(id, scope.environmentId()))
+            return Validation.config(definition, config)
+                    .compose(valid -> tx.preparedQuery("SELECT config::text AS config FROM flag_configs WHERE flag_id = $1 AND environment_id = $2 FOR UPDATE")
+                    .execute(Tuple.of(id, scope.environmentId())))
                     .compose(rows -> {
                         FlagConfig old = Json.read(rows.iterator().next().getString("config"), FlagConfig.class);
                         boolean configChanged = !old.equals(config);

@@ -2,6 +2,7 @@ package dev.darklaunch.server.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.sdk.internal.model.ModelValidator;
+import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.JsonBody;
@@ -37,9 +38,9 @@ public final class ImportsApi {
         }
         ModelValidator.validateKey("environment", environment);
         Body<JsonNode> body = JsonBody.read(ctx, JsonNode.class);
-        // converting is pure and fast (milliseconds for a 1 MiB payload), so it runs on the event loop
-        UnleashImport.Result result = UnleashImport.convert(body.value());
-        imports.importUnleash(caller.actor(), project, environment, result, body.comment())
+        // converting validates every rule, which compiles regular expressions: on a worker, never on the event loop
+        Validation.onWorker(() -> UnleashImport.convert(body.value()))
+                .compose(result -> imports.importUnleash(caller.actor(), project, environment, result, body.comment()))
                 .onSuccess(summary -> Responses.ok(ctx, summary))
                 .onFailure(ctx::fail);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.darklaunch.sdk.internal.model.Cidr;
+import dev.darklaunch.sdk.internal.model.EvaluationCost;
 import dev.darklaunch.sdk.internal.model.Clause;
 import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.sdk.internal.model.Operator;
@@ -169,6 +170,10 @@ final class UnleashConstraints {
         if (value == null || value.length() > ModelValidator.MAX_REGEX_LENGTH) {
             return unusable(what, value == null ? "no expression" : "the expression is longer than "
                     + ModelValidator.MAX_REGEX_LENGTH + " characters", inverted, warn);
+        }
+        if (!EvaluationCost.patternFits(value, caseInsensitive)) {
+            // never compiled here: the model validator refuses it with the limit, naming the feature
+            return clause(attribute, Operator.MATCHES, List.of(TextNode.valueOf(value)), inverted, caseInsensitive);
         }
         try {
             Pattern.compile(value);

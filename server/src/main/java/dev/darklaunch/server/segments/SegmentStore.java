@@ -2,7 +2,10 @@ package dev.darklaunch.server.segments;
 
 import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.sdk.internal.model.Segment;
+import dev.darklaunch.sdk.internal.model.EnvironmentData;
+import dev.darklaunch.sdk.internal.model.EnvironmentSegment;
 import dev.darklaunch.sdk.internal.model.SegmentConfig;
+import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.server.audit.AuditLog;
 import dev.darklaunch.server.audit.Change;
 import dev.darklaunch.server.changes.ChangeLog;
@@ -124,20 +127,30 @@ public final class SegmentStore {
 
     public Future<SegmentView.ConfigView> putConfig(String actor, String project, String key, String environment,
                                                     SegmentConfig config, OptionalLong ifMatch, Optional<String> comment) {
-        ModelValidator.validateSegmentConfig(config);
-        return pool.withTransaction(tx -> ProjectStore.scope(tx, project, environment)
+        return Validation.segmentConfig(config).compose(valid -> pool.withTransaction(tx -> ProjectStore.scope(tx, project, environment)
                 .compose(scope -> config(tx, scope, key, true)
                         .compose(before -> {
                             Versions.check(ifMatch, before.version());
-                            return tx.preparedQuery("""
+                            // the flags that match this segment must stay within the cost of one evaluation
+                            return Validation.environment(tx, scope, data -> withConfig(data, key, config), null, "rules",
+                                            "matches this segment")
+                                    .compose(checked -> tx.preparedQuery("""
                                             UPDATE segment_configs SET config = $3::text::jsonb, version = version + 1, updated_at = now()
                                             WHERE environment_id = $2 AND segment_id = (SELECT id FROM segments WHERE project_id = $1 AND key = $4)""")
                                     .execute(Tuple.of(scope.projectId(), scope.environmentId(), Json.write(config), key))
                                     .compose(v -> ChangeLog.record(tx, scope.environmentId(), "segment", List.of(key)))
                                     .compose(revision -> config(tx, scope, key, false))
                                     .compose(after -> AuditLog.append(tx, new Change(actor, "segment.config.update", project,
-                                            environment, "segment", key, before.config(), after.config(), comment)).map(after));
-                        })));
+                                            environment, "segment", key, before.config(), after.config(), comment)).map(after)));
+                        }))));
+    }
+
+    private static EnvironmentData withConfig(EnvironmentData data, String key, SegmentConfig config) {
+        List<EnvironmentSegment> segments = new ArrayList<>(data.segments().size());
+        for (EnvironmentSegment segment : data.segments()) {
+            segments.add(segment.key().equals(key) ? new EnvironmentSegment(key, config) : segment);
+        }
+        return new EnvironmentData(data.revision(), data.flags(), segments);
     }
 
     /** New environments start with every segment empty. */

@@ -6,23 +6,25 @@ import com.google.re2j.PatternSyntaxException;
 import dev.darklaunch.sdk.internal.evaluation.ClauseMatcher.Order;
 import dev.darklaunch.sdk.internal.model.Cidr;
 import dev.darklaunch.sdk.internal.model.Clause;
+import dev.darklaunch.sdk.internal.model.EvaluationCost;
 import dev.darklaunch.sdk.internal.model.Semver;
 import dev.darklaunch.sdk.internal.model.Timestamps;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Turns a clause into a {@link ClauseMatcher}: parses its values once (numbers, versions, dates,
  * address ranges, linear-time regular expressions), indexes them, and drops values that cannot be
- * used. Never throws: what cannot be compiled never matches.
+ * used. What cannot be compiled never matches; the one exception is a regular expression too large
+ * to compile (see {@link EvaluationCost#patternFits}), which throws rather than compiling it.
  */
 final class ClauseCompiler {
 
@@ -64,7 +66,7 @@ final class ClauseCompiler {
     }
 
     private static ClauseMatcher in(String attribute, boolean negate, List<JsonNode> values, boolean ci) {
-        Set<String> texts = ci ? new TreeSet<>(String.CASE_INSENSITIVE_ORDER) : new HashSet<>();
+        Set<String> texts = new LinkedHashSet<>();
         List<Double> numbers = new ArrayList<>();
         boolean matchTrue = false;
         boolean matchFalse = false;
@@ -84,8 +86,8 @@ final class ClauseCompiler {
         if (texts.size() == 1 && numbers.isEmpty() && !matchTrue && !matchFalse) {
             return new ClauseMatcher.EqualsText(attribute, negate, texts.iterator().next(), ci);
         }
-        return new ClauseMatcher.In(attribute, negate, texts, numbers.stream().mapToDouble(Double::doubleValue).toArray(),
-                matchTrue, matchFalse);
+        return new ClauseMatcher.In(attribute, negate, new HashSet<>(texts), ci,
+                numbers.stream().mapToDouble(Double::doubleValue).toArray(), matchTrue, matchFalse);
     }
 
     /** The text values, or null when there are none. */
@@ -98,6 +100,10 @@ final class ClauseCompiler {
         List<Pattern> patterns = new ArrayList<>();
         for (JsonNode value : values) {
             if (value.isTextual()) {
+                if (!EvaluationCost.patternFits(value.textValue(), ci)) {
+                    // never compile it: a nested counted repetition compiles to gigabytes, and some case folds never end (the flag is malformed)
+                    throw new IllegalArgumentException("a regular expression too large to compile");
+                }
                 try {
                     patterns.add(Pattern.compile(value.textValue(), ci ? Pattern.CASE_INSENSITIVE : 0));
                 } catch (PatternSyntaxException ignored) {

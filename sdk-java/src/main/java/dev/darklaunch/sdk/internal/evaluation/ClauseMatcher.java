@@ -11,7 +11,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * A compiled clause. Values were parsed, lower-cased and indexed when the snapshot was compiled;
+ * A compiled clause. Values were parsed, case-folded and indexed when the snapshot was compiled;
  * matching reads the context and compares, without parsing or allocating (regular expressions and
  * dates in text aside).
  *
@@ -26,6 +26,15 @@ import java.util.Set;
 abstract class ClauseMatcher {
 
     abstract boolean matches(Context context);
+
+    /** The patterns case-folded, for comparing with {@link CaseFold} (once, at compile time). */
+    static String[] folded(String[] patterns) {
+        String[] folded = new String[patterns.length];
+        for (int i = 0; i < patterns.length; i++) {
+            folded[i] = CaseFold.foldAll(patterns[i]);
+        }
+        return folded;
+    }
 
     static boolean allMatch(ClauseMatcher[] clauses, Context context) {
         for (ClauseMatcher clause : clauses) {
@@ -72,26 +81,29 @@ abstract class ClauseMatcher {
 
         EqualsText(String attribute, boolean negate, String expected, boolean ignoreCase) {
             super(attribute, negate);
-            this.expected = expected;
+            this.expected = ignoreCase ? CaseFold.foldAll(expected) : expected;
             this.ignoreCase = ignoreCase;
         }
 
         @Override
         boolean test(Object value) {
-            return value instanceof String s && (ignoreCase ? s.equalsIgnoreCase(expected) : s.equals(expected));
+            return value instanceof String s && (ignoreCase ? CaseFold.equalsFolded(s, expected) : s.equals(expected));
         }
     }
 
-    /** {@code in}: text through a set (case-insensitive sets compare without lower-casing), numbers, booleans. */
+    /** {@code in}: text through a set (case-insensitive: a table of folded texts), numbers, booleans. */
     static final class In extends OnAttribute {
         private final Set<String> texts;
+        private final FoldedTexts foldedTexts;
         private final double[] numbers;
         private final boolean matchTrue;
         private final boolean matchFalse;
 
-        In(String attribute, boolean negate, Set<String> texts, double[] numbers, boolean matchTrue, boolean matchFalse) {
+        In(String attribute, boolean negate, Set<String> texts, boolean ignoreCase, double[] numbers, boolean matchTrue,
+           boolean matchFalse) {
             super(attribute, negate);
-            this.texts = texts;
+            this.texts = ignoreCase ? null : texts;
+            this.foldedTexts = ignoreCase ? new FoldedTexts(texts) : null;
             this.numbers = numbers;
             this.matchTrue = matchTrue;
             this.matchFalse = matchFalse;
@@ -100,7 +112,7 @@ abstract class ClauseMatcher {
         @Override
         boolean test(Object value) {
             if (value instanceof String s) {
-                return texts.contains(s);
+                return texts != null ? texts.contains(s) : foldedTexts.contains(s);
             }
             if (value instanceof Boolean b) {
                 return b ? matchTrue : matchFalse;
@@ -124,7 +136,7 @@ abstract class ClauseMatcher {
 
         StartsWith(String attribute, boolean negate, String[] patterns, boolean ignoreCase) {
             super(attribute, negate);
-            this.patterns = patterns;
+            this.patterns = ignoreCase ? folded(patterns) : patterns;
             this.ignoreCase = ignoreCase;
         }
 
@@ -132,7 +144,7 @@ abstract class ClauseMatcher {
         boolean test(Object value) {
             if (value instanceof String s) {
                 for (String p : patterns) {
-                    if (s.regionMatches(ignoreCase, 0, p, 0, p.length())) {
+                    if (ignoreCase ? CaseFold.startsWithFolded(s, p) : s.startsWith(p)) {
                         return true;
                     }
                 }
@@ -148,7 +160,7 @@ abstract class ClauseMatcher {
 
         EndsWith(String attribute, boolean negate, String[] patterns, boolean ignoreCase) {
             super(attribute, negate);
-            this.patterns = patterns;
+            this.patterns = ignoreCase ? folded(patterns) : patterns;
             this.ignoreCase = ignoreCase;
         }
 
@@ -156,8 +168,7 @@ abstract class ClauseMatcher {
         boolean test(Object value) {
             if (value instanceof String s) {
                 for (String p : patterns) {
-                    int from = s.length() - p.length();
-                    if (from >= 0 && s.regionMatches(ignoreCase, from, p, 0, p.length())) {
+                    if (ignoreCase ? CaseFold.endsWithFolded(s, p) : s.endsWith(p)) {
                         return true;
                     }
                 }
@@ -173,7 +184,7 @@ abstract class ClauseMatcher {
 
         Contains(String attribute, boolean negate, String[] patterns, boolean ignoreCase) {
             super(attribute, negate);
-            this.patterns = patterns;
+            this.patterns = ignoreCase ? folded(patterns) : patterns;
             this.ignoreCase = ignoreCase;
         }
 
@@ -181,18 +192,9 @@ abstract class ClauseMatcher {
         boolean test(Object value) {
             if (value instanceof String s) {
                 for (String p : patterns) {
-                    if (ignoreCase ? containsIgnoreCase(s, p) : s.contains(p)) {
+                    if (ignoreCase ? CaseFold.containsFolded(s, p) : s.contains(p)) {
                         return true;
                     }
-                }
-            }
-            return false;
-        }
-
-        private static boolean containsIgnoreCase(String value, String pattern) {
-            for (int i = 0; i + pattern.length() <= value.length(); i++) {
-                if (value.regionMatches(true, i, pattern, 0, pattern.length())) {
-                    return true;
                 }
             }
             return false;

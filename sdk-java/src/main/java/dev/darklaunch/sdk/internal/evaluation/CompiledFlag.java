@@ -6,6 +6,7 @@ import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
 import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.FlagKind;
+import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.sdk.internal.model.Prerequisite;
 import dev.darklaunch.sdk.internal.model.Rule;
 import dev.darklaunch.sdk.internal.model.Serve;
@@ -32,8 +33,11 @@ public final class CompiledFlag {
     record CompiledRule(ClauseMatcher[] clauses, Serving serving) {
     }
 
-    /** A prerequisite: the flag, the variation it must serve, and the outcome when it does not. */
-    record CompiledPrerequisite(String flagKey, int variation, Outcome failed) {
+    /**
+     * A prerequisite: the flag (compiled before this one; null when the environment has no such
+     * flag), the variation it must serve, and the outcome when it does not.
+     */
+    record CompiledPrerequisite(CompiledFlag flag, int variation, Outcome failed) {
     }
 
     private final String key;
@@ -45,6 +49,8 @@ public final class CompiledFlag {
     private final Map<String, Outcome> targets;
     private final CompiledRule[] rules;
     private final Serving fallthrough;
+    /** What the fallthrough serves a context that lacks its rollout's bucketing attribute: the off variation. */
+    private final Outcome unbucketed;
     private final boolean[] booleanValues;
     private final Outcome constant;
     private final CompiledRollout rolloutOnly;
@@ -52,7 +58,8 @@ public final class CompiledFlag {
     private LongAdder[] counts;
 
     private CompiledFlag(String key, FlagKind kind, boolean on, Outcome off, CompiledPrerequisite[] prerequisites,
-                         Map<String, Outcome> targets, CompiledRule[] rules, Serving fallthrough, boolean[] booleanValues) {
+                         Map<String, Outcome> targets, CompiledRule[] rules, Serving fallthrough, Outcome unbucketed,
+                         boolean[] booleanValues) {
         this.key = key;
         this.kind = kind;
         this.on = on;
@@ -62,6 +69,7 @@ public final class CompiledFlag {
         this.targets = targets;
         this.rules = rules;
         this.fallthrough = fallthrough;
+        this.unbucketed = unbucketed;
         this.booleanValues = booleanValues;
         boolean fallthroughOnly = on && prerequisites.length == 0 && targets.isEmpty() && rules.length == 0 && fallthrough != null;
         this.constant = !on ? off : fallthroughOnly ? fallthrough.fixed() : null;
@@ -69,25 +77,33 @@ public final class CompiledFlag {
     }
 
     /**
-     * Compiles a flag. Data that cannot be evaluated (a variation index out of range, say, from a
-     * server newer or buggier than this SDK) gives a flag whose every evaluation is MALFORMED_FLAG.
+     * Compiles a flag. Data that cannot be evaluated (a variation index out of range or a value
+     * that does not fit the flag's kind, say, from a bootstrap file or a server newer or buggier
+     * than this SDK) gives a flag whose every evaluation is MALFORMED_FLAG.
+     *
+     * @param compiled the flags compiled so far, among them every prerequisite of this one that
+     *     the environment has (see {@link dev.darklaunch.sdk.internal.model.EnvironmentCheck})
      */
-    static CompiledFlag compile(EnvironmentFlag data, Map<String, CompiledSegment> segments) {
+    static CompiledFlag compile(EnvironmentFlag data, Map<String, CompiledSegment> segments, Map<String, CompiledFlag> compiled) {
         Flag flag = data.flag();
         try {
-            return compileValid(flag, data.config(), segments);
+            return compileValid(flag, data.config(), segments, compiled);
         } catch (RuntimeException e) {
             return malformed(flag.key(), flag.kind());
         }
     }
 
-    private static CompiledFlag compileValid(Flag flag, FlagConfig config, Map<String, CompiledSegment> segments) {
+    private static CompiledFlag compileValid(Flag flag, FlagConfig config, Map<String, CompiledSegment> segments,
+                                             Map<String, CompiledFlag> compiled) {
         int n = flag.variations().size();
         Object[] values = new Object[n];
         JsonNode[] json = new JsonNode[n];
         boolean[] booleans = new boolean[n];
         for (int i = 0; i < n; i++) {
             json[i] = flag.variations().get(i).value();
+            if (!ModelValidator.fitsKind(flag.kind(), json[i])) {
+                throw new IllegalArgumentException("variation " + i + " does not fit the flag's kind");
+            }
             values[i] = typed(flag.kind(), json[i]);
             booleans[i] = json[i].isBoolean() && json[i].booleanValue();
         }
@@ -96,7 +112,7 @@ public final class CompiledFlag {
         CompiledPrerequisite[] prerequisites = new CompiledPrerequisite[config.prerequisites().size()];
         for (int i = 0; i < prerequisites.length; i++) {
             Prerequisite prerequisite = config.prerequisites().get(i);
-            prerequisites[i] = new CompiledPrerequisite(prerequisite.flag(), prerequisite.variation(),
+            prerequisites[i] = new CompiledPrerequisite(compiled.get(prerequisite.flag()), prerequisite.variation(),
                     outcome(config.offVariation(), Reason.prerequisiteFailed(prerequisite.flag()), values, json));
         }
 
@@ -119,8 +135,9 @@ public final class CompiledFlag {
             rules[i] = new CompiledRule(clauses.length == 0 ? new ClauseMatcher[]{ClauseMatcher.Never.INSTANCE} : clauses, serving);
         }
         Serving fallthrough = serving(flag.key(), config.fallthrough(), values, json, Reason::fallthrough);
+        Outcome unbucketed = outcome(config.offVariation(), Reason.fallthrough(false), values, json);
         return new CompiledFlag(flag.key(), flag.kind(), config.on(), off, prerequisites,
-                targets.isEmpty() ? Collections.emptyMap() : targets, rules, fallthrough, booleans);
+                targets.isEmpty() ? Collections.emptyMap() : targets, rules, fallthrough, unbucketed, booleans);
     }
 
     private static Serving serving(String flagKey, Serve serve, Object[] values, JsonNode[] json,
@@ -152,8 +169,9 @@ public final class CompiledFlag {
         };
     }
 
-    private static CompiledFlag malformed(String key, FlagKind kind) {
-        return new CompiledFlag(key, kind, false, null, new CompiledPrerequisite[0], Map.of(), new CompiledRule[0], null,
+    /** A flag whose every evaluation is MALFORMED_FLAG (nothing of its configuration is compiled). */
+    static CompiledFlag malformed(String key, FlagKind kind) {
+        return new CompiledFlag(key, kind, false, null, new CompiledPrerequisite[0], Map.of(), new CompiledRule[0], null, null,
                 new boolean[0]);
     }
 
@@ -238,5 +256,10 @@ public final class CompiledFlag {
 
     Serving fallthrough() {
         return fallthrough;
+    }
+
+    /** The outcome of the fallthrough for a context without its rollout's bucketing attribute. */
+    Outcome unbucketed() {
+        return unbucketed;
     }
 }

@@ -3,13 +3,23 @@ package dev.darklaunch.sdk.internal.evaluation;
 import dev.darklaunch.sdk.Context;
 import dev.darklaunch.sdk.internal.model.Rollout;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * A rollout ready to bucket: the salt already encoded with its separator, cumulative bucket
- * bounds, and the outcome of each variation. A context without the bucketing attribute lands in
- * bucket 0, so it gets the same answer every time.
+ * bounds, and the outcome of each variation.
+ *
+ * <p>A context's bucket is {@code murmur3_32(salt + ":" + value, seed)}, unsigned, modulo the
+ * total, where {@code value} is the bucketing attribute as text (a number that is a whole number
+ * is written as plain digits whatever its Java type: {@code 1e15}, {@code 1000000000000000L} and
+ * {@code new BigDecimal("1E+15")} all bucket as {@code "1000000000000000"}; a list buckets by its
+ * first element). A context that lacks the bucketing attribute (or has an empty list) is never in
+ * a percentage rollout: {@link #pick} gives null, so a rule serving the rollout does not match it
+ * and the fallthrough serves it the flag's off variation — putting all such contexts in one
+ * bucket would turn a 1 % rollout into 0 % or 100 % of them.
  */
 final class CompiledRollout {
 
@@ -42,8 +52,12 @@ final class CompiledRollout {
         }
     }
 
+    /** The outcome for the context's bucket, or null when the context lacks the bucketing attribute. */
     Outcome pick(Context context) {
         int bucket = bucket(context);
+        if (bucket < 0) {
+            return null;
+        }
         for (int i = 0; i < upperBounds.length; i++) {
             if (bucket < upperBounds[i]) {
                 return outcomes[i];
@@ -52,12 +66,17 @@ final class CompiledRollout {
         return outcomes[outcomes.length - 1];
     }
 
+    /** The context's bucket, or -1 when it lacks the bucketing attribute. */
     int bucket(Context context) {
         Object value = bucketBy == null ? context.key() : context.get(bucketBy);
-        if (value == null) {
-            return 0;
+        String text;
+        if (value instanceof String s) { // the common case first: no interface check on the hot path
+            text = s;
+        } else if (value == null || (value instanceof List<?> list && list.isEmpty())) {
+            return -1;
+        } else {
+            text = text(value);
         }
-        String text = value instanceof String s ? s : text(value);
         return remainder(Integer.toUnsignedLong(prefix.hash(text)), total, totalReciprocal);
     }
 
@@ -80,13 +99,31 @@ final class CompiledRollout {
         return remainder(Integer.toUnsignedLong(new Murmur3.Prefix(saltPrefix, seed).hash(value)), total, reciprocal(total));
     }
 
-    private static String text(Object value) {
+    static String text(Object value) {
         if (value instanceof List<?> list) {
             return list.isEmpty() ? "" : text(list.get(0));
         }
-        if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
-            return Long.toString(d.longValue());
+        if (value instanceof Number number) {
+            return numberText(number);
         }
         return value.toString();
+    }
+
+    /** A whole number as plain digits, whatever its type and size; other numbers as Java writes them. */
+    static String numberText(Number number) {
+        if (number instanceof Long || number instanceof Integer || number instanceof Short || number instanceof Byte
+                || number instanceof BigInteger) {
+            return number.toString();
+        }
+        if (number instanceof BigDecimal decimal) {
+            BigDecimal stripped = decimal.stripTrailingZeros();
+            return stripped.scale() <= 0 ? stripped.toBigInteger().toString() : stripped.toPlainString();
+        }
+        double d = number.doubleValue();
+        if (Double.isFinite(d) && d == Math.rint(d)) {
+            // exact: below 2^63 through long, above through the double's exact decimal value
+            return Math.abs(d) < 0x1p63 ? Long.toString((long) d) : new BigDecimal(d).toBigInteger().toString();
+        }
+        return number.toString();
     }
 }

@@ -1,6 +1,7 @@
 package dev.darklaunch.sdk.internal.evaluation;
 
 import dev.darklaunch.sdk.Context;
+import dev.darklaunch.sdk.internal.model.EvaluationCost;
 import dev.darklaunch.sdk.internal.model.SegmentConfig;
 import dev.darklaunch.sdk.internal.model.SegmentRule;
 
@@ -21,7 +22,24 @@ final class CompiledSegment {
         this.rules = rules;
     }
 
+    private static final CompiledSegment NOBODY = new CompiledSegment(Set.of(), Set.of(), new ClauseMatcher[0][]);
+
+    /**
+     * Compiles a segment. One that costs too much to test (see {@link EvaluationCost}) is not
+     * compiled at all and contains nobody; the flags that name it are malformed anyway.
+     */
     static CompiledSegment compile(SegmentConfig config) {
+        if (EvaluationCost.ofSegment(config) > EvaluationCost.MAX_EVALUATION_COST) {
+            return NOBODY;
+        }
+        try {
+            return compileRules(config);
+        } catch (RuntimeException e) {
+            return NOBODY;
+        }
+    }
+
+    private static CompiledSegment compileRules(SegmentConfig config) {
         ClauseMatcher[][] rules = new ClauseMatcher[config.rules().size()][];
         for (int i = 0; i < rules.length; i++) {
             SegmentRule rule = config.rules().get(i);

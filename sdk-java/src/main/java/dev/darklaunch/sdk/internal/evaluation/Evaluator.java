@@ -11,45 +11,44 @@ import dev.darklaunch.sdk.Context;
  */
 public final class Evaluator {
 
-    /** How deep prerequisites may nest; deeper (or cyclic) chains evaluate as MALFORMED_FLAG. */
-    static final int MAX_PREREQUISITE_DEPTH = 20;
-
     private Evaluator() {
     }
 
     public static Outcome evaluate(Snapshot snapshot, CompiledFlag flag, Context context) {
-        return evaluate(snapshot, flag, context, 0);
+        return evaluate(flag, context);
     }
 
     /** Whether a boolean flag serves {@code true} for the context; false on any error. Counts the evaluation (if the flag counts). */
     public static boolean isTrue(Snapshot snapshot, CompiledFlag flag, Context context) {
-        Outcome outcome = evaluate(snapshot, flag, context, 0);
+        Outcome outcome = evaluate(flag, context);
         flag.count(outcome.variation());
         return flag.booleanValue(outcome);
     }
 
-    private static Outcome evaluate(Snapshot snapshot, CompiledFlag flag, Context context, int depth) {
+    /**
+     * Prerequisites were linked when the snapshot was compiled, which refused cycles and graphs
+     * with too many paths (see {@code EnvironmentCheck}): the recursion ends, and within a bound.
+     */
+    private static Outcome evaluate(CompiledFlag flag, Context context) {
         Outcome constant = flag.constant();
         if (constant != null) {
             return constant;
         }
         CompiledRollout rolloutOnly = flag.rolloutOnly();
         if (rolloutOnly != null) {
-            return rolloutOnly.pick(context);
+            Outcome picked = rolloutOnly.pick(context);
+            return picked != null ? picked : flag.unbucketed();
         }
         if (!flag.on()) {
             return flag.off();
         }
         for (CompiledFlag.CompiledPrerequisite prerequisite : flag.prerequisites()) {
-            if (depth >= MAX_PREREQUISITE_DEPTH) {
-                return flag.malformed();
-            }
-            CompiledFlag required = snapshot.flag(prerequisite.flagKey());
-            if (required == null || !required.on()) {
+            CompiledFlag required = prerequisite.flag();
+            if (required == null || !required.on()) { // a malformed flag is never on: its dependents' prerequisite fails
                 return prerequisite.failed();
             }
-            Outcome outcome = evaluate(snapshot, required, context, depth + 1);
-            if (outcome.isError() && outcome == required.malformed()) {
+            Outcome outcome = evaluate(required, context);
+            if (outcome.isError()) {
                 return flag.malformed();
             }
             if (outcome.variation() != prerequisite.variation()) {
@@ -64,13 +63,22 @@ public final class Evaluator {
         }
         for (CompiledFlag.CompiledRule rule : flag.rules()) {
             if (ClauseMatcher.allMatch(rule.clauses(), context)) {
-                return serve(rule.serving(), context);
+                CompiledFlag.Serving serving = rule.serving();
+                if (serving.fixed() != null) {
+                    return serving.fixed();
+                }
+                Outcome picked = serving.rollout().pick(context);
+                if (picked != null) {
+                    return picked;
+                }
+                // a context without the rollout's bucketing attribute is not in the rollout: the rule does not match it
             }
         }
-        return serve(flag.fallthrough(), context);
-    }
-
-    private static Outcome serve(CompiledFlag.Serving serving, Context context) {
-        return serving.fixed() != null ? serving.fixed() : serving.rollout().pick(context);
+        CompiledFlag.Serving fallthrough = flag.fallthrough();
+        if (fallthrough.fixed() != null) {
+            return fallthrough.fixed();
+        }
+        Outcome picked = fallthrough.rollout().pick(context);
+        return picked != null ? picked : flag.unbucketed();
     }
 }

@@ -1,5 +1,6 @@
 package dev.darklaunch.sdk.internal.evaluation;
 
+import dev.darklaunch.sdk.internal.model.EnvironmentCheck;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
 import dev.darklaunch.sdk.internal.model.EnvironmentSegment;
@@ -37,13 +38,22 @@ public final class Snapshot {
         for (EnvironmentSegment segment : data.segments()) {
             segments.put(segment.key(), CompiledSegment.compile(segment.config()));
         }
-        Map<String, CompiledFlag> flags = new HashMap<>();
+        Map<String, EnvironmentFlag> byKey = new HashMap<>();
         for (EnvironmentFlag flag : data.flags()) {
-            CompiledFlag compiled = CompiledFlag.compile(flag, segments);
+            byKey.put(flag.flag().key(), flag);
+        }
+        // checked before anything is compiled: a flag that breaks an environment rule (a cycle, too many
+        // prerequisite evaluations, too costly, a regular expression too large) is never compiled
+        EnvironmentCheck.Result checked = EnvironmentCheck.check(data);
+        Map<String, CompiledFlag> flags = new HashMap<>();
+        for (String key : checked.order()) { // prerequisites first: a flag links to its compiled prerequisites
+            EnvironmentFlag flag = byKey.get(key);
+            CompiledFlag compiled = checked.problems().containsKey(key) ? CompiledFlag.malformed(key, flag.flag().kind())
+                    : CompiledFlag.compile(flag, segments, flags);
             if (countEvaluations) {
                 compiled.startCounting();
             }
-            flags.put(flag.flag().key(), compiled);
+            flags.put(key, compiled);
         }
         return new Snapshot(data, flags);
     }

@@ -2,6 +2,7 @@ package dev.darklaunch.sdk.internal.model;
 
 import static dev.darklaunch.sdk.internal.model.ModelValidator.MAX_CLAUSE_VALUES;
 import static dev.darklaunch.sdk.internal.model.ModelValidator.MAX_CLAUSE_VALUE_CHARS;
+import static dev.darklaunch.sdk.internal.model.ModelValidator.MAX_PATTERN_SIZE;
 import static dev.darklaunch.sdk.internal.model.ModelValidator.MAX_REGEX_LENGTH;
 import static dev.darklaunch.sdk.internal.model.ModelValidator.checkCount;
 import static dev.darklaunch.sdk.internal.model.ModelValidator.describe;
@@ -48,12 +49,12 @@ final class ClauseValidator {
             throw new InvalidModelException(values, "have " + chars + " characters in total; at most " + MAX_CLAUSE_VALUE_CHARS + " are allowed");
         }
         for (int k = 0; k < clause.values().size(); k++) {
-            ModelValidator.check(values + "[" + k + "]", valueProblem(op, clause.values().get(k)));
+            ModelValidator.check(values + "[" + k + "]", valueProblem(op, clause.values().get(k), clause.caseInsensitive()));
         }
     }
 
     /** What is wrong with one value of a clause with operator {@code op}, or {@code null}. */
-    private static String valueProblem(Operator op, JsonNode value) {
+    private static String valueProblem(Operator op, JsonNode value, boolean caseInsensitive) {
         if (value.isTextual() && textProblem(value.textValue()) != null) {
             return textProblem(value.textValue());
         }
@@ -62,7 +63,7 @@ final class ClauseValidator {
                     : value.isNumber() ? finiteProblem(value)
                     : wrongType(op, "strings, numbers or booleans", value);
             case STARTS_WITH, ENDS_WITH, CONTAINS -> value.isTextual() ? null : wrongType(op, "strings", value);
-            case MATCHES -> regexProblem(value);
+            case MATCHES -> regexProblem(value, caseInsensitive);
             case NUMBER_EQ, NUMBER_LT, NUMBER_LTE, NUMBER_GT, NUMBER_GTE ->
                     value.isNumber() ? finiteProblem(value) : wrongType(op, "numbers", value);
             case SEMVER_EQ, SEMVER_LT, SEMVER_LTE, SEMVER_GT, SEMVER_GTE -> semverProblem(op, value);
@@ -77,13 +78,24 @@ final class ClauseValidator {
         return op.jsonName() + " compares with " + expected + ", got " + describe(value);
     }
 
-    private static String regexProblem(JsonNode value) {
+    private static String regexProblem(JsonNode value, boolean caseInsensitive) {
         if (!value.isTextual()) {
             return wrongType(Operator.MATCHES, "regular expressions (strings)", value);
         }
         String regex = value.textValue();
         if (regex.length() > MAX_REGEX_LENGTH) {
             return "the regular expression is " + regex.length() + " characters long; at most " + MAX_REGEX_LENGTH + " are allowed";
+        }
+        // before compiling: a nested counted repetition compiles to a program of gigabytes
+        long size = PatternSize.of(regex);
+        if (size > MAX_PATTERN_SIZE) {
+            return Syntax.quote(regex) + " is too large once compiled: its counted repetitions expand to about "
+                    + (size >= PatternSize.SATURATED ? "more than " + PatternSize.SATURATED : String.valueOf(size))
+                    + " instructions; at most " + MAX_PATTERN_SIZE + " are allowed (nest fewer or smaller {n} repetitions)";
+        }
+        if (PatternSize.hangsIgnoringCase(regex, caseInsensitive)) {
+            return Syntax.quote(regex) + " cannot be matched ignoring case: the regular expression engine (RE2/J) cannot fold the case of "
+                    + "U+1C80 to U+1C88 (Cyrillic letters of Unicode 9); list their case variants without ignoring case";
         }
         try {
             Pattern.compile(regex);

@@ -25,7 +25,8 @@ import java.util.Map;
  *   <li>{@code in}: strings, finite numbers or booleans;
  *   <li>{@code startsWith}, {@code endsWith}, {@code contains}: strings;
  *   <li>{@code matches}: RE2 regular expressions ({@link com.google.re2j.Pattern}, linear time) of
- *       at most 1000 characters;
+ *       at most 1000 characters that compile to at most {@value #MAX_PATTERN_SIZE} instructions
+ *       (checked before compiling, see {@link PatternSize});
  *   <li>{@code numberEq} … {@code numberGte}: finite numbers;
  *   <li>{@code semverEq} … {@code semverGte}: strict SemVer 2.0.0 strings, see {@link Semver};
  *   <li>{@code before}, {@code after}: date-times as {@link Timestamps} reads them;
@@ -55,6 +56,13 @@ public final class ModelValidator {
     /** The most characters the string values of one clause may have together. */
     public static final int MAX_CLAUSE_VALUE_CHARS = 500_000;
     public static final int MAX_REGEX_LENGTH = 1_000;
+    /**
+     * The largest a regular expression may become once compiled, in program instructions with
+     * counted repetitions expanded, as {@link PatternSize} estimates it from the text (never below
+     * what RE2/J builds; {@code [0-9]{1,1000}} compiles to about 2 000 and is counted 3 000),
+     * {@code (a{1000}){1000}} a million.
+     */
+    public static final int MAX_PATTERN_SIZE = 10_000;
 
     private ModelValidator() {}
 
@@ -120,6 +128,12 @@ public final class ModelValidator {
             throw new InvalidModelException("", "a flag configuration is required, got null");
         }
         ConfigValidator.validate(flag, config);
+        // the segments' cost and the prerequisites' are added where the environment is known (EnvironmentCheck)
+        long cost = EvaluationCost.ofRules(config.rules(), segment -> 1);
+        if (cost > EvaluationCost.MAX_EVALUATION_COST) {
+            throw new InvalidModelException("rules", "one evaluation of these rules would cost " + cost
+                    + " units (clause values and regular expression sizes); at most " + EvaluationCost.MAX_EVALUATION_COST + " are allowed");
+        }
     }
 
     /**
@@ -132,6 +146,27 @@ public final class ModelValidator {
             throw new InvalidModelException("", "a segment configuration is required, got null");
         }
         ConfigValidator.validateSegment(config);
+        long cost = EvaluationCost.ofSegment(config);
+        if (cost > EvaluationCost.MAX_EVALUATION_COST) {
+            throw new InvalidModelException("rules", "testing a context against these rules would cost " + cost
+                    + " units (clause values and regular expression sizes); at most " + EvaluationCost.MAX_EVALUATION_COST + " are allowed");
+        }
+    }
+
+    /**
+     * Whether {@code value} is a valid variation value of a {@code kind} flag: a boolean, a string,
+     * a finite number, or any JSON value but null.
+     */
+    public static boolean fitsKind(FlagKind kind, JsonNode value) {
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        return switch (kind) {
+            case BOOLEAN -> value.isBoolean();
+            case STRING -> value.isTextual();
+            case NUMBER -> value.isNumber() && Double.isFinite(value.doubleValue());
+            case JSON -> true;
+        };
     }
 
     static void check(String field, String problem) {

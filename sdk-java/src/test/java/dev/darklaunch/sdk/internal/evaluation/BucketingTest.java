@@ -75,6 +75,58 @@ class BucketingTest {
         assertThat(servedVariation("other-flag", salt, "accountId", seed, total, bucket + 1, byAttribute)).isEqualTo(0);
     }
 
+    /**
+     * A numeric bucketing value is bucketed as text, a whole number as plain digits whatever its
+     * Java type and size: {@code 1e15} used to be written {@code "1.0E15"} while the same number as
+     * a long was {@code "1000000000000000"}, so the bucket depended on the type from 10^15 up.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"1000000000000000", "123456789012345678", "-9007199254740993", "100000000000000000000", "7", "0"})
+    void wholeNumbersBucketAsDigitsWhateverTheirType(String digits) {
+        java.math.BigInteger exact = new java.math.BigInteger(digits);
+        List<Number> forms = new java.util.ArrayList<>(List.of(exact, new java.math.BigDecimal(exact),
+                new java.math.BigDecimal(exact).setScale(2), new java.math.BigDecimal(digits + "E0"),
+                new java.math.BigDecimal(exact).stripTrailingZeros()));
+        if (exact.bitLength() < 64) {
+            forms.add(exact.longValueExact());
+        }
+        double asDouble = exact.doubleValue();
+        if (new java.math.BigDecimal(asDouble).toBigInteger().equals(exact)) { // the double holds it exactly
+            forms.add(asDouble);
+        }
+        if (exact.bitLength() < 31) {
+            forms.add(exact.intValue());
+            forms.add((float) exact.intValue());
+        }
+        for (Number form : forms) {
+            assertThat(CompiledRollout.numberText(form)).as("%s (%s)", form, form.getClass().getSimpleName()).isEqualTo(digits);
+        }
+        // and the evaluator buckets them alike: 100 variations of 1 % each, so a different text rarely lands on the same one
+        List<WeightedVariation> weighted = new java.util.ArrayList<>();
+        String[] names = new String[100];
+        for (int i = 0; i < 100; i++) {
+            weighted.add(new WeightedVariation(i, Rollout.TOTAL_WEIGHT / 100));
+            names[i] = "v" + i;
+        }
+        Rollout rollout = new Rollout(weighted, "n", null);
+        FlagConfig config = new FlagConfig(true, 0, List.of(), List.of(), Serve.ofRollout(rollout), List.of());
+        Snapshot snapshot = Snapshot.compile(new EnvironmentData(1, List.of(new EnvironmentFlag(EvaluationFixtures.stringFlag("f", names), config)),
+                List.of()));
+        Outcome byText = Evaluator.evaluate(snapshot, snapshot.flag("f"), Context.of("k").with("n", digits));
+        for (Number form : forms) {
+            Context context = Context.of("k").with("n", List.of(form));
+            assertThat(Evaluator.evaluate(snapshot, snapshot.flag("f"), context)).as("%s", form).isSameAs(byText);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void numbersWithAFractionKeepTheirShortestForm() {
+        assertThat(CompiledRollout.numberText(2.5)).isEqualTo("2.5");
+        assertThat(CompiledRollout.numberText(new java.math.BigDecimal("2.50"))).isEqualTo("2.5");
+        assertThat(CompiledRollout.numberText(1e15 + 0.5)).isEqualTo("1.0000000000000005E15");
+        assertThat(CompiledRollout.numberText(1e300)).isEqualTo(new java.math.BigDecimal(1e300).toBigInteger().toString()).doesNotContain("E");
+    }
+
     /** The variation served by a boolean flag whose fallthrough gives {@code firstWeight} to true, the rest to false. */
     private static int servedVariation(String flagKey, String salt, String bucketBy, int seed, int total,
                                        int firstWeight, Context context) {

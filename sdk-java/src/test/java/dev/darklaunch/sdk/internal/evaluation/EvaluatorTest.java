@@ -16,14 +16,17 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.darklaunch.sdk.Context;
 import dev.darklaunch.sdk.Reason;
+import dev.darklaunch.sdk.internal.model.EnvironmentCheck;
 import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
 import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
+import dev.darklaunch.sdk.internal.model.FlagKind;
 import dev.darklaunch.sdk.internal.model.Prerequisite;
 import dev.darklaunch.sdk.internal.model.Rollout;
 import dev.darklaunch.sdk.internal.model.Rule;
 import dev.darklaunch.sdk.internal.model.Serve;
 import dev.darklaunch.sdk.internal.model.Target;
+import dev.darklaunch.sdk.internal.model.Variation;
 import dev.darklaunch.sdk.internal.model.WeightedVariation;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,10 +174,14 @@ class EvaluatorTest {
         }
 
         @Test
-        void prerequisitesNestUpToTheLimitAndDeeperIsMalformed() {
-            int limit = Evaluator.MAX_PREREQUISITE_DEPTH;
-            assertThat(evaluate(chain(limit), "f0", Context.of("u")).reason()).isEqualTo(Reason.fallthrough(false));
-            assertThat(evaluate(chain(limit + 1), "f0", Context.of("u")).reason()).isEqualTo(Reason.error(Reason.ErrorKind.MALFORMED_FLAG));
+        void anAcyclicChainOfAnyDepthWithinTheBoundEvaluates() {
+            // the server accepts any acyclic chain within the bound: so must the SDK (it used to stop at depth 20)
+            assertThat(evaluate(chain(21), "f0", Context.of("u")).reason()).isEqualTo(Reason.fallthrough(false));
+            int bound = EnvironmentCheck.MAX_PREREQUISITE_EVALUATIONS;
+            assertThat(evaluate(chain(bound), "f0", Context.of("u")).reason()).isEqualTo(Reason.fallthrough(false));
+            Snapshot tooLong = chain(bound + 1);
+            assertThat(evaluate(tooLong, "f0", Context.of("u")).reason()).isEqualTo(Reason.error(Reason.ErrorKind.MALFORMED_FLAG));
+            assertThat(evaluate(tooLong, "f1", Context.of("u")).reason()).as("one link shorter").isEqualTo(Reason.fallthrough(false));
         }
 
         /** f0 requires f1 … requires f{edges}: a chain with {@code edges} prerequisite links. */
@@ -237,16 +244,46 @@ class EvaluatorTest {
             }
         }
 
-        /** Documented on {@code CompiledRollout}: without the attribute, bucket 0, so the first non-empty variation. */
+        /**
+         * Documented on {@code CompiledRollout} and in the README: a context without the bucketing
+         * attribute is never in a percentage rollout. It used to land in bucket 0, so a 0.001 %
+         * rollout served the first variation to every such context.
+         */
         @Test
-        void aContextWithoutTheBucketByAttributeLandsInBucketZero() {
+        void aContextWithoutTheBucketByAttributeIsNotInTheFallthroughRolloutAndGetsTheOffVariation() {
             Snapshot snapshot = snapshot(flag(CHECKOUT, onWith(OFF_VALUE,
                     rollout("accountId", FALLTHROUGH, 0, SECOND_RULE, 1, FIRST_RULE, Rollout.TOTAL_WEIGHT - 1))));
             for (int i = 0; i < 50; i++) {
                 Outcome outcome = evaluate(snapshot, "checkout", Context.of("user-" + i));
-                assertThat(outcome.variation()).isEqualTo(SECOND_RULE);
-                assertThat(outcome.reason()).isEqualTo(Reason.fallthrough(true));
+                assertThat(outcome.variation()).isEqualTo(OFF_VALUE);
+                assertThat(outcome.reason()).isEqualTo(Reason.fallthrough(false));
+                Outcome emptyList = evaluate(snapshot, "checkout", context("user-" + i, "accountId", List.of()));
+                assertThat(emptyList.variation()).isEqualTo(OFF_VALUE);
             }
+            assertThat(evaluate(snapshot, "checkout", context("user-1", "accountId", "acct-1")).reason()).isEqualTo(Reason.fallthrough(true));
+        }
+
+        @Test
+        void aOnePercentRolloutOfTrueByAMissingAttributeIsOnForNobodyWithoutIt() {
+            Snapshot snapshot = snapshot(flag(Flag.ofBoolean("new-ui", "New UI"), new FlagConfig(true, FALSE, List.of(), List.of(),
+                    rollout("org", TRUE, 1_000, FALSE, Rollout.TOTAL_WEIGHT - 1_000), List.of())));
+            int on = 0;
+            for (int i = 0; i < 1_000; i++) {
+                on += Evaluator.isTrue(snapshot, snapshot.flag("new-ui"), Context.of("user-" + i)) ? 1 : 0;
+            }
+            assertThat(on).isZero();
+        }
+
+        @Test
+        void aRuleWhoseRolloutCannotBucketTheContextDoesNotMatchItAndEvaluationGoesOn() {
+            Snapshot snapshot = snapshot(flag(CHECKOUT, onWith(OFF_VALUE, Serve.ofVariation(FALLTHROUGH),
+                    new Rule("by-org", null, List.of(clause("plan", IN, "pro")), rollout("org", FIRST_RULE, Rollout.TOTAL_WEIGHT)),
+                    new Rule("pro", null, List.of(clause("plan", IN, "pro")), Serve.ofVariation(SECOND_RULE)))));
+            Outcome withoutOrg = evaluate(snapshot, "checkout", context("u-1", "plan", "pro"));
+            assertThat(withoutOrg.variation()).isEqualTo(SECOND_RULE);
+            assertThat(withoutOrg.reason()).isEqualTo(Reason.ruleMatch(1, "pro", false));
+            Outcome withOrg = evaluate(snapshot, "checkout", context("u-1", "plan", "pro", "org", "acme"));
+            assertThat(withOrg.reason()).isEqualTo(Reason.ruleMatch(0, "by-org", true));
         }
     }
 
@@ -273,6 +310,23 @@ class EvaluatorTest {
                             Serve.ofRollout(new Rollout(List.of(), null, null)), List.of())),
                     Arguments.of("a rollout out of 0", new FlagConfig(true, FALSE, List.of(), List.of(),
                             Serve.ofRollout(new Rollout(List.of(new WeightedVariation(TRUE, 0)), null, null, null, 0)), List.of())));
+        }
+
+        /** Possible through bootstrap or backup data, which no server validated: served as a value before. */
+        @Test
+        void variationValuesThatDoNotFitTheKindMakeTheFlagMalformed() {
+            Flag textInBoolean = new Flag("b", "b", null, FlagKind.BOOLEAN, List.of(Variation.of(EvaluationFixtures.json("yes")),
+                    Variation.of(EvaluationFixtures.json(false))), List.of(), null, null, false);
+            Flag textInNumber = new Flag("n", "n", null, FlagKind.NUMBER, List.of(Variation.of(EvaluationFixtures.json("5"))),
+                    List.of(), null, null, false);
+            Flag numberInString = new Flag("s", "s", null, FlagKind.STRING, List.of(Variation.of(EvaluationFixtures.json(5))),
+                    List.of(), null, null, false);
+            Snapshot snapshot = snapshot(flag(textInBoolean, onWith(1, Serve.ofVariation(0))), flag(textInNumber, onWith(0, Serve.ofVariation(0))),
+                    flag(numberInString, onWith(0, Serve.ofVariation(0))), flag(Flag.ofBoolean("fine", "Fine"), onWith(FALSE, Serve.ofVariation(TRUE))));
+            for (String key : List.of("b", "n", "s")) {
+                assertThat(evaluate(snapshot, key, Context.of("u")).reason()).as(key).isEqualTo(Reason.error(Reason.ErrorKind.MALFORMED_FLAG));
+            }
+            assertThat(evaluate(snapshot, "fine", Context.of("u")).variation()).isEqualTo(TRUE);
         }
 
         @ParameterizedTest(name = "{0}")

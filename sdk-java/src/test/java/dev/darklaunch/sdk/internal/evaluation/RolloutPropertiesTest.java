@@ -54,7 +54,14 @@ class RolloutPropertiesTest {
         assertThat(evaluate(one, context)).isSameAs(first);
         Outcome other = evaluate(two, context);
         assertThat(other.variation()).isEqualTo(first.variation());
-        assertThat(other.reason()).isEqualTo(first.reason()).isEqualTo(Reason.fallthrough(true));
+        Rollout rollout = flag.config().fallthrough().rollout();
+        boolean bucketable = rollout.bucketBy() == null || (context.get(rollout.bucketBy()) != null
+                && !(context.get(rollout.bucketBy()) instanceof List<?> list && list.isEmpty()));
+        // a context without the bucketing attribute is not in the rollout: it gets the off variation
+        assertThat(other.reason()).isEqualTo(first.reason()).isEqualTo(Reason.fallthrough(bucketable));
+        if (!bucketable) {
+            assertThat(other.variation()).isEqualTo(flag.config().offVariation());
+        }
         // attributes the rollout does not bucket by do not move the context
         Context more = context.with("unrelated-attribute", "anything").with("another", 42L);
         assertThat(evaluate(two, more).variation()).isEqualTo(first.variation());
