@@ -177,9 +177,11 @@ class LargeSnapshotSdkIT {
     private List<Watched> startSdks() {
         List<Watched> started = new ArrayList<>();
         for (int i = 0; i < SDKS; i++) {
+            // 10 s of silence (the server's heartbeat: 1 s) before a stream is dropped: megabytes on a
+            // loaded machine take a while, and a stream that lost its data stays silent for good
             DarklaunchClient client = DarklaunchClient.create(SdkTestTimings.fast(DarklaunchConfig.builder()
                             .baseUri(URI.create(follower.base())).sdkToken(sdk).initTimeout(Duration.ZERO)
-                            .evaluationCounts(false))
+                            .evaluationCounts(false), Duration.ofSeconds(10))
                     .build());
             started.add(new Watched(client, new CopyOnWriteArrayList<>()));
         }

@@ -57,18 +57,16 @@ public final class FeedHttp {
     }
 
     /**
-     * The body of a 200 answer to {@code /sdk/v1/flags}, if it says it is JSON: a proxy's or a
-     * portal's page must count as a failure, not be read as (or mistaken for) flag data.
-     *
-     * @throws IOException if the Content-Type is not {@code application/json}
+     * Why an answer to {@code /sdk/v1/flags} cannot be flag data judging by its Content-Type, or
+     * null when it says JSON: a proxy's or a portal's page is a failure, never read as data.
      */
-    static String jsonBody(HttpResponse<String> response) throws IOException {
+    static String notJson(HttpResponse<?> response) {
         String type = response.headers().firstValue("Content-Type").orElse("");
-        if (!isMediaType(type, "application/json")) {
-            throw new IOException("the server answered HTTP 200 with " + (type.isEmpty() ? "no Content-Type" : "Content-Type " + type)
-                    + ", not JSON flag data (a proxy or a wrong base URI?)");
+        if (isMediaType(type, "application/json")) {
+            return null;
         }
-        return response.body();
+        return "the server answered HTTP " + response.statusCode() + " with "
+                + (type.isEmpty() ? "no Content-Type" : "Content-Type " + type) + ", not JSON flag data (a proxy or a wrong base URI?)";
     }
 
     /**

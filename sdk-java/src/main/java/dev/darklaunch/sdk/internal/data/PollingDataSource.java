@@ -88,24 +88,7 @@ public final class PollingDataSource implements DataSource {
                 sink.healthy();
                 succeeded();
             } else if (response.statusCode() == 200) {
-                String body;
-                try {
-                    body = FeedHttp.jsonBody(response);
-                } catch (java.io.IOException e) {
-                    body = null;
-                    fail(e.getMessage(), false);
-                }
-                if (body != null) {
-                    try {
-                        EnvironmentData data = FeedHttp.parseData(body);
-                        sink.apply(data);
-                        etag = response.headers().firstValue("ETag").orElse("\"" + data.revision() + "\"");
-                        unauthorizedLogged = false;
-                        succeeded();
-                    } catch (Exception e) {
-                        fail("malformed flag data (" + e.getMessage() + ")", false);
-                    }
-                }
+                accept(response);
             } else if (FeedHttp.unauthorized(response.statusCode())) {
                 delay = http.timings().unauthorizedRetry();
                 if (!unauthorizedLogged) {
@@ -118,6 +101,24 @@ public final class PollingDataSource implements DataSource {
                 fail("polling answered HTTP " + response.statusCode(), false);
             }
             next = scheduler.schedule(this::poll, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A 200: new data if it is flag data, else a failure. */
+    private void accept(HttpResponse<String> response) {
+        String notJson = FeedHttp.notJson(response);
+        if (notJson != null) {
+            fail(notJson, false);
+            return;
+        }
+        try {
+            EnvironmentData data = FeedHttp.parseData(response.body());
+            sink.apply(data);
+            etag = response.headers().firstValue("ETag").orElse("\"" + data.revision() + "\"");
+            unauthorizedLogged = false;
+            succeeded();
+        } catch (Exception e) {
+            fail("malformed flag data (" + e.getMessage() + ")", false);
         }
     }
 

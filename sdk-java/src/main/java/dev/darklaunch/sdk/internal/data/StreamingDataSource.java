@@ -228,11 +228,11 @@ public final class StreamingDataSource implements DataSource {
             http.client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
                 synchronized (lock) {
                     pollInFlight = false;
-                    if (closed || error != null || response.statusCode() != 200) {
+                    if (closed || error != null || response.statusCode() != 200 || FeedHttp.notJson(response) != null) {
                         return;
                     }
                     try {
-                        EnvironmentData next = FeedHttp.parseData(FeedHttp.jsonBody(response));
+                        EnvironmentData next = FeedHttp.parseData(response.body());
                         if (current != null && !needSnapshot && next.revision() <= current.revision()) {
                             return; // the stream got further while this answer was on its way: never go back
                         }
