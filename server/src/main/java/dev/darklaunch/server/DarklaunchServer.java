@@ -310,8 +310,8 @@ public final class DarklaunchServer {
                         new UsersApi(users, passwords)::mount,
                         new SdkFeedApi(feed, new UsageStore(pool))::mount));
         HttpServerOptions options = new HttpServerOptions()
-                .setIdleTimeout((int) config.http().idleTimeout().toSeconds())
-                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setIdleTimeout((int) config.http().idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setMaxHeaderSize(16 * 1024)
                 .setCompressionSupported(true)
                 // HTTP/1.1 only on plain connections: with cleartext HTTP/2 allowed, Vert.x waits for a

@@ -26,8 +26,8 @@ public record HttpSettings(Duration headerTimeout, Duration idleTimeout, int max
     public HttpSettings {
         positive("DARKLAUNCH_HTTP_HEADER_TIMEOUT", headerTimeout);
         positive("DARKLAUNCH_HTTP_IDLE_TIMEOUT", idleTimeout);
-        if (idleTimeout.toSeconds() < 1) {
-            throw new IllegalArgumentException("DARKLAUNCH_HTTP_IDLE_TIMEOUT must be at least a second, got " + idleTimeout);
+        if (idleTimeout.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("DARKLAUNCH_HTTP_IDLE_TIMEOUT must be at most a day, got " + idleTimeout);
         }
         if (maxConnectionsPerAddress < 0) {
             throw new IllegalArgumentException("DARKLAUNCH_HTTP_MAX_CONNECTIONS_PER_ADDRESS must be 0 (no limit) or more, got "
