@@ -174,8 +174,8 @@ class SdkFeedIT {
         long revision = awaitCurrent(server, sdk);
         flip("checkout");
         long now = awaitRevision(server, sdk, revision + 1);
-        // heartbeats ten minutes apart: only the one sent at once can arrive within the test
-        try (TestServer quiet = TestServer.start(databaseUrl, FeedSettings.DEFAULTS.withHeartbeat(Duration.ofMinutes(10)))) {
+        // heartbeats 100 s apart (the most the default 120 s idle timeout allows): only the one sent at once can arrive within the test
+        try (TestServer quiet = TestServer.start(databaseUrl, FeedSettings.DEFAULTS.withHeartbeat(Duration.ofSeconds(100)))) {
             awaitRevision(quiet, sdk, now);
             try (SseStream current = SseStream.open(quiet.base(), sdk, String.valueOf(now))) {
                 Event first = current.next(Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("nothing within 5 s"));
