@@ -4,6 +4,7 @@ import dev.darklaunch.server.auth.Passwords;
 import dev.darklaunch.server.auth.SessionSettings;
 import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.http.HttpSettings;
+import dev.darklaunch.server.settings.EnvironmentValues;
 import dev.darklaunch.server.store.DatabaseSettings;
 
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
     private static DatabaseSettings databaseSettings(Map<String, String> env) {
         String timeout = env.get("DARKLAUNCH_DATABASE_TIMEOUT");
         return timeout == null || timeout.isBlank() ? DatabaseSettings.DEFAULTS
-                : new DatabaseSettings(FeedSettings.parseDuration("DARKLAUNCH_DATABASE_TIMEOUT", timeout));
+                : new DatabaseSettings(EnvironmentValues.parseDuration("DARKLAUNCH_DATABASE_TIMEOUT", timeout));
     }
 
     public Config withPort(int newPort) {

@@ -1,7 +1,9 @@
 package dev.darklaunch.server.auth;
 
+import static dev.darklaunch.server.settings.EnvironmentValues.duration;
+import static dev.darklaunch.server.settings.EnvironmentValues.positive;
+
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /**
@@ -32,40 +34,5 @@ public record SessionSettings(Duration idle, Duration max) {
     public Duration touchInterval() {
         Duration tenth = idle.dividedBy(10);
         return tenth.compareTo(Duration.ofMinutes(1)) < 0 ? tenth : Duration.ofMinutes(1);
-    }
-
-    /** "500ms", "15s", "5m", "12h", "7d", an ISO-8601 duration such as "PT12H", or a plain number of seconds. */
-    public static Duration parse(String name, String value) {
-        String v = value.trim().toLowerCase();
-        try {
-            if (v.startsWith("p")) {
-                return Duration.parse(v.toUpperCase());
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
-            }
-            char unit = v.isEmpty() ? ' ' : v.charAt(v.length() - 1);
-            String number = v.substring(0, Math.max(0, v.length() - 1)).trim();
-            return switch (unit) {
-                case 's' -> Duration.ofSeconds(Long.parseLong(number));
-                case 'm' -> Duration.ofMinutes(Long.parseLong(number));
-                case 'h' -> Duration.ofHours(Long.parseLong(number));
-                case 'd' -> Duration.ofDays(Long.parseLong(number));
-                default -> Duration.ofSeconds(Long.parseLong(v));
-            };
-        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-            throw new IllegalArgumentException(name + " must be a duration such as 30m, 12h, 7d or PT12H, got '" + value + "'");
-        }
-    }
-
-    private static Duration duration(Map<String, String> env, String name, Duration fallback) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? fallback : parse(name, value);
-    }
-
-    private static void positive(String name, Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
-        }
     }
 }

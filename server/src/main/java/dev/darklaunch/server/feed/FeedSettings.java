@@ -1,5 +1,9 @@
 package dev.darklaunch.server.feed;
 
+import static dev.darklaunch.server.settings.EnvironmentValues.duration;
+import static dev.darklaunch.server.settings.EnvironmentValues.integer;
+import static dev.darklaunch.server.settings.EnvironmentValues.positive;
+
 import java.time.Duration;
 import java.util.Map;
 
@@ -61,47 +65,5 @@ public record FeedSettings(Duration heartbeat, Duration streamLifetime, Duration
 
     public FeedSettings withHistorySize(int value) {
         return new FeedSettings(heartbeat, streamLifetime, reconcileInterval, maxStreamsPerToken, value);
-    }
-
-    /** "500ms", "15s", "5m", or a plain number of seconds. */
-    public static Duration parseDuration(String name, String value) {
-        String v = value.trim().toLowerCase();
-        try {
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
-            }
-            if (v.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()));
-            }
-            if (v.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1).trim()));
-            }
-            return Duration.ofSeconds(Long.parseLong(v));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a duration such as 500ms, 15s or 5m, got '" + value + "'");
-        }
-    }
-
-    private static void positive(String name, Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
-        }
-    }
-
-    private static Duration duration(Map<String, String> env, String name, Duration fallback) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? fallback : parseDuration(name, value);
-    }
-
-    private static int integer(Map<String, String> env, String name, int fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number, got '" + value + "'");
-        }
     }
 }

@@ -1,6 +1,9 @@
 package dev.darklaunch.server.http;
 
-import dev.darklaunch.server.auth.SessionSettings;
+import static dev.darklaunch.server.settings.EnvironmentValues.duration;
+import static dev.darklaunch.server.settings.EnvironmentValues.integer;
+import static dev.darklaunch.server.settings.EnvironmentValues.positive;
+
 
 import java.time.Duration;
 import java.util.Map;
@@ -58,29 +61,6 @@ public record HttpSettings(Duration headerTimeout, Duration idleTimeout, int max
 
     public HttpSettings withClients(ClientAddresses value) {
         return new HttpSettings(headerTimeout, idleTimeout, maxConnectionsPerAddress, value);
-    }
-
-    private static Duration duration(Map<String, String> env, String name, Duration fallback) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? fallback : SessionSettings.parse(name, value);
-    }
-
-    private static int integer(Map<String, String> env, String name, int fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
-        }
-    }
-
-    private static void positive(String name, Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
-        }
     }
 
     @Override

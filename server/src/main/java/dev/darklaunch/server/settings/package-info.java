@@ -1,0 +1,2 @@
+/** Reading settings from environment variables: one syntax and one kind of message for all of them. */
+package dev.darklaunch.server.settings;
