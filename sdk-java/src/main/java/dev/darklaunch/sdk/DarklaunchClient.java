@@ -197,7 +197,10 @@ public final class DarklaunchClient implements AutoCloseable {
         return new EvaluationDetail<>(defaultValue, -1, (Reason) result);
     }
 
-    /** Every flag's value for the context, as JSON, by flag key (flags that fail to evaluate are left out). */
+    /**
+     * Every flag's value for the context, as JSON, by flag key (flags that fail to evaluate, and
+     * flags serving no variation, are left out).
+     */
     public Map<String, JsonNode> allFlags(Context context) {
         Map<String, JsonNode> values = new LinkedHashMap<>();
         Snapshot current = snapshot;
@@ -259,7 +262,7 @@ public final class DarklaunchClient implements AutoCloseable {
             }
             Outcome outcome = Evaluator.evaluate(current, flag, context);
             flag.count(outcome.variation());
-            return outcome.isError() ? outcome.reason() : outcome;
+            return outcome.servesDefault() ? outcome.reason() : outcome;
         } catch (RuntimeException e) {
             log.warn("evaluating {} failed; serving the default", flagKey, e);
             return Reason.error(Reason.ErrorKind.MALFORMED_FLAG);

@@ -107,13 +107,13 @@ public final class CompiledFlag {
             values[i] = typed(flag.kind(), json[i]);
             booleans[i] = json[i].isBoolean() && json[i].booleanValue();
         }
-        Outcome off = outcome(config.offVariation(), Reason.off(), values, json);
+        Outcome off = offOutcome(config.offVariation(), Reason.off(), values, json);
 
         CompiledPrerequisite[] prerequisites = new CompiledPrerequisite[config.prerequisites().size()];
         for (int i = 0; i < prerequisites.length; i++) {
             Prerequisite prerequisite = config.prerequisites().get(i);
             prerequisites[i] = new CompiledPrerequisite(compiled.get(prerequisite.flag()), prerequisite.variation(),
-                    outcome(config.offVariation(), Reason.prerequisiteFailed(prerequisite.flag()), values, json));
+                    offOutcome(config.offVariation(), Reason.prerequisiteFailed(prerequisite.flag()), values, json));
         }
 
         Map<String, Outcome> targets = new HashMap<>();
@@ -135,7 +135,7 @@ public final class CompiledFlag {
             rules[i] = new CompiledRule(clauses.length == 0 ? new ClauseMatcher[]{ClauseMatcher.Never.INSTANCE} : clauses, serving);
         }
         Serving fallthrough = serving(flag.key(), config.fallthrough(), values, json, Reason::fallthrough);
-        Outcome unbucketed = outcome(config.offVariation(), Reason.fallthrough(false), values, json);
+        Outcome unbucketed = offOutcome(config.offVariation(), Reason.fallthrough(false), values, json);
         return new CompiledFlag(flag.key(), flag.kind(), config.on(), off, prerequisites,
                 targets.isEmpty() ? Collections.emptyMap() : targets, rules, fallthrough, unbucketed, booleans);
     }
@@ -151,6 +151,11 @@ public final class CompiledFlag {
             byIndex.add(outcome(i, bucketed, values, json));
         }
         return new Serving(null, new CompiledRollout(serve.rollout(), flagKey, byIndex));
+    }
+
+    /** What serving the off variation gives: that variation, or, when the flag has none, the caller's default. */
+    private static Outcome offOutcome(Integer offVariation, Reason reason, Object[] values, JsonNode[] json) {
+        return offVariation == null ? new Outcome(-1, reason, null, null) : outcome(offVariation, reason, values, json);
     }
 
     private static Outcome outcome(int variation, Reason reason, Object[] values, JsonNode[] json) {
