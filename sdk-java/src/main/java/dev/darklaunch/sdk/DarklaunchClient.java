@@ -216,6 +216,17 @@ public final class DarklaunchClient implements AutoCloseable {
         return values;
     }
 
+    /**
+     * What the flag is — kind, variation names, metadata, whether its answer can depend on the
+     * context — or null when there is no such flag (or no data yet). For adapters such as an
+     * OpenFeature provider; allocation-free.
+     */
+    public FlagFacts flagFacts(String flagKey) {
+        Snapshot current = snapshot;
+        CompiledFlag flag = current == null || flagKey == null ? null : current.flag(flagKey);
+        return flag == null ? null : flag.facts();
+    }
+
     /** Whether the client has flag data to evaluate (before that, every call serves its default). */
     public boolean isReady() {
         return snapshot != null;
