@@ -23,6 +23,8 @@ interface FlagLibrary extends AutoCloseable {
     /** The OpenFeature API over DarklaunchProvider, and over OpenFeature's InMemoryProvider. */
     String OPENFEATURE_DARKLAUNCH = "openfeature-darklaunch";
     String OPENFEATURE_IN_MEMORY = "openfeature-inmemory";
+    /** DarklaunchProvider called directly, without the OpenFeature API: the provider's own cost. */
+    String DARKLAUNCH_PROVIDER = "darklaunch-provider";
 
     /** Whether flag {@code flag} (an index into {@link Workload#flags()}) is on for user {@code user}. */
     boolean isEnabled(int flag, int user);
@@ -47,7 +49,8 @@ interface FlagLibrary extends AutoCloseable {
             case LAUNCHDARKLY -> new LaunchDarklyLibrary(workload);
             case FF4J -> new Ff4jLibrary(workload);
             case TOGGLZ -> new TogglzLibrary(workload);
-            case OPENFEATURE_DARKLAUNCH -> OpenFeatureLibrary.overDarklaunch(workload);
+            case OPENFEATURE_DARKLAUNCH -> OpenFeatureLibrary.overDarklaunch(workload, false);
+            case DARKLAUNCH_PROVIDER -> OpenFeatureLibrary.overDarklaunch(workload, true);
             case OPENFEATURE_IN_MEMORY -> OpenFeatureLibrary.inMemory(workload);
             default -> throw new IllegalArgumentException("unknown library " + name);
         };

@@ -8,11 +8,13 @@ import org.openjdk.jmh.annotations.Setup;
  * The OpenFeature provider's own cost: the same on/off and rollout flags evaluated through
  * {@code DarklaunchClient} directly, through the OpenFeature API over {@code DarklaunchProvider},
  * and through the OpenFeature API over OpenFeature's {@code InMemoryProvider} (what the API costs
- * with the simplest provider there is). Run with {@code -prof gc} for B/op.
+ * with the simplest provider there is); and the provider called directly, without the API: its
+ * own cost. Run with {@code -prof gc} for B/op.
  */
 public class OpenFeatureBenchmark extends Scenario {
 
-    @Param({FlagLibrary.DARKLAUNCH, FlagLibrary.OPENFEATURE_DARKLAUNCH, FlagLibrary.OPENFEATURE_IN_MEMORY})
+    @Param({FlagLibrary.DARKLAUNCH, FlagLibrary.DARKLAUNCH_PROVIDER, FlagLibrary.OPENFEATURE_DARKLAUNCH,
+            FlagLibrary.OPENFEATURE_IN_MEMORY})
     public String library;
 
     @Param({"onoff", "rollout"})

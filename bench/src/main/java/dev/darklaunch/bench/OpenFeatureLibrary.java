@@ -29,22 +29,29 @@ import java.util.Map;
 final class OpenFeatureLibrary implements FlagLibrary {
 
     private final DarklaunchClient darklaunch;
+    /** Set when measuring the provider alone, without the OpenFeature API around it. */
+    private final DarklaunchProvider bare;
     private final Client client;
     private final String[] keys;
     private final EvaluationContext[] contexts;
 
-    private OpenFeatureLibrary(DarklaunchClient darklaunch, FeatureProvider provider, Workload workload) {
+    private OpenFeatureLibrary(DarklaunchClient darklaunch, FeatureProvider provider, Workload workload, boolean alone) {
         this.darklaunch = darklaunch;
+        this.bare = alone ? (DarklaunchProvider) provider : null;
         OpenFeatureAPI.getInstance().setProviderAndWait(provider);
         client = OpenFeatureAPI.getInstance().getClient();
         keys = workload.flags().stream().map(Workload.FlagSpec::key).toArray(String[]::new);
         contexts = workload.users().stream().map(OpenFeatureLibrary::context).toArray(EvaluationContext[]::new);
     }
 
-    static OpenFeatureLibrary overDarklaunch(Workload workload) {
+    /**
+     * @param alone call the provider's {@code getBooleanEvaluation} directly, as the API would:
+     *     the provider's own cost, without the API's
+     */
+    static OpenFeatureLibrary overDarklaunch(Workload workload, boolean alone) {
         DarklaunchClient client = DarklaunchClient.create(DarklaunchConfig.builder()
                 .bootstrap(DarklaunchLibrary.snapshotJson(workload)).build());
-        return new OpenFeatureLibrary(client, new DarklaunchProvider(client), workload);
+        return new OpenFeatureLibrary(client, new DarklaunchProvider(client), workload, alone);
     }
 
     static OpenFeatureLibrary inMemory(Workload workload) {
@@ -59,7 +66,7 @@ final class OpenFeatureLibrary implements FlagLibrary {
             }
             flags.put(spec.key(), flag.build());
         }
-        return new OpenFeatureLibrary(null, new InMemoryProvider(flags), workload);
+        return new OpenFeatureLibrary(null, new InMemoryProvider(flags), workload, false);
     }
 
     @Override
@@ -69,6 +76,9 @@ final class OpenFeatureLibrary implements FlagLibrary {
 
     @Override
     public boolean isEnabled(int flag, int user) {
+        if (bare != null) {
+            return bare.getBooleanEvaluation(keys[flag], false, contexts[user]).getValue();
+        }
         return client.getBooleanValue(keys[flag], false, contexts[user]);
     }
 
