@@ -114,6 +114,28 @@ class FlagsIT {
     }
 
     @Test
+    void a_configuration_without_off_variation_and_with_metadata_round_trips_and_bad_metadata_is_refused() {
+        admin.post(P + "/flags", booleanFlag("described"));
+        java.util.HashMap<String, Object> config = new java.util.HashMap<>(Map.of("on", false,
+                "fallthrough", Map.of("variation", 0), "metadata", Map.of("version", "1.0.2", "ticket", 42, "reviewed", true)));
+        config.put("offVariation", null); // serve the caller's default while off
+        Http.Response put = admin.put(P + "/flags/described/environments/staging", config);
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        JsonNode stored = admin.get(P + "/flags/described/environments/staging").json().get("config");
+        assertThat(stored.has("offVariation")).isTrue();
+        assertThat(stored.get("offVariation").isNull()).isTrue();
+        assertThat(stored.at("/metadata/ticket").asInt()).isEqualTo(42);
+        assertThat(stored.at("/metadata/version").asText()).isEqualTo("1.0.2");
+
+        Http.Response nested = admin.put(P + "/flags/described/environments/staging", Map.of("on", false, "offVariation", 1,
+                "fallthrough", Map.of("variation", 0), "metadata", Map.of("owner", Map.of("team", "x"))));
+        assertThat(nested.status()).isEqualTo(400);
+        assertThat(nested.json().get("field").asText()).isEqualTo("metadata.owner");
+        assertThat(admin.get(P + "/flags/described/environments/staging").json().at("/config/metadata/ticket").asInt())
+                .as("nothing written").isEqualTo(42);
+    }
+
+    @Test
     void references_must_exist_and_prerequisites_cannot_form_a_cycle() {
         admin.post(P + "/flags", booleanFlag("parent"));
         admin.post(P + "/flags", booleanFlag("child"));
