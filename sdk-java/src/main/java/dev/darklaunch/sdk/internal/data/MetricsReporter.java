@@ -41,7 +41,7 @@ public final class MetricsReporter {
 
     private static final Logger log = LoggerFactory.getLogger(MetricsReporter.class);
     static final int MAX_FLAGS = 10_000;
-    static final int MAX_EVENT_BUCKETS = 10_000;
+    static final int MAX_EVENT_BUCKETS = 2_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FeedHttp http;
