@@ -9,7 +9,7 @@ package dev.darklaunch.sdk;
  * @param defaultsServed  evaluations that served the caller's default (wrong type, malformed flag,
  *                        a failed prerequisite chain…; a missing flag or a client without data is
  *                        not counted, as it has no flag to count on)
- * @param reconnects      times the stream to the server ended and was opened again
+ * @param reconnects      times the stream to the server ended and was opened again (0 when polling)
  * @param eventsIgnored   {@code track} calls ignored for invalid input
  * @param eventsDropped   tracked events (or per-minute sums of them) dropped to bound memory, or
  *                        refused by the server

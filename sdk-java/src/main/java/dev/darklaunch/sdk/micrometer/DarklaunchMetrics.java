@@ -26,7 +26,7 @@ import java.util.function.ToLongFunction;
  *       {@code stale}, {@code error}</td><td>1 for the client's current state, 0 for the others</td></tr>
  *   <tr><td>{@code darklaunch.sdk.data.age}</td><td>gauge, seconds</td><td>how old the served flag data is;
  *       NaN without data</td></tr>
- *   <tr><td>{@code darklaunch.sdk.reconnects}</td><td>function counter</td><td>times the stream was opened again</td></tr>
+ *   <tr><td>{@code darklaunch.sdk.reconnects}</td><td>function counter</td><td>times the stream was opened again (streaming clients; a polling client has none)</td></tr>
  *   <tr><td>{@code darklaunch.sdk.events.ignored}, {@code darklaunch.sdk.events.dropped}</td><td>function counters</td>
  *       <td>{@code track} calls ignored for invalid input; tracked events dropped to bound memory</td></tr>
  * </table>

@@ -155,7 +155,12 @@ public final class MetricsReporter {
                             log.warn("the Darklaunch server refused tracked events ({}); sending evaluation counts without "
                                     + "them. Is the server older than this SDK?", response.body());
                         }
-                        return send(report, false);
+                        try {
+                            return send(report, false);
+                        } catch (RuntimeException e) {
+                            putBack(new Report(report.start(), report.end(), report.flags(), Map.of()));
+                            return CompletableFuture.completedFuture(null);
+                        }
                     }
                     if (!failureLogged) {
                         failureLogged = true;
