@@ -11,9 +11,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Gives each test of the annotated class (or the annotated test method) its own, empty
  * {@link dev.darklaunch.sdk.TestFlags} and a {@link dev.darklaunch.sdk.DarklaunchClient} on the
- * real evaluator that follows them. Declare either as a parameter of the test, of its class's
- * constructor, or of a {@code @BeforeEach} / {@code @AfterEach} method: within one test they are
- * the same objects, and no test sees another's flags, also when tests run in parallel.
+ * real evaluator that follows them. Declare either as a parameter of the test or of a
+ * {@code @BeforeEach} / {@code @AfterEach} method: within one test they are the same objects, and
+ * no test sees another's flags, also when tests run in parallel.
  *
  * <pre>{@code
  * @DarklaunchTest
@@ -26,8 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * The client is closed when its test ends. {@code @BeforeAll} and {@code @AfterAll} methods
- * cannot take them: flags that outlive a test would leak from one test into the next.
+ * The client is closed after the test's {@code @AfterEach} methods. Constructors and
+ * {@code @BeforeAll} / {@code @AfterAll} methods cannot take them (JUnit reports which one tried):
+ * flags that outlive a test would leak from one test into the next.
  */
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)

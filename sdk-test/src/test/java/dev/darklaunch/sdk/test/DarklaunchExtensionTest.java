@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,8 +47,10 @@ class DarklaunchExtensionTest {
     }
 
     @Test
-    void theConstructorBeforeEachAndTestShareOnePair() {
+    void beforeEachTestAndAfterEachShareOnePair() {
+        OnePairPerTest.closedInAfterEach.clear();
         run(OnePairPerTest.class).assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
+        assertThat(OnePairPerTest.closedInAfterEach).as("the client is still open in @AfterEach").containsExactly(false, false);
     }
 
     @Test
@@ -86,6 +89,14 @@ class DarklaunchExtensionTest {
     }
 
     @Test
+    void aConstructorCannotTakeFlags_withAMessageSayingWhere() {
+        Events tests = run(FlagsInConstructor.class);
+
+        tests.assertThatEvents().haveExactly(1, event(finishedWithFailure(instanceOf(ParameterResolutionException.class),
+                message(m -> m.contains("belong to one test") && m.contains("FlagsInConstructor")))));
+    }
+
+    @Test
     void beforeAllCannotTakeFlags_withAMessageSayingWhere() {
         Events containers = EngineTestKit.engine("junit-jupiter").selectors(selectClass(FlagsInBeforeAll.class))
                 .execute().containerEvents();
@@ -120,31 +131,35 @@ class DarklaunchExtensionTest {
 
     @DarklaunchTest
     static class OnePairPerTest {
-        private final TestFlags flagsOfTheInstance;
-        private final DarklaunchClient clientOfTheInstance;
-
-        OnePairPerTest(TestFlags flags, DarklaunchClient client) {
-            this.flagsOfTheInstance = flags;
-            this.clientOfTheInstance = client;
-        }
+        static final List<Boolean> closedInAfterEach = new CopyOnWriteArrayList<>();
+        private TestFlags flagsOfBeforeEach;
+        private DarklaunchClient clientOfBeforeEach;
 
         @BeforeEach
-        void setUp(TestFlags flags) {
-            assertThat(flags).isSameAs(flagsOfTheInstance);
+        void setUp(TestFlags flags, DarklaunchClient client) {
+            flagsOfBeforeEach = flags;
+            clientOfBeforeEach = client;
             flags.booleanFlag("from-before-each").on();
         }
 
         @Test
         void one(TestFlags flags, DarklaunchClient client) {
-            assertThat(flags).isSameAs(flagsOfTheInstance);
-            assertThat(client).isSameAs(clientOfTheInstance);
+            assertThat(flags).isSameAs(flagsOfBeforeEach);
+            assertThat(client).isSameAs(clientOfBeforeEach);
             assertThat(client.isEnabled("from-before-each", NORWAY)).isTrue();
         }
 
         @Test
         void two(DarklaunchClient client) {
-            assertThat(client).isSameAs(clientOfTheInstance);
+            assertThat(client).isSameAs(clientOfBeforeEach);
             assertThat(client.isEnabled("from-before-each", NORWAY)).isTrue();
+        }
+
+        @AfterEach
+        void tearDown(TestFlags flags, DarklaunchClient client) {
+            assertThat(flags).isSameAs(flagsOfBeforeEach);
+            flags.booleanFlag("from-after-each").on();
+            closedInAfterEach.add(!client.isEnabled("from-after-each", NORWAY));
         }
     }
 
@@ -202,6 +217,17 @@ class DarklaunchExtensionTest {
             // every test has set its value before any looks: they run at the same time, or this times out
             ALL_SET.await(30, TimeUnit.SECONDS);
             assertThat(client.stringVariation("theme", NORWAY, "none")).isEqualTo(theme);
+        }
+    }
+
+    @DarklaunchTest
+    static class FlagsInConstructor {
+        FlagsInConstructor(TestFlags flags) {
+            flags.booleanFlag("shared").on();
+        }
+
+        @Test
+        void never() {
         }
     }
 
