@@ -39,7 +39,7 @@ class DependencyRangeIT {
     }
 
     @Test
-    void everyOperatorEvaluatesFromASnapshot() {
+    void everyOperatorEvaluatesFromASnapshot() throws Exception {
         String snapshot = "{\"revision\": 7, \"segments\": [{\"key\": \"staff\", \"config\": {\"included\": [\"u-staff\"], "
                 + "\"rules\": [{\"clauses\": [{\"attribute\": \"email\", \"op\": \"endsWith\", \"values\": [\"@corp.example\"]}]}]}}],"
                 + " \"flags\": [" + String.join(",",
@@ -93,7 +93,7 @@ class DependencyRangeIT {
 
             JsonNode layout = client.jsonVariation("layout", ada, null);
             assertThat(layout.get("columns").asInt()).isEqualTo(3);
-            assertThat(new ObjectMapper().convertValue(layout, Map.class)).isEqualTo(Map.of("columns", 3, "tags", List.of()));
+            assertThat(new ObjectMapper().writeValueAsString(layout)).isEqualTo("{\"columns\":3,\"tags\":[]}");
             assertThat(client.stringVariation("theme", ada, "none")).isEqualTo("dark");
             assertThat(client.allFlags(ada)).containsKeys("layout", "theme", "matches");
         }

@@ -23,6 +23,10 @@ public final class DarklaunchExtension implements ParameterResolver, AfterEachCa
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DarklaunchExtension.class);
 
+    /** JUnit makes the extension; so may {@code @RegisterExtension}. It keeps no state of its own. */
+    public DarklaunchExtension() {
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
