@@ -7,6 +7,7 @@ import dev.darklaunch.sdk.internal.data.FeedHttp;
 import dev.darklaunch.sdk.internal.data.MetricsReporter;
 import dev.darklaunch.sdk.internal.data.PollingDataSource;
 import dev.darklaunch.sdk.internal.data.StreamingDataSource;
+import dev.darklaunch.sdk.internal.data.TrackedEvents;
 import dev.darklaunch.sdk.internal.evaluation.CompiledFlag;
 import dev.darklaunch.sdk.internal.evaluation.Evaluator;
 import dev.darklaunch.sdk.internal.evaluation.Outcome;
@@ -52,16 +53,19 @@ public final class DarklaunchClient implements AutoCloseable {
 
     private final DataSource source;
     private final Updates updates;
+    /** Null when nothing is ever sent (offline, test flags): track() is then a no-op. */
+    private final TrackedEvents events;
     private volatile Snapshot snapshot;
 
     /** A client fed by {@code source} alone (test flags): no backup, no counting, no threads of its own. */
     DarklaunchClient(DataSource source) {
-        this(source, null, null, false, null, false);
+        this(source, null, null, false, null, false, null);
     }
 
     private DarklaunchClient(DataSource source, Runtime runtime, BackupFile backup, boolean counting,
-                             EnvironmentData initial, boolean offline) {
+                             EnvironmentData initial, boolean offline, TrackedEvents events) {
         this.source = source;
+        this.events = events;
         this.updates = new Updates(this, runtime, backup, counting);
         if (initial != null) {
             updates.load(initial);
@@ -83,17 +87,17 @@ public final class DarklaunchClient implements AutoCloseable {
         EnvironmentData initial = Optional.ofNullable(backup).flatMap(BackupFile::read)
                 .or(config::bootstrap).orElse(null);
         if (config.offline()) {
-            return new DarklaunchClient(new StaticSource(), null, null, false, initial, true);
+            return new DarklaunchClient(new StaticSource(), null, null, false, initial, true, null);
         }
         Runtime runtime = new Runtime(config.sslContext().orElse(null));
         FeedHttp http = new FeedHttp(runtime.http, config.baseUri(), config.sdkToken(), config.timings());
         DataSource source = config.streaming()
                 ? new StreamingDataSource(http, runtime.scheduler)
                 : new PollingDataSource(http, runtime.scheduler, config.pollInterval());
-        DarklaunchClient client = new DarklaunchClient(source, runtime, backup, config.evaluationCounts(), initial, false);
-        if (config.evaluationCounts()) {
-            client.updates.startMetrics(new MetricsReporter(http, runtime.scheduler, () -> client.snapshot));
-        }
+        TrackedEvents events = new TrackedEvents();
+        DarklaunchClient client = new DarklaunchClient(source, runtime, backup, config.evaluationCounts(), initial, false, events);
+        // always, for tracked events; evaluation counts only come with it when counting is on
+        client.updates.startMetrics(new MetricsReporter(http, runtime.scheduler, () -> client.snapshot, events));
         client.updates.awaitFirstAnswer(config.initTimeout());
         return client;
     }
@@ -225,6 +229,48 @@ public final class DarklaunchClient implements AutoCloseable {
         Snapshot current = snapshot;
         CompiledFlag flag = current == null || flagKey == null ? null : current.flag(flagKey);
         return flag == null ? null : flag.facts();
+    }
+
+    /**
+     * Records that {@code eventName} happened for {@code context}, with a value (such as an amount
+     * or a latency) added to the event's sum. The SDK sums events in memory per name and minute
+     * (count and value sum) and sends the sums to the server with its evaluation counts, about
+     * once a minute; no call makes a network request. Costs nanoseconds, allocates nothing once
+     * a name has been seen in the minute, never blocks and never throws.
+     *
+     * <p>Event names are a small, fixed set chosen by the application ({@code "checkout-completed"}),
+     * 1 to 256 characters; at most 1 000 distinct names per minute are kept, further names are
+     * dropped (and counted, and logged). Invalid input — a null or blank name, a name too long
+     * or with control characters, a value that is NaN or infinite — is ignored with a warning at
+     * most once a minute. Offline clients and test flags send nothing and ignore events.
+     *
+     * @param context who the event is about; not sent (kept for attributing events to the
+     *                variations a context is served, later); may be null
+     */
+    public void track(String eventName, Context context, double value) {
+        TrackedEvents tracked = events;
+        if (tracked != null) {
+            tracked.track(eventName, value);
+        }
+    }
+
+    /** Records that {@code eventName} happened for {@code context}, without a value: counts it, adds nothing to its sum. */
+    public void track(String eventName, Context context) {
+        track(eventName, context, 0);
+    }
+
+    /**
+     * Cumulative counts since the client started, for monitoring (the Micrometer binder in
+     * {@code dev.darklaunch.sdk.micrometer} publishes them). Reading them is cheap but not free:
+     * call it when scraping, not per request.
+     */
+    public ClientMetrics metrics() {
+        MetricsReporter reporter = updates.metrics();
+        TrackedEvents tracked = events;
+        long[] evaluations = reporter == null ? new long[2] : reporter.evaluationTotals();
+        return new ClientMetrics(evaluations[0], evaluations[1], updates.reconnects(),
+                tracked == null ? 0 : tracked.invalid(),
+                (tracked == null ? 0 : tracked.dropped()) + (reporter == null ? 0 : reporter.eventsDropped()));
     }
 
     /** Whether the client has flag data to evaluate (before that, every call serves its default). */

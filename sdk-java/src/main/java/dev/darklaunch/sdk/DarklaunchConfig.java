@@ -215,7 +215,8 @@ public final class DarklaunchConfig {
         /**
          * Whether to count evaluations per flag and variation and post the counts to the server
          * every minute (for usage and stale-flag detection). Default {@code true}, or {@code false}
-         * when offline. Counting costs no allocation and never blocks an evaluation.
+         * when offline. Counting costs no allocation and never blocks an evaluation. Events recorded
+         * with {@link DarklaunchClient#track} are sent either way (in the same requests).
          */
         public Builder evaluationCounts(boolean evaluationCounts) {
             this.evaluationCounts = evaluationCounts;

@@ -42,6 +42,7 @@ final class Updates implements DataSink {
     private volatile MetricsReporter metrics;
     private volatile Status status = new Status(Status.State.INITIALIZING, null, null);
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong reconnects = new java.util.concurrent.atomic.AtomicLong();
 
     Updates(DarklaunchClient client, DarklaunchClient.Runtime runtime, BackupFile backup, boolean counting) {
         this.client = client;
@@ -124,6 +125,19 @@ final class Updates implements DataSink {
         if (unauthorized) {
             firstAnswer.countDown(); // waiting longer cannot help
         }
+    }
+
+    @Override
+    public void reconnecting() {
+        reconnects.incrementAndGet();
+    }
+
+    long reconnects() {
+        return reconnects.get();
+    }
+
+    MetricsReporter metrics() {
+        return metrics;
     }
 
     void close() {

@@ -37,6 +37,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void only_the_micrometer_package_uses_micrometer_which_is_optional() {
+        noClasses().that().resideOutsideOfPackage("dev.darklaunch.sdk.micrometer..")
+                .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+                .check(SDK);
+    }
+
+    @Test
     void the_model_depends_only_on_jackson_and_the_jdk() {
         classes().that().resideInAPackage("dev.darklaunch.sdk.internal.model..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("dev.darklaunch.sdk.internal.model..",

@@ -38,6 +38,10 @@ final class FeedServer implements AutoCloseable {
                    String protocol, String upgrade) {
     }
 
+    /** An answer to a metrics post. */
+    record Answer(int status, String body) {
+    }
+
     /** A whole answer to a stream request: 200, this content type and body, then the end. */
     record Canned(String contentType, String body) {
     }
@@ -49,6 +53,10 @@ final class FeedServer implements AutoCloseable {
     final List<Request> streamRequests = new CopyOnWriteArrayList<>();
     final List<Request> flagRequests = new CopyOnWriteArrayList<>();
     final List<Request> metricsRequests = new CopyOnWriteArrayList<>();
+    /** The metrics posts answered 2xx (what a server would have stored). */
+    final List<Request> acceptedMetrics = new CopyOnWriteArrayList<>();
+    /** How to answer a metrics post, by its body; 202 by default. */
+    volatile java.util.function.Function<String, Answer> metricsAnswer = body -> new Answer(202, "");
     private final AtomicInteger streamAttempts = new AtomicInteger();
     /** The status to answer the n-th (0-based) stream request with; 200 opens a stream. */
     volatile IntUnaryOperator streamStatus = attempt -> 200;
@@ -147,8 +155,13 @@ final class FeedServer implements AutoCloseable {
 
     private void metrics(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        metricsRequests.add(request(exchange, body));
-        respond(exchange, 202, "");
+        Request request = request(exchange, body);
+        metricsRequests.add(request);
+        Answer answer = metricsAnswer.apply(body);
+        if (answer.status() / 100 == 2) {
+            acceptedMetrics.add(request);
+        }
+        respond(exchange, answer.status(), answer.body());
     }
 
     private static Request request(HttpExchange exchange, String body) {

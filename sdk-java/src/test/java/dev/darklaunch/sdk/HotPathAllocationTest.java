@@ -108,6 +108,31 @@ class HotPathAllocationTest {
         assertThat((double) allocated / MEASURED_CALLS).as("bytes allocated per isEnabled call (%d in all)", allocated).isLessThan(1.0);
     }
 
+    @org.junit.jupiter.api.Test
+    void trackAllocatesNothingOnceItsNamesAreKnown() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "this JVM has no per-thread allocation counter");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "per-thread allocation counting is off");
+        String[] names = {"checkout-completed", "page-viewed", "search", "error"};
+
+        track(names, WARM_UP_CALLS);
+        long before = threads.getCurrentThreadAllocatedBytes();
+        track(names, MEASURED_CALLS);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        // a minute boundary within the run allocates the new minute's few objects: far below 1 byte a call
+        assertThat((double) allocated / MEASURED_CALLS).as("bytes allocated per track call (%d in all)", allocated).isLessThan(1.0);
+    }
+
+    private static void track(String[] names, int calls) {
+        int size = contexts.size();
+        for (int i = 0; i < calls; i++) {
+            countingClient.track(names[i & 3], contexts.get(i & (size - 1)), i & 7);
+        }
+    }
+
     /** Calls isEnabled {@code calls} times over the contexts; returns how often it was true. */
     private static int run(DarklaunchClient client, String flagKey, int calls) {
         int enabled = 0;

@@ -24,6 +24,7 @@ import dev.darklaunch.server.feed.Feed;
 import dev.darklaunch.server.feed.PostgresChangeSource;
 import dev.darklaunch.server.feed.SdkFeedApi;
 import dev.darklaunch.server.feed.UsageStore;
+import dev.darklaunch.server.tracking.TrackedEventsApi;
 import dev.darklaunch.server.flags.FlagStore;
 import dev.darklaunch.server.flags.FlagsApi;
 import dev.darklaunch.server.http.ApiRouter;
@@ -302,6 +303,7 @@ public final class DarklaunchServer {
                         new AuditApi(pool)::mount,
                         new DeploymentsApi(deploymentStore)::mount,
                         new TimelineApi(pool, deploymentStore)::mount,
+                        new TrackedEventsApi(pool)::mount,
                         new ProjectEventsApi(projectEvents, pool)::mount,
                         new EvaluateApi(new EnvironmentDataStore(pool))::mount,
                         registry::mountForAdmins,

@@ -132,6 +132,7 @@ class AuthorizationIT {
                 new Route("POST", P + "/deployments/1/release/pause", Access.TOGGLE, null),
                 new Route("POST", P + "/deployments/1/release/resume", Access.TOGGLE, null),
                 new Route("GET", P + "/environments/production/timeline", Access.READ, null),
+                new Route("GET", P + "/environments/production/tracked-events", Access.READ, null),
                 new Route("GET", "/api/v1/audit", Access.ADMIN, null),
                 new Route("GET", "/api/v1/tokens", Access.ADMIN, null),
                 new Route("POST", "/api/v1/tokens", Access.ADMIN, Map.of("name", "x", "kind", "admin")),

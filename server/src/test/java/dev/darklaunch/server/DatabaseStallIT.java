@@ -124,6 +124,30 @@ class DatabaseStallIT {
     }
 
     @Test
+    void a_commit_whose_answer_is_lost_answers_503_saying_the_change_may_have_been_made() throws Exception {
+        String database = TestDatabase.fresh();
+        proxy = new DatabaseProxy(database);
+        server = TestServer.start(DatabaseProxy.url(database, proxy), config -> config
+                .withDatabase(new DatabaseSettings(DATABASE_TIMEOUT)));
+        Http admin = server.admin();
+        assertThat(admin.post(P + "/flags", SdkFeedIT.flag("in-doubt")).status()).isEqualTo(201);
+
+        proxy.loseCommitAnswer("lost answer"); // the comment, stored with the change
+        Http.Response switched = admin.post(P + "/flags/in-doubt/environments/production/on", Map.of("comment", "lost answer"));
+
+        assertThat(switched.status()).as(switched.toString()).isEqualTo(503);
+        assertThat(switched.json().get("message").asText()).contains("may or may not have been made", "read it back")
+                .doesNotContain("nothing was changed");
+        Http.Response now = admin.get(P + "/flags/in-doubt/environments/production");
+        assertThat(now.json().at("/config/on").asBoolean()).as("the commit reached the database").isTrue();
+        try (java.sql.Connection sql = SdkFeedIT.jdbc(database); java.sql.Statement statement = sql.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery("SELECT count(*) FROM audit_events WHERE comment = 'lost answer'")) {
+            rows.next();
+            assertThat(rows.getLong(1)).as("recorded once").isEqualTo(1);
+        }
+    }
+
+    @Test
     void connections_reset_while_writes_run_answer_503_and_never_500() throws Exception {
         String database = TestDatabase.fresh();
         proxy = new DatabaseProxy(database);

@@ -5,7 +5,6 @@ import dev.darklaunch.server.Config;
 import dev.darklaunch.server.DarklaunchServer;
 import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.http.HttpSettings;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,8 +14,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,8 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Load harness of the live feed: one Darklaunch server in this JVM over PostgreSQL (embedded, or
@@ -98,18 +93,9 @@ public final class FeedLoad {
         System.out.printf("machine: %d cores, %s %s, %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments());
 
-        EmbeddedPostgres embedded = null;
-        String databaseUrl = System.getenv("DARKLAUNCH_DATABASE_URL");
-        String unleashDatabaseUrl = System.getenv("UNLEASH_DATABASE_URL");
-        if (databaseUrl == null || databaseUrl.isBlank()) {
-            embedded = EmbeddedPostgres.builder().setDataDirectory(work.resolve("postgres")).setCleanDataDirectory(true).start();
-            try (Connection c = embedded.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE darklaunch");
-                s.execute("CREATE DATABASE unleash");
-            }
-            databaseUrl = "postgresql://postgres:postgres@127.0.0.1:" + embedded.getPort() + "/darklaunch";
-            unleashDatabaseUrl = "postgres://postgres:postgres@127.0.0.1:" + embedded.getPort() + "/unleash";
-        }
+        Databases databases = Databases.open(work);
+        String databaseUrl = databases.darklaunch();
+        String unleashDatabaseUrl = databases.unleash();
         // every stream comes from 127.0.0.1 here: the per-address connection limit is lifted
         Config config = new Config(0, Optional.of(databaseUrl), work.resolve("data"), Optional.of(ADMIN_TOKEN),
                 Optional.of("bench-admin-password"), FeedSettings.DEFAULTS.withMaxStreamsPerToken(maxStreams + 100))
@@ -139,9 +125,7 @@ public final class FeedLoad {
             rollbackPhase(base, admin, sdkToken);
         } finally {
             server.close().await(60, TimeUnit.SECONDS);
-            if (embedded != null) {
-                embedded.close();
-            }
+            databases.close();
         }
     }
 
@@ -229,51 +213,16 @@ public final class FeedLoad {
     }
 
     private void report(String what, List<Double> rates) {
-        List<Double> sorted = new ArrayList<>(rates);
-        sorted.sort(null);
-        System.out.printf(Locale.ROOT, "RESULT flags %s: median %.0f req/s (runs %s)%n", what, sorted.get(sorted.size() / 2), rates);
+        System.out.printf(Locale.ROOT, "RESULT flags %s: median %.0f req/s (runs %s)%n", what, Wrk.median(rates), rates);
     }
 
     private List<Double> wrk(String url, String token, String etag) throws Exception {
-        List<Double> rates = new ArrayList<>();
-        int seconds = intOption("wrk-seconds", 10);
-        run(wrkCommand(url, token, etag, 5)); // warm-up, not counted
-        for (int run = 0; run < intOption("wrk-runs", 3); run++) {
-            List<String> command = wrkCommand(url, token, etag, seconds);
-            String output = run(command);
-            if (run == 0) {
-                System.out.println("$ " + String.join(" ", command).replace(token, "<sdk token>"));
-                System.out.print(output);
-            }
-            Matcher rate = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(output);
-            if (!rate.find()) {
-                throw new IllegalStateException("wrk said: " + output);
-            }
-            if (output.contains("Non-2xx")) {
-                System.out.println("wrk saw unexpected statuses: " + output);
-            }
-            rates.add(Double.parseDouble(rate.group(1)));
-        }
-        return rates;
-    }
-
-    private static List<String> wrkCommand(String url, String token, String etag, int seconds) {
-        List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c64", "-d" + seconds + "s",
-                "-H", "Authorization: Bearer " + token));
+        List<String> headers = new ArrayList<>(List.of("Authorization: Bearer " + token));
         if (etag != null) {
-            command.addAll(List.of("-H", "If-None-Match: " + etag));
+            headers.add("If-None-Match: " + etag);
         }
-        command.add(url);
-        return command;
-    }
-
-    private static String run(List<String> command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        return output;
+        return new Wrk(2, 64, intOption("wrk-seconds", 10), intOption("wrk-runs", 3)).measure(url, headers, null, token)
+                .stream().map(Wrk.Run::rate).toList();
     }
 
     private static long heapAfterGc() throws InterruptedException {

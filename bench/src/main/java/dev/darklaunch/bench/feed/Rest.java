@@ -37,6 +37,10 @@ final class Rest {
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Response put(String path, String json) {
+        return send(builder(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     /** Fails unless the answer has the expected status. */
     Response expect(int status, Response response, String what) {
         if (response.status() != status) {

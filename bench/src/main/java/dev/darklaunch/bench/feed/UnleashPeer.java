@@ -4,8 +4,8 @@ import io.getunleash.DefaultUnleash;
 import io.getunleash.Unleash;
 import io.getunleash.util.UnleashConfig;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class UnleashPeer {
 
-    private static final String ADMIN_TOKEN = "*:*.bench-admin-token";
     private static final String CLIENT_TOKEN = "default:development.bench-client-token";
     private static final String FEATURE = "bench-toggle";
     private static final String FEATURE_ENV = "/api/admin/projects/default/features/" + FEATURE + "/environments/development";
@@ -26,36 +25,18 @@ final class UnleashPeer {
 
     static void run(Path unleashDir, String databaseUrl, Path work, int toggles) throws Exception {
         System.out.printf("%n== Unleash, %d toggles ==%n", toggles);
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+        try (UnleashServer server = UnleashServer.start(unleashDir, databaseUrl, work, Map.of("INIT_CLIENT_API_TOKENS", CLIENT_TOKEN))) {
+            measure(server, toggles);
         }
-        ProcessBuilder builder = new ProcessBuilder("node", "-e", "require('unleash-server').start()")
-                .directory(unleashDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("unleash.log").toFile());
-        builder.environment().putAll(java.util.Map.of(
-                "DATABASE_URL", databaseUrl, "DATABASE_SSL", "false",
-                "HTTP_HOST", "127.0.0.1", "HTTP_PORT", String.valueOf(port),
-                "INIT_ADMIN_API_TOKENS", ADMIN_TOKEN, "INIT_CLIENT_API_TOKENS", CLIENT_TOKEN,
-                "CHECK_VERSION", "false", "SEND_TELEMETRY", "false", "LOG_LEVEL", "warn"));
-        Process server = builder.start();
+    }
+
+    private static void measure(UnleashServer server, int toggles) throws Exception {
         Unleash unleash = null;
         try {
-            String base = "http://127.0.0.1:" + port;
-            Rest anonymous = new Rest(base, null);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-            while (!healthy(anonymous)) {
-                if (!server.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("unleash-server did not start; see " + work.resolve("unleash.log"));
-                }
-                Thread.sleep(500);
-            }
-            String version = FeedLoad.json(java.nio.file.Files.readString(
-                    unleashDir.resolve("node_modules/unleash-server/package.json")), "version");
-            Rest admin = new Rest(base, ADMIN_TOKEN); // Unleash takes the bare token
-            ok(admin.post("/api/admin/projects/default/features", "{\"name\":\"" + FEATURE + "\",\"type\":\"release\"}"), "create feature");
-            ok(admin.post(FEATURE_ENV + "/strategies", "{\"name\":\"default\",\"constraints\":[],\"parameters\":{}}"), "add strategy");
+            String base = server.base();
+            Rest admin = server.admin();
+            UnleashServer.ok(admin.post("/api/admin/projects/default/features", "{\"name\":\"" + FEATURE + "\",\"type\":\"release\"}"), "create feature");
+            UnleashServer.ok(admin.post(FEATURE_ENV + "/strategies", "{\"name\":\"default\",\"constraints\":[],\"parameters\":{}}"), "add strategy");
 
             UnleashConfig config = UnleashConfig.builder()
                     .appName("darklaunch-feedload")
@@ -63,7 +44,8 @@ final class UnleashPeer {
                     .unleashAPI(base + "/api/")
                     .apiKey(CLIENT_TOKEN)
                     .build(); // everything else at the SDK's defaults
-            System.out.printf("unleash-server %s (node %s) on %s; SDK fetchTogglesInterval %d s (default)%n", version, nodeVersion(), base,
+            System.out.printf("unleash-server %s (node %s) on %s; SDK fetchTogglesInterval %d s (default)%n", server.version(),
+                    UnleashServer.nodeVersion(), base,
                     config.getFetchTogglesInterval());
             unleash = new DefaultUnleash(config);
 
@@ -86,36 +68,11 @@ final class UnleashPeer {
             if (unleash != null) {
                 unleash.shutdown();
             }
-            server.destroy();
-            if (!server.waitFor(20, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
-        }
-    }
-
-    private static String nodeVersion() throws Exception {
-        Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-        String version = new String(node.getInputStream().readAllBytes()).trim();
-        node.waitFor(10, TimeUnit.SECONDS);
-        return version;
-    }
-
-    private static boolean healthy(Rest rest) {
-        try {
-            return rest.get("/health").status() == 200;
-        } catch (RuntimeException e) {
-            return false;
         }
     }
 
     private static void toggle(Rest admin, boolean on) {
-        ok(admin.post(FEATURE_ENV + (on ? "/on" : "/off"), null), "toggle");
-    }
-
-    private static void ok(Rest.Response response, String what) {
-        if (response.status() / 100 != 2) {
-            throw new IllegalStateException("unleash " + what + ": " + response.status() + " " + response.body());
-        }
+        UnleashServer.ok(admin.post(FEATURE_ENV + (on ? "/on" : "/off"), null), "toggle");
     }
 
     /** Polls {@code isEnabled} every millisecond; returns the nanoTime it showed {@code state}. */

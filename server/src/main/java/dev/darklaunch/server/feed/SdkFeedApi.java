@@ -7,12 +7,14 @@ import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.EventStreamResponse;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Times;
+import dev.darklaunch.server.tracking.EventSum;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,11 +24,13 @@ import java.util.Map;
 public final class SdkFeedApi {
 
     /**
-     * Body of POST /sdk/v1/metrics: counts per flag and served variation index over a period. The
-     * counts are read as JSON values and checked here, so that a fraction or a number beyond any
-     * count gets a message about counts rather than about Java's number types.
+     * Body of POST /sdk/v1/metrics: counts per flag and served variation index over a period, and
+     * optionally the sums of tracked events per name and minute (SDKs from before tracked events
+     * send none). The counts are read as JSON values and checked here, so that a fraction or a
+     * number beyond any count gets a message about counts rather than about Java's number types.
      */
-    public record EvaluationReport(String start, String end, Map<String, Map<String, JsonNode>> flags) {
+    public record EvaluationReport(String start, String end, Map<String, Map<String, JsonNode>> flags,
+                                   List<EventSum.Reported> events) {
     }
 
     private static final int MAX_FLAG_KEY_LENGTH = 256;
@@ -101,7 +105,8 @@ public final class SdkFeedApi {
             }
             totals.put(flag, total);
         });
-        usage.record(environment(ctx), totals)
+        List<EventSum> events = EventSum.parse(report.events());
+        usage.record(environment(ctx), totals, events)
                 .onSuccess(v -> ctx.response().setStatusCode(202).end())
                 .onFailure(ctx::fail);
     }

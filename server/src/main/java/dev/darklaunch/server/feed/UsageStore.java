@@ -1,9 +1,13 @@
 package dev.darklaunch.server.feed;
 
 import io.vertx.core.Future;
+import dev.darklaunch.server.tracking.EventSum;
+import dev.darklaunch.server.tracking.EventSumStore;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,7 +24,19 @@ public final class UsageStore {
         this.pool = pool;
     }
 
-    public Future<Void> record(EnvironmentKey environment, Map<String, Long> evaluations) {
+    /**
+     * Records one SDK report: evaluation counts and tracked-event sums, in one transaction, so that
+     * a report the SDK sends again after a failure is never half counted twice.
+     */
+    public Future<Void> record(EnvironmentKey environment, Map<String, Long> evaluations, List<EventSum> events) {
+        if (evaluations.isEmpty() && events.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return pool.withTransaction(tx -> record(tx, environment, evaluations)
+                .compose(v -> EventSumStore.record(tx, environment.project(), environment.environment(), events)));
+    }
+
+    private static Future<Void> record(SqlClient tx, EnvironmentKey environment, Map<String, Long> evaluations) {
         if (evaluations.isEmpty()) {
             return Future.succeededFuture();
         }
@@ -29,7 +45,7 @@ public final class UsageStore {
         for (int i = 0; i < keys.length; i++) {
             counts[i] = evaluations.get(keys[i]);
         }
-        return pool.preparedQuery("""
+        return tx.preparedQuery("""
                         INSERT INTO flag_usage (environment_id, flag_key, evaluations, last_evaluated_at)
                         SELECT e.id, u.key, u.n, now()
                         FROM projects p

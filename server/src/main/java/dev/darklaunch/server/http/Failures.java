@@ -3,6 +3,7 @@ package dev.darklaunch.server.http;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darklaunch.sdk.internal.model.InvalidModelException;
+import dev.darklaunch.server.store.CommitInDoubtException;
 import dev.darklaunch.server.store.DatabaseTimeoutException;
 import dev.darklaunch.server.store.Json;
 import io.vertx.core.VertxException;
@@ -102,6 +103,9 @@ public final class Failures {
             }
             if (t instanceof InvalidModelException invalid) {
                 return ApiError.invalid(invalid.field(), invalid.getMessage());
+            }
+            if (t instanceof CommitInDoubtException inDoubt) {
+                return ApiError.unavailable(inDoubt.getMessage());
             }
             if (t instanceof DatabaseTimeoutException timeout) {
                 return ApiError.unavailable(timeout.getMessage());

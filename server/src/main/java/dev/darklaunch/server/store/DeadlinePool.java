@@ -90,7 +90,10 @@ public final class DeadlinePool implements Pool {
         return use(Stage.STATEMENT, (connection, use) -> function.apply(connection));
     }
 
-    /** A transaction whose begin, statements and commit together finish within the deadline. */
+    /**
+     * A transaction whose begin, statements and commit together finish within the deadline. A
+     * commit whose answer is lost with the connection fails with {@link CommitInDoubtException}.
+     */
     @Override
     public <T> Future<T> withTransaction(Function<SqlConnection, Future<T>> function) {
         if (!enforced) {
@@ -100,7 +103,9 @@ public final class DeadlinePool implements Pool {
                 .compose(tx -> function.apply(connection).compose(
                         result -> {
                             use.committing();
-                            return tx.commit().map(result);
+                            return tx.commit().transform(committed -> committed.succeeded() ? Future.succeededFuture(result)
+                                    : Future.failedFuture(CommitInDoubtException.inDoubt(committed.cause())
+                                    ? new CommitInDoubtException(committed.cause()) : committed.cause()));
                         },
                         failure -> failure instanceof TransactionRollbackException ? Future.failedFuture(failure)
                                 : tx.rollback().transform(rolledBack -> Future.failedFuture(failure)))));

@@ -1,6 +1,7 @@
 package dev.darklaunch.server.http;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import dev.darklaunch.server.store.CommitInDoubtException;
 import dev.darklaunch.server.store.DatabaseTimeoutException;
 import io.vertx.core.VertxException;
 import io.vertx.core.impl.NoStackTraceThrowable;
@@ -68,6 +69,18 @@ class FailuresTest {
         ApiError before = Failures.classify(new DatabaseTimeoutException(Duration.ofMillis(1500),
                 DatabaseTimeoutException.Stage.BEFORE_COMMIT));
         assertThat(before.getMessage()).contains("within 1500 ms", "nothing was changed");
+    }
+
+    @Test
+    void a_commit_whose_answer_was_lost_is_503_saying_the_change_may_have_been_made() {
+        ApiError error = Failures.classify(new CommitInDoubtException(new io.vertx.core.VertxException("Connection closed")));
+        assertThat(error.status()).isEqualTo(503);
+        assertThat(error.getMessage()).contains("may or may not have been made").doesNotContain("nothing was changed");
+        assertThat(CommitInDoubtException.inDoubt(new io.vertx.core.VertxException("Connection closed"))).isTrue();
+        assertThat(CommitInDoubtException.inDoubt(pg("08006", "connection failure"))).isTrue();
+        assertThat(CommitInDoubtException.inDoubt(pg("40001", "could not serialize access"))).as("PostgreSQL rolled back").isFalse();
+        assertThat(CommitInDoubtException.inDoubt(new io.vertx.core.VertxException("Connection is not active now")))
+                .as("the COMMIT never left").isFalse();
     }
 
     @Test

@@ -17,7 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * databases do: {@link #stall()} keeps every connection open (and accepts new ones) but stops
  * forwarding bytes, like a stopped process or a path that drops packets, until {@link #resume()};
  * {@link #refuse()} turns new connections away; {@link #cut()} resets every open connection, like
- * a database crash.
+ * a database crash; {@link #loseCommitAnswer(String)} lets a transaction's COMMIT reach the database
+ * and resets its connection before the answer comes back (the one moment a client cannot know
+ * what happened).
  *
  * <p>Written for tests (blocking sockets, two threads per connection) because what it must do —
  * hold bytes without closing anything — is exactly what ready-made proxies avoid.
@@ -34,6 +36,14 @@ public final class DatabaseProxy implements AutoCloseable {
     private volatile boolean stalled;
     private volatile boolean refusing;
     private volatile boolean closed;
+    private volatile byte[] commitMarker;
+    private static final byte[] COMMIT = "COMMIT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** One proxied connection: whether its answers are being dropped (a COMMIT went up, its answer must not come down). */
+    private static final class Link {
+        volatile boolean marked;
+        volatile boolean dropAnswers;
+    }
 
     /** A proxy to the database of this URL ({@code postgresql://user:secret@host:port/db}). */
     public DatabaseProxy(String databaseUrl) {
@@ -77,6 +87,15 @@ public final class DatabaseProxy implements AutoCloseable {
     /** Closes new connections at once. */
     public void refuse() {
         refusing = true;
+    }
+
+    /**
+     * The next connection that sends this text (a value in a statement, say) and then a COMMIT has
+     * the COMMIT forwarded to the database, and is reset as soon as the database answers, without
+     * the answer. The text singles out one transaction among whatever else the server runs.
+     */
+    public void loseCommitAnswer(String marker) {
+        commitMarker = marker.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Resets every open connection (a crashed database); new ones are served as before. */
@@ -129,16 +148,28 @@ public final class DatabaseProxy implements AutoCloseable {
         }
         open.add(client);
         open.add(server);
-        pump(client, server, "db-proxy-up");
-        pump(server, client, "db-proxy-down");
+        Link link = new Link();
+        pump(client, server, link, true);
+        pump(server, client, link, false);
     }
 
-    private void pump(Socket from, Socket to, String name) {
+    private void pump(Socket from, Socket to, Link link, boolean up) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[CHUNK];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     awaitForwarding();
+                    byte[] marker = commitMarker;
+                    if (up && marker != null && contains(buffer, n, marker)) {
+                        link.marked = true;
+                    }
+                    if (up && link.marked && contains(buffer, n, COMMIT)) {
+                        commitMarker = null;
+                        link.dropAnswers = true; // before forwarding: the answer must not slip through
+                    }
+                    if (!up && link.dropAnswers) {
+                        break; // the answer is dropped, and the connection reset below
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
@@ -148,7 +179,7 @@ public final class DatabaseProxy implements AutoCloseable {
                 reset(from);
                 reset(to);
             }
-        }, name);
+        }, up ? "db-proxy-up" : "db-proxy-down");
         thread.setDaemon(true);
         thread.start();
     }
@@ -164,6 +195,19 @@ public final class DatabaseProxy implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static boolean contains(byte[] buffer, int length, byte[] wanted) {
+        outer:
+        for (int i = 0; i + wanted.length <= length; i++) {
+            for (int j = 0; j < wanted.length; j++) {
+                if (buffer[i + j] != wanted[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** Closes with a reset, not an orderly goodbye: what a crash looks like from the other side. */

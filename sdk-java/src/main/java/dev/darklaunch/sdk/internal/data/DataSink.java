@@ -26,4 +26,8 @@ public interface DataSink {
      */
     default void failed(String error, boolean unauthorized) {
     }
+
+    /** The source's connection ended (normally or not) and it will connect again: a reconnect, for metrics. */
+    default void reconnecting() {
+    }
 }

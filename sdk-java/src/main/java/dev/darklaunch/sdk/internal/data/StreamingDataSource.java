@@ -175,6 +175,7 @@ public final class StreamingDataSource implements DataSource {
                     scheduler.execute(this::pollOnce);
                 }
             }
+            sink.reconnecting();
             retry = scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
