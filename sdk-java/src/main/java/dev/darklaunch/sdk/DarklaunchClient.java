@@ -197,7 +197,10 @@ public final class DarklaunchClient implements AutoCloseable {
         return new EvaluationDetail<>(defaultValue, -1, (Reason) result);
     }
 
-    /** Every flag's value for the context, as JSON, by flag key (flags that fail to evaluate are left out). */
+    /**
+     * Every flag's value for the context, as JSON, by flag key (flags that fail to evaluate, and
+     * flags serving no variation, are left out).
+     */
     public Map<String, JsonNode> allFlags(Context context) {
         Map<String, JsonNode> values = new LinkedHashMap<>();
         Snapshot current = snapshot;
@@ -211,6 +214,17 @@ public final class DarklaunchClient implements AutoCloseable {
             }
         });
         return values;
+    }
+
+    /**
+     * What the flag is — kind, variation names, metadata, whether its answer can depend on the
+     * context — or null when there is no such flag (or no data yet). For adapters such as an
+     * OpenFeature provider; allocation-free.
+     */
+    public FlagFacts flagFacts(String flagKey) {
+        Snapshot current = snapshot;
+        CompiledFlag flag = current == null || flagKey == null ? null : current.flag(flagKey);
+        return flag == null ? null : flag.facts();
     }
 
     /** Whether the client has flag data to evaluate (before that, every call serves its default). */
@@ -259,7 +273,7 @@ public final class DarklaunchClient implements AutoCloseable {
             }
             Outcome outcome = Evaluator.evaluate(current, flag, context);
             flag.count(outcome.variation());
-            return outcome.isError() ? outcome.reason() : outcome;
+            return outcome.servesDefault() ? outcome.reason() : outcome;
         } catch (RuntimeException e) {
             log.warn("evaluating {} failed; serving the default", flagKey, e);
             return Reason.error(Reason.ErrorKind.MALFORMED_FLAG);

@@ -16,11 +16,18 @@ import java.util.Optional;
  *                       null when there is no data
  * @param lastError      the last connection or data problem, or null when there was none since the
  *                       last success; never contains the SDK token
+ * @param permanent      whether this state can never change: an offline client without backup or
+ *                       bootstrap data will never have data (OpenFeature calls this "fatal")
  */
-public record Status(State state, Instant dataUpdatedAt, String lastError) {
+public record Status(State state, Instant dataUpdatedAt, String lastError, boolean permanent) {
 
     public Status {
         Objects.requireNonNull(state, "state");
+    }
+
+    /** A status that may still change. */
+    public Status(State state, Instant dataUpdatedAt, String lastError) {
+        this(state, dataUpdatedAt, lastError, false);
     }
 
     /** The states of the client's connection to its data. */

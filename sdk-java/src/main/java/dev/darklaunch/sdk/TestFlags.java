@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
  * Flags for your application's tests, evaluated by the real evaluator — rules, targets and sticky
@@ -45,7 +44,7 @@ import java.util.function.Consumer;
 public final class TestFlags {
 
     private final Map<String, FlagState> flags = new LinkedHashMap<>();
-    private final List<Consumer<EnvironmentData>> clients = new CopyOnWriteArrayList<>();
+    private final List<DataSink> clients = new CopyOnWriteArrayList<>();
     private long revision;
 
     private TestFlags() {
@@ -58,13 +57,13 @@ public final class TestFlags {
     /** A client evaluating these flags. */
     public DarklaunchClient client() {
         return new DarklaunchClient(new DataSource() {
-            private Consumer<EnvironmentData> sink;
+            private DataSink sink;
 
             @Override
             public void start(DataSink sink) {
-                this.sink = sink::apply;
-                clients.add(this.sink);
-                this.sink.accept(data());
+                this.sink = sink;
+                clients.add(sink);
+                sink.apply(data());
             }
 
             @Override
@@ -103,6 +102,28 @@ public final class TestFlags {
         return valueFlag(key, FlagKind.JSON, Arrays.asList(variations));
     }
 
+    /**
+     * Every client loses its connection to the server, as when the network fails: their status
+     * turns {@link Status.State#STALE} (listeners are told) and they keep serving these flags.
+     * Changes to the flags still reach them. {@link #reconnect()} ends it.
+     */
+    public void disconnect(String error) {
+        clients.forEach(client -> client.failed(error, false));
+    }
+
+    /**
+     * The server refuses every client's SDK token: their status turns {@link Status.State#ERROR}
+     * and they keep serving these flags. {@link #reconnect()} ends it.
+     */
+    public void refuseToken() {
+        clients.forEach(client -> client.failed("the server refused the SDK token (HTTP 401)", true));
+    }
+
+    /** Every client's connection works again: their status turns {@link Status.State#READY}. */
+    public void reconnect() {
+        clients.forEach(DataSink::healthy);
+    }
+
     /** Removes a flag: clients then answer FLAG_NOT_FOUND with their defaults. */
     public synchronized void remove(String key) {
         flags.remove(key);
@@ -135,7 +156,7 @@ public final class TestFlags {
     private void publish() {
         revision++;
         EnvironmentData data = data();
-        clients.forEach(client -> client.accept(data));
+        clients.forEach(client -> client.apply(data));
     }
 
     private static final class FlagState {
@@ -160,7 +181,7 @@ public final class TestFlags {
         }
 
         FlagConfig with(boolean on, List<Target> targets, List<Rule> rules, Serve fallthrough) {
-            return new FlagConfig(on, config.offVariation(), targets, rules, fallthrough, config.prerequisites());
+            return new FlagConfig(on, config.offVariation(), targets, rules, fallthrough, config.prerequisites(), config.metadata());
         }
 
         List<Target> plusTarget(int variation, String... keys) {

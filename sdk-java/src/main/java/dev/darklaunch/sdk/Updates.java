@@ -60,7 +60,7 @@ final class Updates implements DataSink {
     void offline() {
         status = client.snapshot() != null
                 ? new Status(Status.State.READY, status.dataUpdatedAt(), null)
-                : new Status(Status.State.ERROR, null, "offline, and no backup file or bootstrap data");
+                : new Status(Status.State.ERROR, null, "offline, and no backup file or bootstrap data", true);
         firstAnswer.countDown();
     }
 

@@ -196,4 +196,22 @@ class TestFlagsTest {
         flags.stringFlag("theme", "light");
         assertThatThrownBy(() -> flags.booleanFlag("theme")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void connectionTroubleIsSimulatedWithTheRealStatesAndListeners() {
+        List<Status.State> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client.addStatusListener(status -> heard.add(status.state()));
+        flags.booleanFlag("feature").on();
+
+        flags.disconnect("network down");
+        assertThat(client.status().state()).isEqualTo(Status.State.STALE);
+        assertThat(client.status().lastError()).isEqualTo("network down");
+        assertThat(client.isEnabled("feature", Context.of("u"))).as("keeps serving").isTrue();
+
+        flags.refuseToken();
+        assertThat(client.status().state()).isEqualTo(Status.State.ERROR);
+        flags.reconnect();
+        assertThat(client.status().state()).isEqualTo(Status.State.READY);
+        assertThat(heard).containsExactly(Status.State.STALE, Status.State.ERROR, Status.State.READY);
+    }
 }

@@ -35,7 +35,8 @@ final class ReleaseMath {
                     List.of(new WeightedVariation(on, weight), new WeightedVariation(off, EVERYONE - weight)),
                     kept == null ? null : kept.bucketBy(), kept == null ? null : kept.salt()));
         }
-        return new FlagConfig(true, config.offVariation(), config.targets(), config.rules(), fallthrough, config.prerequisites());
+        return new FlagConfig(true, config.offVariation(), config.targets(), config.rules(), fallthrough, config.prerequisites(),
+                config.metadata());
     }
 
     /**

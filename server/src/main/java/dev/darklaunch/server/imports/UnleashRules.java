@@ -98,7 +98,8 @@ final class UnleashRules {
     static FlagConfig withPrerequisites(FlagConfig config, List<Prerequisite> prerequisites) {
         List<Prerequisite> all = new ArrayList<>(config.prerequisites());
         all.addAll(prerequisites);
-        return new FlagConfig(config.on(), config.offVariation(), config.targets(), config.rules(), config.fallthrough(), all);
+        return new FlagConfig(config.on(), config.offVariation(), config.targets(), config.rules(), config.fallthrough(), all,
+                config.metadata());
     }
 
     private static FlagConfig config(boolean on, List<Rule> rules, Serve fallthrough, List<Prerequisite> prerequisites) {

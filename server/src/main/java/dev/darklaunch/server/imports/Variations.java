@@ -60,8 +60,9 @@ final class Variations {
         List<Prerequisite> prerequisites = config.prerequisites().stream()
                 .map(p -> new Prerequisite(p.flag(), mapping(imported.get(p.flag()), stored.get(p.flag())).applyAsInt(p.variation())))
                 .toList();
-        return new FlagConfig(config.on(), index.applyAsInt(config.offVariation()), targets, rules,
-                serve(config.fallthrough(), index), prerequisites);
+        Integer offVariation = config.offVariation() == null ? null : index.applyAsInt(config.offVariation());
+        return new FlagConfig(config.on(), offVariation, targets, rules, serve(config.fallthrough(), index), prerequisites,
+                config.metadata());
     }
 
     private static Serve serve(Serve serve, IntUnaryOperator index) {

@@ -1,6 +1,7 @@
 package dev.darklaunch.sdk.internal.evaluation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.sdk.FlagFacts;
 import dev.darklaunch.sdk.Reason;
 import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
 import dev.darklaunch.sdk.internal.model.Flag;
@@ -54,12 +55,13 @@ public final class CompiledFlag {
     private final boolean[] booleanValues;
     private final Outcome constant;
     private final CompiledRollout rolloutOnly;
+    private final FlagFacts facts;
     /** Evaluation counts by served variation + 1 (slot 0: the default); null when not counting. */
     private LongAdder[] counts;
 
     private CompiledFlag(String key, FlagKind kind, boolean on, Outcome off, CompiledPrerequisite[] prerequisites,
                          Map<String, Outcome> targets, CompiledRule[] rules, Serving fallthrough, Outcome unbucketed,
-                         boolean[] booleanValues) {
+                         boolean[] booleanValues, Flag flag, FlagConfig config) {
         this.key = key;
         this.kind = kind;
         this.on = on;
@@ -74,6 +76,33 @@ public final class CompiledFlag {
         boolean fallthroughOnly = on && prerequisites.length == 0 && targets.isEmpty() && rules.length == 0 && fallthrough != null;
         this.constant = !on ? off : fallthroughOnly ? fallthrough.fixed() : null;
         this.rolloutOnly = fallthroughOnly ? fallthrough.rollout() : null;
+        this.facts = facts(flag, config, constant != null);
+    }
+
+    private static FlagFacts facts(Flag flag, FlagConfig config, boolean contextFree) {
+        List<String> names = new ArrayList<>();
+        flag.variations().forEach(v -> names.add(v.name()));
+        Map<String, Object> metadata = new HashMap<>();
+        if (config != null) {
+            config.metadata().forEach((name, value) -> metadata.put(name, plain(value)));
+        }
+        return new FlagFacts(flag.key(), FlagFacts.Kind.valueOf(flag.kind().name()), names, metadata, contextFree);
+    }
+
+    private static Object plain(JsonNode value) {
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.canConvertToInt() && value.isIntegralNumber()) {
+            return value.intValue();
+        }
+        if (value.canConvertToLong() && value.isIntegralNumber()) {
+            return value.longValue();
+        }
+        return value.doubleValue();
     }
 
     /**
@@ -89,7 +118,7 @@ public final class CompiledFlag {
         try {
             return compileValid(flag, data.config(), segments, compiled);
         } catch (RuntimeException e) {
-            return malformed(flag.key(), flag.kind());
+            return malformed(flag);
         }
     }
 
@@ -107,13 +136,13 @@ public final class CompiledFlag {
             values[i] = typed(flag.kind(), json[i]);
             booleans[i] = json[i].isBoolean() && json[i].booleanValue();
         }
-        Outcome off = outcome(config.offVariation(), Reason.off(), values, json);
+        Outcome off = offOutcome(config.offVariation(), Reason.off(), values, json);
 
         CompiledPrerequisite[] prerequisites = new CompiledPrerequisite[config.prerequisites().size()];
         for (int i = 0; i < prerequisites.length; i++) {
             Prerequisite prerequisite = config.prerequisites().get(i);
             prerequisites[i] = new CompiledPrerequisite(compiled.get(prerequisite.flag()), prerequisite.variation(),
-                    outcome(config.offVariation(), Reason.prerequisiteFailed(prerequisite.flag()), values, json));
+                    offOutcome(config.offVariation(), Reason.prerequisiteFailed(prerequisite.flag()), values, json));
         }
 
         Map<String, Outcome> targets = new HashMap<>();
@@ -135,9 +164,9 @@ public final class CompiledFlag {
             rules[i] = new CompiledRule(clauses.length == 0 ? new ClauseMatcher[]{ClauseMatcher.Never.INSTANCE} : clauses, serving);
         }
         Serving fallthrough = serving(flag.key(), config.fallthrough(), values, json, Reason::fallthrough);
-        Outcome unbucketed = outcome(config.offVariation(), Reason.fallthrough(false), values, json);
+        Outcome unbucketed = offOutcome(config.offVariation(), Reason.fallthrough(false), values, json);
         return new CompiledFlag(flag.key(), flag.kind(), config.on(), off, prerequisites,
-                targets.isEmpty() ? Collections.emptyMap() : targets, rules, fallthrough, unbucketed, booleans);
+                targets.isEmpty() ? Collections.emptyMap() : targets, rules, fallthrough, unbucketed, booleans, flag, config);
     }
 
     private static Serving serving(String flagKey, Serve serve, Object[] values, JsonNode[] json,
@@ -151,6 +180,11 @@ public final class CompiledFlag {
             byIndex.add(outcome(i, bucketed, values, json));
         }
         return new Serving(null, new CompiledRollout(serve.rollout(), flagKey, byIndex));
+    }
+
+    /** What serving the off variation gives: that variation, or, when the flag has none, the caller's default. */
+    private static Outcome offOutcome(Integer offVariation, Reason reason, Object[] values, JsonNode[] json) {
+        return offVariation == null ? new Outcome(-1, reason, null, null) : outcome(offVariation, reason, values, json);
     }
 
     private static Outcome outcome(int variation, Reason reason, Object[] values, JsonNode[] json) {
@@ -170,9 +204,9 @@ public final class CompiledFlag {
     }
 
     /** A flag whose every evaluation is MALFORMED_FLAG (nothing of its configuration is compiled). */
-    static CompiledFlag malformed(String key, FlagKind kind) {
-        return new CompiledFlag(key, kind, false, null, new CompiledPrerequisite[0], Map.of(), new CompiledRule[0], null, null,
-                new boolean[0]);
+    static CompiledFlag malformed(Flag flag) {
+        return new CompiledFlag(flag.key(), flag.kind(), false, null, new CompiledPrerequisite[0], Map.of(), new CompiledRule[0], null, null,
+                new boolean[0], flag, null);
     }
 
     /** Makes this flag count its evaluations (once, at snapshot compile time, before it is published). */
@@ -213,6 +247,11 @@ public final class CompiledFlag {
 
     public FlagKind kind() {
         return kind;
+    }
+
+    /** The flag's kind, variation names, metadata and whether its answer depends on the context. */
+    public FlagFacts facts() {
+        return facts;
     }
 
     /** Whether the served variation of a boolean flag is {@code true}. */

@@ -25,7 +25,7 @@ public final class Outcome {
         this.jsonDetail = new EvaluationDetail<>(json, variation, reason);
     }
 
-    /** The served variation's index, or -1 for an error (the caller's default is served). */
+    /** The served variation's index, or -1 when the caller's default is served (an error, or a flag without an off variation). */
     public int variation() {
         return variation;
     }
@@ -34,7 +34,7 @@ public final class Outcome {
         return reason;
     }
 
-    /** The value as the flag's kind reads it: Boolean, String, Double or JsonNode; null for errors. */
+    /** The value as the flag's kind reads it: Boolean, String, Double or JsonNode; null when the default is served. */
     public EvaluationDetail<Object> detail() {
         return detail;
     }
@@ -50,6 +50,11 @@ public final class Outcome {
     }
 
     public boolean isError() {
+        return reason.kind() == Reason.Kind.ERROR;
+    }
+
+    /** Whether the caller's default is served: an error, or the off variation of a flag that has none. */
+    public boolean servesDefault() {
         return variation < 0;
     }
 }

@@ -48,7 +48,7 @@ public final class Snapshot {
         Map<String, CompiledFlag> flags = new HashMap<>();
         for (String key : checked.order()) { // prerequisites first: a flag links to its compiled prerequisites
             EnvironmentFlag flag = byKey.get(key);
-            CompiledFlag compiled = checked.problems().containsKey(key) ? CompiledFlag.malformed(key, flag.flag().kind())
+            CompiledFlag compiled = checked.problems().containsKey(key) ? CompiledFlag.malformed(flag.flag())
                     : CompiledFlag.compile(flag, segments, flags);
             if (countEvaluations) {
                 compiled.startCounting();

@@ -16,17 +16,24 @@ import static dev.darklaunch.sdk.internal.model.ModelValidator.checkText;
 import static dev.darklaunch.sdk.internal.model.ModelValidator.contextKeyProblem;
 import static dev.darklaunch.sdk.internal.model.ModelValidator.validateKey;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The rules of {@link ModelValidator#validateConfig} and {@link ModelValidator#validateSegmentConfig}. */
 final class ConfigValidator {
+    static final int MAX_METADATA_ENTRIES = 50;
+    static final int MAX_METADATA_NAME_LENGTH = 100;
+    static final int MAX_METADATA_TEXT_LENGTH = 1_000;
+
     private ConfigValidator() {}
 
     static void validate(Flag flag, FlagConfig config) {
         int variations = flag.variations().size();
-        checkIndex("offVariation", config.offVariation(), variations);
+        if (config.offVariation() != null) { // null: callers get their own defaults while off
+            checkIndex("offVariation", config.offVariation(), variations);
+        }
         checkTargets(config.targets(), variations);
         checkCount("rules", config.rules(), 0, MAX_RULES, "rule");
         Map<String, Integer> ruleIds = new HashMap<>();
@@ -48,6 +55,31 @@ final class ConfigValidator {
         }
         checkServe("fallthrough", config.fallthrough(), variations);
         checkPrerequisites(flag.key(), config.prerequisites());
+        checkMetadata(config.metadata());
+    }
+
+    private static void checkMetadata(Map<String, JsonNode> metadata) {
+        if (metadata.size() > MAX_METADATA_ENTRIES) {
+            throw new InvalidModelException("metadata", "has " + metadata.size() + " entries; at most " + MAX_METADATA_ENTRIES
+                    + " are allowed");
+        }
+        for (Map.Entry<String, JsonNode> entry : metadata.entrySet()) {
+            String name = entry.getKey();
+            String field = "metadata." + name;
+            if (name.isBlank()) {
+                throw new InvalidModelException("metadata", "names are 1 to " + MAX_METADATA_NAME_LENGTH
+                        + " characters, not only spaces: " + Syntax.quote(name));
+            }
+            checkText("metadata", name, MAX_METADATA_NAME_LENGTH);
+            JsonNode value = entry.getValue();
+            if (!(value.isTextual() || value.isNumber() || value.isBoolean())) {
+                throw new InvalidModelException(field, "must be text, a number or a boolean (OpenFeature's flag metadata types), not "
+                        + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (value.isTextual()) {
+                checkText(field, value.textValue(), MAX_METADATA_TEXT_LENGTH);
+            }
+        }
     }
 
     static void validateSegment(SegmentConfig config) {

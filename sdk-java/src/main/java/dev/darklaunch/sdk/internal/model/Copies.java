@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Defensive copies for the records' compact constructors. */
 final class Copies {
@@ -39,6 +42,18 @@ final class Copies {
             copy.add(json(node));
         }
         return List.copyOf(copy);
+    }
+
+    /** An unmodifiable copy keeping the order, values copied as {@link #json} does; {@code null} becomes the empty map. */
+    static Map<String, JsonNode> jsonMap(Map<String, JsonNode> map) {
+        if (map == null || map.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, JsonNode> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : map.entrySet()) {
+            copy.put(Objects.requireNonNull(entry.getKey(), "map keys must not be null"), json(entry.getValue()));
+        }
+        return Collections.unmodifiableMap(copy);
     }
 
     /**

@@ -2,7 +2,9 @@ package dev.darklaunch.sdk.internal.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a flag behaves in one environment. Evaluation order: when {@code on} is false, serve
@@ -12,25 +14,40 @@ import java.util.List;
  *
  * @param on whether the flag is on; {@code false} when absent
  * @param offVariation index of the variation served while off; required in JSON (an absent index
- *     must not silently mean 0, which may be the "on" value)
+ *     must not silently mean 0, which may be the "on" value). An explicit {@code null} serves no
+ *     variation: each caller gets its own default while the flag is off (and where
+ *     {@code offVariation} would otherwise be served: an unmet prerequisite, a context a rollout
+ *     cannot bucket), which is how OpenFeature's "disabled" flags behave
  * @param targets context keys served a fixed variation; empty when absent
  * @param rules ordered rules, the first matching one wins; empty when absent
  * @param fallthrough what to serve when on and nothing else matched; required
  * @param prerequisites flags that must serve a given variation first; empty when absent
+ * @param metadata facts about the flag for the application (OpenFeature's flag metadata: a
+ *     version, an owner's ticket…), by name; values are text, numbers or booleans; empty when
+ *     absent. Returned with every evaluation; never affects what is served
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FlagConfig(
         boolean on,
-        @JsonProperty(required = true) int offVariation,
+        // always written, also as null: an absent index is refused (see above)
+        @JsonProperty(required = true) @JsonInclude(JsonInclude.Include.ALWAYS) Integer offVariation,
         List<Target> targets,
         List<Rule> rules,
         Serve fallthrough,
-        List<Prerequisite> prerequisites) {
+        List<Prerequisite> prerequisites,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> metadata) {
 
     public FlagConfig {
         targets = Copies.list(targets);
         rules = Copies.list(rules);
         prerequisites = Copies.list(prerequisites);
+        metadata = Copies.jsonMap(metadata);
+    }
+
+    /** A configuration without metadata. */
+    public FlagConfig(boolean on, Integer offVariation, List<Target> targets, List<Rule> rules, Serve fallthrough,
+                      List<Prerequisite> prerequisites) {
+        this(on, offVariation, targets, rules, fallthrough, prerequisites, Map.of());
     }
 
     /**
@@ -58,6 +75,6 @@ public record FlagConfig(
 
     /** The same configuration switched on or off. */
     public FlagConfig withOn(boolean newOn) {
-        return new FlagConfig(newOn, offVariation, targets, rules, fallthrough, prerequisites);
+        return new FlagConfig(newOn, offVariation, targets, rules, fallthrough, prerequisites, metadata);
     }
 }

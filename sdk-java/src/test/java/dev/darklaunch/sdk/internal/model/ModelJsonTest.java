@@ -215,7 +215,7 @@ class ModelJsonTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "missing required int           | {\"fallthrough\": {\"variation\": 0}}",
-        "null for an int                | {\"offVariation\": null}",
+        "null for an int                | {\"offVariation\": 0, \"targets\": [{\"variation\": null}]}",
         "null for a boolean             | {\"offVariation\": 0, \"on\": null}",
         "string for a boolean           | {\"offVariation\": 0, \"on\": \"true\"}",
         "string for an int              | {\"offVariation\": \"0\"}",
