@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.darklaunch.sdk.Context;
 import dev.darklaunch.sdk.DarklaunchClient;
 import dev.darklaunch.sdk.Status;
+import dev.openfeature.sdk.Client;
+import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.NoOpProvider;
+import dev.openfeature.sdk.OpenFeatureAPI;
+import dev.openfeature.sdk.Value;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,8 +34,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A real Spring Boot application (Tomcat, Actuator, the starter) against a real Darklaunch
  * server (the packaged jar, in a JVM of its own, on its embedded PostgreSQL): the auto-configured
- * client evaluates flags set on the server, sees a flip, reports UP at /actuator/health, and ends
- * its threads when the application stops.
+ * client and the OpenFeature client over it evaluate flags set on the server, see a flip, the
+ * client reports UP at /actuator/health, and it ends its threads when the application stops.
  */
 class SpringBootStarterIT {
 
@@ -71,6 +77,7 @@ class SpringBootStarterIT {
     void an_application_evaluates_server_flags_sees_a_flip_reports_health_and_closes_its_client() throws Exception {
         Context norway = Context.of("user-1").with("country", "NO");
         Context sweden = Context.of("user-2").with("country", "SE");
+        ImmutableContext norwayInOpenFeature = new ImmutableContext("user-1", Map.of("country", new Value("NO")));
         DarklaunchClient client;
         try (ConfigurableApplicationContext application = new SpringApplicationBuilder(Application.class).properties(
                 "server.port=0",
@@ -85,6 +92,8 @@ class SpringBootStarterIT {
             assertThat(client.status().state()).isEqualTo(Status.State.READY);
             assertThat(client.isEnabled("new-checkout", norway)).isTrue();
             assertThat(client.isEnabled("new-checkout", sweden)).isFalse();
+            Client openFeature = application.getBean(Client.class);
+            assertThat(openFeature.getBooleanValue("new-checkout", false, norwayInOpenFeature)).isTrue();
 
             JsonNode health = actuatorHealth(application);
             assertThat(health.at("/status").asText()).isEqualTo("UP");
@@ -97,10 +106,12 @@ class SpringBootStarterIT {
             server.admin("POST", "/api/v1/projects/default/flags/new-checkout/environments/production/off", """
                     {"comment": "kill switch"}""");
             await().atMost(PATIENCE).until(() -> !client.isEnabled("new-checkout", norway));
+            assertThat(openFeature.getBooleanValue("new-checkout", true, norwayInOpenFeature)).isFalse();
 
             assertThat(darklaunchThreads()).isNotEmpty();
         }
-        // closing the application closed the client: no thread of it is left
+        // closing the application closed the client (no thread of it is left) and unregistered its provider
+        assertThat(OpenFeatureAPI.getInstance().getProvider()).isInstanceOf(NoOpProvider.class);
         await().atMost(PATIENCE).until(() -> darklaunchThreads().isEmpty());
         assertThat(client.isEnabled("new-checkout", sweden)).isFalse(); // evaluations still answer, from the last data
     }
