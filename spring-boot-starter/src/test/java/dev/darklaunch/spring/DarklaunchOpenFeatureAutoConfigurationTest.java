@@ -53,6 +53,15 @@ class DarklaunchOpenFeatureAutoConfigurationTest {
     }
 
     @Test
+    void closing_the_context_leaves_the_rest_of_the_jvms_openfeature_api_alone() {
+        NoOpProvider elsewhere = new NoOpProvider();
+        OpenFeatureAPI.getInstance().setProviderAndWait("another-part-of-the-jvm", elsewhere);
+        runner.withPropertyValues("darklaunch.offline=true").run(context -> assertThat(context).hasSingleBean(Client.class));
+        // Spring must not have called OpenFeatureAPI.shutdown(), which drops every domain's provider
+        assertThat(OpenFeatureAPI.getInstance().getProvider("another-part-of-the-jvm")).isSameAs(elsewhere);
+    }
+
+    @Test
     void a_client_without_flags_does_not_stop_the_start_and_openfeature_callers_get_their_defaults() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
