@@ -72,6 +72,7 @@ public final class DarklaunchProvider extends EventProvider {
     private final Object reporting = new Object();
     /** What the OpenFeature SDK was last told (by initialize's outcome or an event); null before initialize ends. */
     private Status.State reported;
+    private boolean skipFirstChange;
 
     /** A provider over {@code client}; {@link #initialize} waits at most {@link #DEFAULT_READY_TIMEOUT} for its first data. */
     public DarklaunchProvider(DarklaunchClient client) {
@@ -103,6 +104,12 @@ public final class DarklaunchProvider extends EventProvider {
      */
     @Override
     public void initialize(EvaluationContext evaluationContext) throws Exception {
+        // A client without data yet reports its first data as a change of every flag: that is the
+        // READY the SDK emits, not a CONFIGURATION_CHANGED. Checked before listening, so data
+        // arriving in between is skipped too.
+        synchronized (reporting) {
+            skipFirstChange = !client.isReady();
+        }
         client.addStatusListener(statusListener);
         client.addFlagChangeListener(flagListener);
         if (!client.isReady() && client.status().state() != Status.State.ERROR) {
@@ -254,8 +261,9 @@ public final class DarklaunchProvider extends EventProvider {
 
     private void flagsChanged(Set<String> keys) {
         synchronized (reporting) {
-            if (reported == null) {
-                return; // before initialize ends the application has not evaluated anything
+            if (skipFirstChange) {
+                skipFirstChange = false;
+                return;
             }
         }
         keys.forEach(views::remove);

@@ -32,7 +32,7 @@ class ArchitectureTest {
                         "java.lang..", "java.util..", "java.nio.charset..", "java.math..",
                         "com.fasterxml.jackson.databind..", "com.google.re2j..")
                         .or(belongToAnyOf(Context.class, Reason.class, Reason.Kind.class, Reason.ErrorKind.class,
-                                EvaluationDetail.class)))
+                                EvaluationDetail.class, FlagFacts.class, FlagFacts.Kind.class)))
                 .check(SDK);
     }
 
