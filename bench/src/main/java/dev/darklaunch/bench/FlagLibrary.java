@@ -20,6 +20,9 @@ interface FlagLibrary extends AutoCloseable {
     String LAUNCHDARKLY = "launchdarkly";
     String FF4J = "ff4j";
     String TOGGLZ = "togglz";
+    /** The OpenFeature API over DarklaunchProvider, and over OpenFeature's InMemoryProvider. */
+    String OPENFEATURE_DARKLAUNCH = "openfeature-darklaunch";
+    String OPENFEATURE_IN_MEMORY = "openfeature-inmemory";
 
     /** Whether flag {@code flag} (an index into {@link Workload#flags()}) is on for user {@code user}. */
     boolean isEnabled(int flag, int user);
@@ -44,6 +47,8 @@ interface FlagLibrary extends AutoCloseable {
             case LAUNCHDARKLY -> new LaunchDarklyLibrary(workload);
             case FF4J -> new Ff4jLibrary(workload);
             case TOGGLZ -> new TogglzLibrary(workload);
+            case OPENFEATURE_DARKLAUNCH -> OpenFeatureLibrary.overDarklaunch(workload);
+            case OPENFEATURE_IN_MEMORY -> OpenFeatureLibrary.inMemory(workload);
             default -> throw new IllegalArgumentException("unknown library " + name);
         };
     }

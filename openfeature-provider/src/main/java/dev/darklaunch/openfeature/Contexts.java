@@ -9,19 +9,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns an OpenFeature evaluation context into a Darklaunch {@link Context}.
+ * Turns an OpenFeature evaluation context into a Darklaunch {@link Context} whose attributes are
+ * looked up on demand: nothing is copied up front, and an attribute no rule asks for costs
+ * nothing (a flag without rules, or a rollout by key, reads no attribute at all).
  *
  * <ul>
  *   <li>The targeting key is the context key. Without one the key is empty: flags that do not
  *       need a key (fixed values, rules on other attributes) still evaluate; a rollout that would
  *       place the context by its key answers TARGETING_KEY_MISSING instead (see the provider).</li>
- *   <li>Text, booleans and numbers are attributes as they are; instants become epoch milliseconds
+ *   <li>Text, booleans and numbers are attributes as they are; instants are epoch milliseconds
  *       (what Darklaunch's {@code before}/{@code after} compare); lists of those are list
- *       attributes; structures are flattened into dotted names ({@code {"address": {"country":
- *       "NO"}}} is {@code address.country}) because Darklaunch's attributes are flat.</li>
- *   <li>Null values, and lists holding anything but text, numbers and booleans, are left out:
- *       no rule could match them, and an evaluation must not fail for data it does not use. An
- *       attribute named {@code key} is left out too: rules see the targeting key under that name.</li>
+ *       attributes; a field of a structure is reached by a dotted name ({@code address.country}
+ *       for {@code {"address": {"country": "NO"}}}), because Darklaunch's attributes are flat.</li>
+ *   <li>Nulls, non-finite numbers, structures themselves and lists holding anything but text,
+ *       numbers and booleans are absent attributes: no rule could match them, and an evaluation
+ *       must not fail for data it does not use. An attribute named {@code key} is the targeting
+ *       key, as rules see it.</li>
  * </ul>
  */
 final class Contexts {
@@ -32,22 +35,12 @@ final class Contexts {
     private Contexts() {
     }
 
-    /**
-     * @throws IllegalArgumentException when the context has more attributes than Darklaunch's
-     *     limit (100)
-     */
     static Context toDarklaunch(EvaluationContext evaluationContext) {
         if (evaluationContext == null) {
             return EMPTY;
         }
         String targetingKey = evaluationContext.getTargetingKey();
-        Context context = targetingKey == null || targetingKey.isEmpty() ? EMPTY : Context.of(targetingKey);
-        for (String name : evaluationContext.keySet()) {
-            if (!EvaluationContext.TARGETING_KEY.equals(name)) {
-                context = add(context, name, evaluationContext.getValue(name));
-            }
-        }
-        return context;
+        return Context.of(targetingKey == null ? "" : targetingKey, name -> attribute(evaluationContext, name));
     }
 
     static boolean hasTargetingKey(EvaluationContext evaluationContext) {
@@ -55,53 +48,61 @@ final class Contexts {
         return key != null && !key.isEmpty();
     }
 
-    private static Context add(Context context, String name, Value value) {
-        if (value == null || value.isNull() || Context.KEY.equals(name)) {
-            return context;
+    private static Object attribute(EvaluationContext context, String name) {
+        if (EvaluationContext.TARGETING_KEY.equals(name)) {
+            return null; // the key, under Darklaunch's name for it
         }
-        Object inner = value.asObject();
-        if (inner instanceof String text) {
-            return context.with(name, text);
+        Value value = context.getValue(name);
+        if (value != null) {
+            return plain(value);
         }
-        if (inner instanceof Boolean flag) {
-            return context.with(name, flag);
-        }
-        if (inner instanceof Integer || inner instanceof Long) {
-            return context.with(name, ((Number) inner).longValue());
-        }
-        if (inner instanceof Number number) {
-            double d = number.doubleValue();
-            return Double.isFinite(d) ? context.with(name, d) : context;
-        }
-        if (value.isInstant()) {
-            return context.with(name, value.asInstant().toEpochMilli());
-        }
-        if (value.isList()) {
-            List<Object> scalars = scalars(value.asList());
-            return scalars == null ? context : context.with(name, scalars);
-        }
-        if (value.isStructure()) {
-            Structure structure = value.asStructure();
-            for (String field : structure.keySet()) {
-                context = add(context, name + "." + field, structure.getValue(field));
+        // a.b.c: the field b.c of the structure a, or the field c of the structure a.b
+        for (int dot = name.indexOf('.'); dot > 0; dot = name.indexOf('.', dot + 1)) {
+            Value parent = context.getValue(name.substring(0, dot));
+            if (parent != null && parent.isStructure()) {
+                return field(parent.asStructure(), name.substring(dot + 1));
             }
         }
-        return context;
+        return null;
     }
 
-    /** The list's elements when all are text, finite numbers or booleans; else null. */
-    private static List<Object> scalars(List<Value> values) {
-        List<Object> scalars = new ArrayList<>(values.size());
-        for (Value element : values) {
-            Object inner = element == null ? null : element.asObject();
-            if (inner instanceof String || inner instanceof Boolean || inner instanceof Integer || inner instanceof Long) {
-                scalars.add(inner instanceof Integer i ? Long.valueOf(i) : inner);
-            } else if (inner instanceof Double d && Double.isFinite(d)) {
-                scalars.add(d);
-            } else {
-                return null;
+    private static Object field(Structure structure, String name) {
+        Value value = structure.getValue(name);
+        if (value != null) {
+            return plain(value);
+        }
+        for (int dot = name.indexOf('.'); dot > 0; dot = name.indexOf('.', dot + 1)) {
+            Value parent = structure.getValue(name.substring(0, dot));
+            if (parent != null && parent.isStructure()) {
+                return field(parent.asStructure(), name.substring(dot + 1));
             }
         }
-        return scalars;
+        return null;
+    }
+
+    /** The value as a Darklaunch attribute value, or null when no rule could match it. */
+    private static Object plain(Value value) {
+        Object inner = value.asObject();
+        if (inner instanceof String || inner instanceof Boolean || inner instanceof Integer || inner instanceof Long) {
+            return inner;
+        }
+        if (inner instanceof Double d) {
+            return Double.isFinite(d) ? d : null;
+        }
+        if (value.isInstant()) {
+            return value.asInstant().toEpochMilli();
+        }
+        if (value.isList()) {
+            List<Object> scalars = new ArrayList<>();
+            for (Value element : value.asList()) {
+                Object plain = element == null ? null : plain(element);
+                if (plain == null || plain instanceof List) {
+                    return null;
+                }
+                scalars.add(plain);
+            }
+            return scalars;
+        }
+        return null;
     }
 }

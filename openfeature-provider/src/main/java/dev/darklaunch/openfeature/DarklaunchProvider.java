@@ -43,8 +43,8 @@ import java.util.function.Consumer;
  *   <li>Errors: FLAG_NOT_FOUND; TYPE_MISMATCH (the flag's kind is not the type asked for; an
  *       integer asked of a number flag serving a fraction); PARSE_ERROR (flag data the SDK cannot
  *       evaluate); PROVIDER_NOT_READY (no flag data yet); TARGETING_KEY_MISSING (a rollout by key
- *       reached without a targeting key); INVALID_CONTEXT (more attributes than Darklaunch takes).
- *       The caller's default is served with each.</li>
+ *       reached without a targeting key). The caller's default is served with each. (No context is
+ *       invalid: attributes are read on demand, and what no rule could match is absent.)</li>
  *   <li>The variant is the served variation's name, else its index; flag metadata is the flag's
  *       metadata in the environment.</li>
  *   <li>Events: the OpenFeature SDK itself emits READY when {@link #initialize} returns (and ERROR
@@ -182,13 +182,7 @@ public final class DarklaunchProvider extends EventProvider {
         if (facts.kind() != kind) {
             return error(defaultValue, ErrorCode.TYPE_MISMATCH, key + " is a " + facts.kind() + " flag");
         }
-        Context context;
-        try {
-            context = Contexts.toDarklaunch(ctx);
-        } catch (IllegalArgumentException e) {
-            return error(defaultValue, ErrorCode.INVALID_CONTEXT, e.getMessage());
-        }
-        EvaluationDetail<?> detail = answer.evaluate(client, key, context);
+        EvaluationDetail<?> detail = answer.evaluate(client, key, Contexts.toDarklaunch(ctx));
         dev.darklaunch.sdk.Reason reason = detail.reason();
         if (reason.kind() == dev.darklaunch.sdk.Reason.Kind.ERROR) {
             return error(defaultValue, errorCode(reason.errorKind()), key + ": " + reason.errorKind());
@@ -201,7 +195,9 @@ public final class DarklaunchProvider extends EventProvider {
                     .flagMetadata(view(facts).metadata).build();
         }
         FlagView view = view(facts);
-        return view.answer(answer.type(), detail, served -> answer.build(served, facts, view, reason(served.reason(), facts)));
+        ProviderEvaluation<T> known = view.known(answer.type(), detail); // no lambda: nothing allocated on a hit
+        return known != null ? known
+                : view.remember(answer.type(), detail, answer.build(detail, facts, view, reason(reason, facts)));
     }
 
     private FlagView view(FlagFacts facts) {

@@ -8,7 +8,6 @@ import dev.openfeature.sdk.ProviderEvaluation;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Function;
 
 /**
  * One flag as the provider reports it: its metadata in OpenFeature's form, and the answers already
@@ -38,25 +37,22 @@ final class FlagView {
         this.metadata = metadata(facts.metadata());
     }
 
-    /**
-     * The answer of OpenFeature type number {@code type} for {@code detail} (the SDK's, served a
-     * variation), built by {@code build} the first time.
-     */
+    /** The answer of OpenFeature type number {@code type} already built for {@code detail}, or null. */
     @SuppressWarnings("unchecked")
-    <T> ProviderEvaluation<T> answer(int type, EvaluationDetail<?> detail, Function<EvaluationDetail<?>, ProviderEvaluation<T>> build) {
-        ProviderEvaluation<?> known = answers.get(type).get(detail);
-        if (known != null) {
-            return (ProviderEvaluation<T>) known;
-        }
-        ProviderEvaluation<T> built = build.apply(detail);
+    <T> ProviderEvaluation<T> known(int type, EvaluationDetail<?> detail) {
+        return (ProviderEvaluation<T>) answers.get(type).get(detail);
+    }
+
+    /** Keeps {@code answer}, built for {@code detail} (the SDK's, served a variation), and returns it. */
+    <T> ProviderEvaluation<T> remember(int type, EvaluationDetail<?> detail, ProviderEvaluation<T> answer) {
         synchronized (this) {
             if (answers.get(type).size() < MAX_ANSWERS) {
                 Map<EvaluationDetail<?>, ProviderEvaluation<?>> more = new IdentityHashMap<>(answers.get(type));
-                more.put(detail, built);
+                more.put(detail, answer);
                 answers.set(type, more);
             }
         }
-        return built;
+        return answer;
     }
 
     private static ImmutableMetadata metadata(Map<String, Object> values) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Who a flag is evaluated for: a key (a user id, an account id, a device id…) and attributes that
@@ -35,18 +36,37 @@ public final class Context {
     // hashing into a map (see the rule benchmark in BENCHMARKS.md).
     private final String[] names;
     private final Object[] values;
+    /** Attributes looked up on demand, after the ones above; null for most contexts. */
+    private final Function<String, ?> lookup;
 
-    private Context(String key, String[] names, Object[] values) {
+    private Context(String key, String[] names, Object[] values, Function<String, ?> lookup) {
         this.key = key;
         this.names = names;
         this.values = values;
+        this.lookup = lookup;
     }
 
     /**
      * @throws NullPointerException if {@code key} is null
      */
     public static Context of(String key) {
-        return new Context(Objects.requireNonNull(key, "a context needs a key"), NO_NAMES, NO_VALUES);
+        return new Context(Objects.requireNonNull(key, "a context needs a key"), NO_NAMES, NO_VALUES, null);
+    }
+
+    /**
+     * A context whose attributes are looked up on demand: {@code attributes} is asked for an
+     * attribute only when a rule or rollout needs it (and the context has no such attribute set by
+     * {@code with}), so nothing is copied up front. For adapters over another library's context
+     * (the OpenFeature provider). The function must be thread-safe if the context is shared,
+     * and answer text, a number, a boolean, a list of those, or null when there is no such
+     * attribute; anything else matches nothing. {@link #attributes()} lists only attributes set by
+     * {@code with}; two such contexts are equal only with the same function.
+     *
+     * @throws NullPointerException if {@code key} or {@code attributes} is null
+     */
+    public static Context of(String key, Function<String, ?> attributes) {
+        return new Context(Objects.requireNonNull(key, "a context needs a key"), NO_NAMES, NO_VALUES,
+                Objects.requireNonNull(attributes, "attributes"));
     }
 
     public Context with(String attribute, String value) {
@@ -114,7 +134,7 @@ public final class Context {
                 return values[i];
             }
         }
-        return null;
+        return lookup == null ? null : lookup.apply(attribute);
     }
 
     /** All attributes except the key, unmodifiable. */
@@ -133,14 +153,14 @@ public final class Context {
             if (!(value instanceof String text)) {
                 throw new IllegalArgumentException("the key is text");
             }
-            return new Context(text, names, values);
+            return new Context(text, names, values, lookup);
         }
         String name = attribute.intern();
         for (int i = 0; i < names.length; i++) {
             if (names[i] == name) {
                 Object[] replaced = values.clone();
                 replaced[i] = value;
-                return new Context(key, names, replaced);
+                return new Context(key, names, replaced, lookup);
             }
         }
         if (names.length >= MAX_ATTRIBUTES) {
@@ -150,12 +170,13 @@ public final class Context {
         Object[] moreValues = Arrays.copyOf(values, values.length + 1);
         moreNames[names.length] = name;
         moreValues[values.length] = value;
-        return new Context(key, moreNames, moreValues);
+        return new Context(key, moreNames, moreValues, lookup);
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Context that && key.equals(that.key) && attributes().equals(that.attributes());
+        return other instanceof Context that && key.equals(that.key) && attributes().equals(that.attributes())
+                && Objects.equals(lookup, that.lookup);
     }
 
     @Override

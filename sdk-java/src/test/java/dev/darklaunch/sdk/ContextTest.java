@@ -32,4 +32,29 @@ class ContextTest {
         assertThat(context.get("mixed")).isEqualTo(List.of("a", 1L, 2.5, true));
         assertThatThrownBy(() -> context.with("nested", List.of(List.of("x")))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void attributesLookedUpOnDemandComeAfterTheOnesSetAndReachRules() {
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.function.Function<String, Object> source = name -> {
+            asked.add(name);
+            return name.equals("country") ? "NO" : null;
+        };
+        Context context = Context.of("u", source).with("plan", "pro");
+        assertThat(context.get("plan")).isEqualTo("pro");
+        assertThat(context.get("key")).isEqualTo("u");
+        assertThat(asked).as("set attributes and the key never reach the lookup").isEmpty();
+        assertThat(context.get("country")).isEqualTo("NO");
+        assertThat(context.get("missing")).isNull();
+        assertThat(asked).containsExactly("country", "missing");
+        assertThat(context.attributes()).isEqualTo(java.util.Map.of("plan", "pro"));
+        assertThat(context).isNotEqualTo(Context.of("u").with("plan", "pro"));
+
+        TestFlags flags = TestFlags.create();
+        flags.booleanFlag("nordic").onWhen("country", "NO");
+        try (DarklaunchClient client = flags.client()) {
+            assertThat(client.isEnabled("nordic", Context.of("u", source))).isTrue();
+            assertThat(client.isEnabled("nordic", Context.of("u", name -> null))).isFalse();
+        }
+    }
 }
