@@ -13,6 +13,7 @@ import dev.openfeature.sdk.Metadata;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.ProviderEventDetails;
 import dev.openfeature.sdk.Reason;
+import dev.openfeature.sdk.TrackingEventDetails;
 import dev.openfeature.sdk.Value;
 import dev.openfeature.sdk.exceptions.FatalError;
 import dev.openfeature.sdk.exceptions.GeneralError;
@@ -128,6 +129,21 @@ public final class DarklaunchProvider extends EventProvider {
             throw new GeneralError(status.state() == Status.State.ERROR
                     ? "Darklaunch has no flag data: " + status.lastError()
                     : "Darklaunch has no flag data after " + readyTimeout.toMillis() + " ms; READY follows when it arrives");
+        }
+    }
+
+    /**
+     * OpenFeature's tracking API: the event is counted (and its value, if it has one, summed) by the
+     * client, which sends the sums with its usage metrics — never a request per call.
+     */
+    @Override
+    public void track(String eventName, EvaluationContext context, TrackingEventDetails details) {
+        Context who = Contexts.toDarklaunch(context);
+        java.util.Optional<Number> value = details == null ? java.util.Optional.empty() : details.getValue();
+        if (value.isPresent()) {
+            client.track(eventName, who, value.get().doubleValue());
+        } else {
+            client.track(eventName, who);
         }
     }
 

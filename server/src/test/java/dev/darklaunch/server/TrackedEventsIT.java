@@ -97,6 +97,27 @@ class TrackedEventsIT {
     }
 
     @Test
+    void events_tracked_through_openfeature_reach_the_server_as_sums() throws Exception {
+        String token = server.token("sdk", "default", "development");
+        try (DarklaunchClient client = client(URI.create(server.base()), token)) {
+            dev.openfeature.sdk.OpenFeatureAPI api = dev.openfeature.sdk.OpenFeatureAPI.getInstance();
+            String domain = "tracked-events-it"; // a domain of its own: other tests' providers are left alone
+            api.setProviderAndWait(domain, new dev.darklaunch.openfeature.DarklaunchProvider(client));
+            dev.openfeature.sdk.Client openFeature = api.getClient(domain);
+            dev.openfeature.sdk.EvaluationContext who = new dev.openfeature.sdk.ImmutableContext("user-7");
+            for (int i = 0; i < 20; i++) {
+                openFeature.track("basket-value", who, new dev.openfeature.sdk.MutableTrackingEventDetails(2.5));
+                openFeature.track("signed-up", who);
+            }
+            Await.until(Duration.ofSeconds(20), "the events tracked through OpenFeature stored",
+                    () -> storedCount("development", "basket-value") == 20 && storedCount("development", "signed-up") == 20);
+            api.setProviderAndWait(domain, new dev.openfeature.sdk.NoOpProvider());
+        }
+        assertThat(storedSum("development", "basket-value")).isEqualTo(50.0);
+        assertThat(storedSum("development", "signed-up")).isEqualTo(0.0);
+    }
+
+    @Test
     void a_report_the_server_refuses_once_is_sent_again_and_stored_exactly_once() throws Exception {
         String token = server.token("sdk", "default", "staging");
         AtomicInteger refused = new AtomicInteger();
