@@ -40,7 +40,10 @@ export interface Rule { id?: string; description?: string; clauses: Clause[]; se
 export interface Target { variation: number; values: string[] }
 export interface Prerequisite { flag: string; variation: number }
 export interface FlagConfig {
-  on: boolean; offVariation: number; targets?: Target[]; rules?: Rule[]; fallthrough: Serve; prerequisites?: Prerequisite[];
+  /** null: while off, the application's own default is served (no variation) */
+  on: boolean; offVariation: number | null; targets?: Target[]; rules?: Rule[]; fallthrough: Serve; prerequisites?: Prerequisite[];
+  /** facts for applications (OpenFeature flag metadata); kept as they are by every edit here */
+  metadata?: Record<string, string | number | boolean>;
 }
 export interface FlagConfigView { flag: string; environment: string; version: number; updatedAt: string; config: FlagConfig }
 

@@ -18,13 +18,31 @@ export function VariationSelect({ variations, value, onChange, label }: { variat
   );
 }
 
+/** The application's own default, served instead of a variation (an off variation left empty). */
+export const APPLICATION_DEFAULT = "the application's own default (no variation)";
+
+/** A variation, or none: the application's own default. */
+export function OptionalVariationSelect({ variations, value, onChange, label }: {
+  variations: Variation[]; value: number | null; onChange: (i: number | null) => void; label: string;
+}) {
+  return (
+    <label class="field">{label}
+      <select value={value === null ? '' : String(value)}
+        onChange={(ev) => onChange(ev.currentTarget.value === '' ? null : Number(ev.currentTarget.value))}>
+        {variations.map((_, i) => <option value={String(i)}>{variationLabel(variations, i)}</option>)}
+        <option value="">{APPLICATION_DEFAULT}</option>
+      </select>
+    </label>
+  );
+}
+
 const percent = (weight: number, total: number) => Math.round((weight / total) * 100 * 1000) / 1000;
 
 /**
  * Where a serve stands, which decides what a context lacking the rollout's bucketing attribute
  * gets: a rule does not match it, the default rule serves it the off variation.
  */
-export type ServePlace = { rule: true } | { rule: false; offVariation: number };
+export type ServePlace = { rule: true } | { rule: false; offVariation: number | null };
 
 /** Serve a fixed variation or a sticky percentage rollout (a slider for two variations). */
 export function ServeEditor({ serve, variations, onChange, idPrefix, label, place }: {
@@ -47,7 +65,8 @@ export function ServeEditor({ serve, variations, onChange, idPrefix, label, plac
         ? <VariationSelect label="Variation" variations={variations} value={serve.variation ?? 0} onChange={(variation) => onChange({ variation })} />
         : <RolloutEditor rollout={serve.rollout!} variations={variations} onChange={(rollout) => onChange({ rollout })} idPrefix={idPrefix}
             withoutAttribute={place.rule ? 'this rule does not match them, and the next rule decides'
-              : `they get the off variation, ${variationLabel(variations, place.offVariation)}`} />}
+              : place.offVariation === null ? `they get ${APPLICATION_DEFAULT}`
+                : `they get the off variation, ${variationLabel(variations, place.offVariation)}`} />}
     </fieldset>
   );
 }

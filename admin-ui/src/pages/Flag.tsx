@@ -3,7 +3,7 @@ import { api, type Environment, type Flag, type FlagConfig, type FlagConfigView,
 import type { PageProps } from '../App';
 import { AuditList } from '../components/AuditList';
 import { ClausesEditor, fromDraft, newClause, toDraft, type ClauseDraft } from '../components/Clauses';
-import { ServeEditor, variationLabel, VariationSelect } from '../components/Serve';
+import { OptionalVariationSelect, ServeEditor, variationLabel } from '../components/Serve';
 import { Toggle } from '../components/Toggle';
 import { EditFlagDialog, writeOf } from '../components/FlagDefinition';
 import { ago, ConfirmDialog, ErrorMessage, Loading, showValue, useLoad } from '../components/common';
@@ -13,7 +13,8 @@ import { staleness } from './Flags';
 
 interface RuleDraft { id: string; description: string; clauses: ClauseDraft[]; serve: Serve }
 interface Draft {
-  on: boolean; offVariation: number; targets: string[]; rules: RuleDraft[]; fallthrough: Serve; prerequisites: Prerequisite[];
+  on: boolean; offVariation: number | null; targets: string[]; rules: RuleDraft[]; fallthrough: Serve; prerequisites: Prerequisite[];
+  metadata?: FlagConfig['metadata'];
 }
 
 function toDraftConfig(flag: Flag, c: FlagConfig): Draft {
@@ -22,6 +23,7 @@ function toDraftConfig(flag: Flag, c: FlagConfig): Draft {
     targets: flag.variations.map((_, i) => (c.targets ?? []).filter((t) => t.variation === i).flatMap((t) => t.values ?? []).join('\n')),
     rules: (c.rules ?? []).map((r) => ({ id: r.id ?? '', description: r.description ?? '', clauses: r.clauses.map(toDraft), serve: r.serve })),
     fallthrough: c.fallthrough, prerequisites: c.prerequisites ?? [],
+    ...(c.metadata ? { metadata: c.metadata } : {}),
   };
 }
 
@@ -36,6 +38,7 @@ function fromDraftConfig(d: Draft): FlagConfig {
       serve: r.serve,
     })),
     fallthrough: d.fallthrough, prerequisites: d.prerequisites,
+    ...(d.metadata ? { metadata: d.metadata } : {}),
   };
 }
 
@@ -223,7 +226,7 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
         <label class="field inline">
           <span><input type="checkbox" name="on" checked={draft.on} onChange={(ev) => set({ on: ev.currentTarget.checked })} /> Serving (on)</span>
         </label>
-        <VariationSelect label="While off, serve" variations={variations} value={draft.offVariation} onChange={(offVariation) => set({ offVariation })} />
+        <OptionalVariationSelect label="While off, serve" variations={variations} value={draft.offVariation} onChange={(offVariation) => set({ offVariation })} />
 
         <h3>Prerequisites</h3>
         {draft.prerequisites.length === 0 && <p class="hint">None: this flag does not depend on another.</p>}

@@ -134,6 +134,38 @@ class AdminUiEditingIT {
         Assertions.assertThat(audit).contains("banner test is over");
     }
 
+    /**
+     * A configuration that serves the application's own default while off, and carries metadata
+     * for applications: the page says so, and a save from the page keeps both.
+     */
+    @Test
+    void aConfigurationWithoutAnOffVariationAndWithMetadataKeepsBothWhenSavedFromThePage() {
+        Http.Response created = server.admin().post("/api/v1/projects/default/flags", Map.of(
+                "key", "spring-promo", "name", "Spring promo", "kind", "boolean",
+                "variations", List.of(Map.of("value", true), Map.of("value", false))));
+        Assertions.assertThat(created.status()).as("%s", created).isEqualTo(201);
+        Map<String, Object> config = new java.util.HashMap<>(Map.of("on", false, "fallthrough", Map.of("variation", 0),
+                "metadata", Map.of("team", "growth", "priority", 2)));
+        config.put("offVariation", null);
+        Http.Response put = server.admin().put("/api/v1/projects/default/flags/spring-promo/environments/staging", config);
+        Assertions.assertThat(put.status()).as("%s", put).isEqualTo(200);
+
+        try (Browser.Tab tab = browser.open("/projects/default/flags/spring-promo?env=staging")) {
+            Page page = tab.page();
+            tab.signIn("admin", TestServer.ADMIN_PASSWORD);
+            Locator whileOff = page.getByLabel("While off, serve");
+            assertThat(whileOff).hasValue("");
+            assertThat(whileOff.locator("option:checked")).hasText("the application's own default (no variation)");
+            page.getByLabel("Serving (on)").check();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save Staging")).click();
+            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved.");
+        }
+        JsonNode saved = server.admin().get("/api/v1/projects/default/flags/spring-promo/environments/staging").json().get("config");
+        Assertions.assertThat(saved.get("on").asBoolean()).isTrue();
+        Assertions.assertThat(saved.get("offVariation").isNull()).as("%s", saved).isTrue();
+        Assertions.assertThat(saved.get("metadata").toString()).isEqualTo("{\"team\":\"growth\",\"priority\":2}");
+    }
+
     /** Segments: name and description change in the browser; the key stays. */
     @Test
     void aProductOwnerRenamesASegment() {
