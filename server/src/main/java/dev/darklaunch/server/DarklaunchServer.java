@@ -104,6 +104,7 @@ public final class DarklaunchServer {
     private ReleaseScheduler releases;
     private ProjectEvents projectEvents;
     private AdminUi adminUi;
+    private OfrepApi ofrep;
 
     private DarklaunchServer(Vertx vertx, Metrics metrics) {
         this.vertx = vertx;
@@ -199,6 +200,9 @@ public final class DarklaunchServer {
         if (feed != null) {
             feed.close(); // streams would otherwise hold the shutdown for its whole grace period
         }
+        if (ofrep != null) {
+            ofrep.close();
+        }
         if (projectEvents != null) {
             projectEvents.close();
         }
@@ -293,7 +297,7 @@ public final class DarklaunchServer {
                 config.http().clients());
         Metrics registry = metrics;
         ClientOrigins clientOrigins = new ClientOrigins(tokens);
-        OfrepApi ofrep = new OfrepApi(vertx, feed, clientOrigins);
+        ofrep = new OfrepApi(vertx, feed, config.feed(), clientOrigins);
         router = ApiRouter.create(vertx,
                 List.of(new Health(pool, started::get)::mount, registry::mount, new ApiDocument()::mount,
                         sessionsApi::mountPublic, adminUi::mount, ofrep::mountPublic),

@@ -160,6 +160,7 @@ class AuthorizationIT {
                 new Route("POST", "/sdk/v1/metrics", Access.SDK, Map.of("flags", Map.of("gated", Map.of("0", 1)))),
                 new Route("POST", "/ofrep/v1/evaluate/flags/gated", Access.OFREP, Map.of("context", Map.of("targetingKey", "u"))),
                 new Route("POST", "/ofrep/v1/evaluate/flags", Access.OFREP, Map.of("context", Map.of("targetingKey", "u"))),
+                new Route("GET", "/ofrep/v1/events", Access.OFREP, null),
                 // destructive routes last, so the matrix above runs against intact data
                 new Route("POST", P + "/deployments/1/rollback", Access.TOGGLE, null),
                 new Route("DELETE", segment, Access.EDIT, null),

@@ -83,6 +83,23 @@ class OfrepContractIT {
     }
 
     @Test
+    void event_stream_notifications_conform() throws Exception {
+        Http.Response answer = bulk(client, CONTEXT);
+        String address = answer.json().at("/eventStreams/0/endpoint/requestUri").asText();
+        try (dev.darklaunch.server.testing.SseStream events = dev.darklaunch.server.testing.SseStream.open(
+                server.base() + address, Map.of())) {
+            assertThat(events.status()).isEqualTo(200);
+            assertThat(server.admin().post(OfrepFixture.P + "/flags/disabled/environments/production/on", null).status()).isEqualTo(200);
+            dev.darklaunch.server.testing.SseStream.Event event = events.nextEvent(java.time.Duration.ofSeconds(10));
+            assertThat(event.name()).isEqualTo("message");
+            assertThat(event.id()).isNotBlank();
+            assertThat(spec.problems("#/components/schemas/sseEventData", event.data())).as(event.data()).isEmpty();
+        } finally {
+            server.admin().post(OfrepFixture.P + "/flags/disabled/environments/production/off", null);
+        }
+    }
+
+    @Test
     void a_missing_flag_conforms() {
         assertThat(single(sdk, "no-such-flag", CONTEXT).status()).isEqualTo(404);
         assertThat(single(client, OfrepFixture.SERVER_ONLY, CONTEXT).status()).isEqualTo(404);

@@ -222,6 +222,36 @@ class OfrepIT {
     }
 
     @Test
+    void a_page_hears_of_changes_on_the_event_stream_the_bulk_answer_names() {
+        Map<String, Object> norway = context("stream-user", "country", "NO");
+        Http.Response first = client.with("Origin", SHOP).post(BULK, norway);
+        JsonNode stream = first.json().get("eventStreams").get(0);
+        assertThat(stream.get("type").asText()).isEqualTo("sse");
+        String address = stream.at("/endpoint/requestUri").asText();
+        assertThat(address).startsWith("/ofrep/v1/events?token=dl_client_");
+        assertThat(sdk.post(BULK, norway).json().has("eventStreams")).as("no secret of an SDK token in an address").isFalse();
+
+        // as a browser's EventSource connects: no Authorization header, the page's Origin
+        try (dev.darklaunch.server.testing.SseStream events = dev.darklaunch.server.testing.SseStream.open(
+                server.base() + address, Map.of("Origin", SHOP))) {
+            assertThat(events.status()).isEqualTo(200);
+            assertThat(events.header("Access-Control-Allow-Origin")).contains(SHOP);
+            assertThat(admin.post(P + "/flags/by-country/environments/production/off", null).status()).isEqualTo(200);
+            dev.darklaunch.server.testing.SseStream.Event event = events.nextEvent(java.time.Duration.ofSeconds(10));
+            assertThat(event.name()).isEqualTo("message");
+            assertThat(Http.mapper().readTree(event.data()).get("type").asText()).isEqualTo("refetchEvaluation");
+            Http.Response refetched = client.with("If-None-Match", first.header("ETag").orElseThrow()).post(BULK, norway);
+            assertThat(refetched.status()).isEqualTo(200);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            admin.post(P + "/flags/by-country/environments/production/on", null);
+        }
+        Http.Response badToken = admin.as(null).get("/ofrep/v1/events?token=dl_client_" + "x".repeat(43));
+        assertThat(badToken.status()).isEqualTo(401);
+    }
+
+    @Test
     void client_tokens_read_nothing_else() {
         for (String path : List.of(P + "/flags", P + "/flags/on-off", P + "/segments", "/api/v1/projects", "/sdk/v1/flags")) {
             assertThat(client.get(path).status()).as(path).isEqualTo(403);

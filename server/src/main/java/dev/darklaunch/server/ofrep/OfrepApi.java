@@ -8,6 +8,7 @@ import dev.darklaunch.server.auth.ClientOrigins;
 import dev.darklaunch.server.auth.Token;
 import dev.darklaunch.server.feed.EnvironmentKey;
 import dev.darklaunch.server.feed.Feed;
+import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.store.Json;
@@ -37,12 +38,21 @@ public final class OfrepApi {
     public record EvaluationRequest(JsonNode context) {
     }
 
+    static final String EVENTS = "/ofrep/v1/events";
+
     private final Evaluations evaluations;
     private final OfrepCors cors;
+    private final OfrepEvents events;
 
-    public OfrepApi(Vertx vertx, Feed feed, ClientOrigins clientOrigins) {
+    public OfrepApi(Vertx vertx, Feed feed, FeedSettings settings, ClientOrigins clientOrigins) {
         this.evaluations = new Evaluations(vertx, feed);
         this.cors = new OfrepCors(clientOrigins);
+        this.events = new OfrepEvents(vertx, feed, settings);
+    }
+
+    /** Ends the event streams (clients reconnect elsewhere). */
+    public void close() {
+        events.close();
     }
 
     /** Before authentication: CORS preflight requests carry no token. */
@@ -54,6 +64,16 @@ public final class OfrepApi {
         router.route("/ofrep/*").handler(cors::afterAuthentication).failureHandler(OfrepErrors::handle);
         router.post("/ofrep/v1/evaluate/flags/:key").handler(this::single);
         router.post("/ofrep/v1/evaluate/flags").handler(this::bulk);
+        router.get(EVENTS).handler(this::events);
+    }
+
+    private void events(RoutingContext ctx) {
+        if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
+            dev.darklaunch.server.http.EventStreamResponse.answerHead(ctx.response());
+            return;
+        }
+        Caller caller = Caller.of(ctx);
+        events.open(ctx.response(), environment(caller), caller.token().id());
     }
 
     private void single(RoutingContext ctx) {
@@ -84,7 +104,7 @@ public final class OfrepApi {
         boolean clientSideOnly = caller.isClientToken();
         evaluations.environment(environment(caller))
                 .compose(environment -> evaluations.bounded(Evaluations.bulkCost(environment, clientSideOnly),
-                        () -> bytes(Evaluations.bulk(environment, context, clientSideOnly))))
+                        () -> bytes(withEventStream(Evaluations.bulk(environment, context, clientSideOnly), caller, ctx))))
                 .onSuccess(body -> {
                     String etag = etag(body);
                     ctx.response().putHeader("ETag", etag);
@@ -95,6 +115,22 @@ public final class OfrepApi {
                     ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(Buffer.buffer(body));
                 })
                 .onFailure(ctx::fail);
+    }
+
+    /**
+     * For client tokens, where to hear of changes (ADR 0008). Browsers' EventSource cannot send an
+     * Authorization header, so the stream's address carries the token — harmless for a client
+     * token, whose secret is in the page anyway; SDK tokens' secrets never go into an address, and
+     * their clients poll.
+     */
+    private static ObjectNode withEventStream(ObjectNode body, Caller caller, RoutingContext ctx) {
+        if (caller.isClientToken()) {
+            String secret = ctx.request().getHeader("Authorization").trim().split("\\s+", 2)[1].trim();
+            ObjectNode stream = body.putArray("eventStreams").addObject().put("type", "sse");
+            stream.putObject("endpoint").put("requestUri", EVENTS + "?token=" + secret);
+            stream.put("inactivityDelaySec", 120);
+        }
+        return body;
     }
 
     private static Context context(RoutingContext ctx) {

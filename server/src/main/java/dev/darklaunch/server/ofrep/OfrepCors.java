@@ -32,13 +32,14 @@ final class OfrepCors {
     }
 
     void beforeAuthentication(RoutingContext ctx) {
+        tokenFromAddress(ctx);
         String origin = ctx.request().getHeader("Origin");
         HttpServerResponse response = ctx.response();
         response.putHeader("Vary", "Origin");
         boolean preflight = ctx.request().method() == HttpMethod.OPTIONS;
         if (origin == null) {
             if (preflight) {
-                response.putHeader("Allow", "POST, OPTIONS").setStatusCode(204).end();
+                response.putHeader("Allow", "GET, POST, OPTIONS").setStatusCode(204).end();
             } else {
                 ctx.next();
             }
@@ -57,12 +58,25 @@ final class OfrepCors {
                 return;
             }
             if (allowed && ctx.request().getHeader("Access-Control-Request-Method") != null) {
-                response.putHeader("Access-Control-Allow-Methods", "POST")
+                response.putHeader("Access-Control-Allow-Methods", "GET, POST")
                         .putHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS)
                         .putHeader("Access-Control-Max-Age", PREFLIGHT_MAX_AGE_SECONDS);
             }
             response.setStatusCode(204).end();
         });
+    }
+
+    /**
+     * A browser's EventSource cannot send headers: on the event stream's route a client token may
+     * come in the {@code token} query parameter instead (the address the bulk answer gave).
+     */
+    private static void tokenFromAddress(RoutingContext ctx) {
+        if (ctx.request().path().equals(OfrepApi.EVENTS) && ctx.request().getHeader("Authorization") == null) {
+            String token = ctx.request().getParam("token");
+            if (token != null && token.startsWith("dl_client_")) {
+                ctx.request().headers().set("Authorization", "Bearer " + token);
+            }
+        }
     }
 
     /** The token decides: only a client token that lists the request's origin keeps the CORS headers. */
