@@ -104,7 +104,8 @@ public final class DarklaunchServer {
     private ReleaseScheduler releases;
     private ProjectEvents projectEvents;
     private AdminUi adminUi;
-    private OfrepApi ofrep;
+    /** Set once the HTTP routes are built; read by the change source's revocation callback. */
+    private volatile OfrepApi ofrep;
 
     private DarklaunchServer(Vertx vertx, Metrics metrics) {
         this.vertx = vertx;
@@ -279,7 +280,13 @@ public final class DarklaunchServer {
         authenticator = new Authenticator(new TokenStore(pool), sessions);
         feed = new Feed(vertx, config.feed(), metrics.registry(), metrics.perEnvironment());
         changes = new PostgresChangeSource(vertx, pool, new PgConnectOptions(databaseUrl.options()),
-                config.feed().reconcileInterval(), tokenId -> authenticator.invalidateAll());
+                config.feed().reconcileInterval(), tokenId -> {
+                    authenticator.invalidateAll();
+                    OfrepApi evaluation = ofrep;
+                    if (evaluation != null) {
+                        evaluation.tokenRevoked(tokenId);
+                    }
+                });
         projectEvents = new ProjectEvents(vertx, new AuditStore(pool), new Credentials(pool, config.sessions()),
                 new PgConnectOptions(databaseUrl.options()), config.feed().heartbeat());
         return changes.start(feed).compose(v -> projectEvents.start());

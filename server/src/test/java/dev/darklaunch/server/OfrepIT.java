@@ -252,6 +252,20 @@ class OfrepIT {
     }
 
     @Test
+    void revoking_a_client_token_ends_its_event_streams_at_once() {
+        Http.Response created = admin.post("/api/v1/tokens", Map.of("name", "soon revoked", "kind", "client", "project", "default",
+                "environments", List.of("production"), "origins", List.of(SHOP)));
+        String secret = created.json().get("secret").asText();
+        try (dev.darklaunch.server.testing.SseStream events = dev.darklaunch.server.testing.SseStream.open(
+                server.base() + "/ofrep/v1/events?token=" + secret, Map.of())) {
+            assertThat(events.status()).isEqualTo(200);
+            assertThat(admin.delete("/api/v1/tokens/" + created.json().at("/token/id").asLong()).status()).isEqualTo(200);
+            assertThat(events.awaitEnd(java.time.Duration.ofSeconds(10))).as("the stream ended").isTrue();
+        }
+        assertThat(admin.as(secret).post(BULK, context("u1")).status()).isEqualTo(401);
+    }
+
+    @Test
     void client_tokens_read_nothing_else() {
         for (String path : List.of(P + "/flags", P + "/flags/on-off", P + "/segments", "/api/v1/projects", "/sdk/v1/flags")) {
             assertThat(client.get(path).status()).as(path).isEqualTo(403);

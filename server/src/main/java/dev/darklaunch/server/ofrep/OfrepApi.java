@@ -50,6 +50,11 @@ public final class OfrepApi {
         this.events = new OfrepEvents(vertx, feed, settings);
     }
 
+    /** A token was revoked: its event streams end at once. */
+    public void tokenRevoked(long tokenId) {
+        events.tokenRevoked(tokenId);
+    }
+
     /** Ends the event streams (clients reconnect elsewhere). */
     public void close() {
         events.close();

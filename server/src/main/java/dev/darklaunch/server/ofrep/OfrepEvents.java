@@ -37,6 +37,7 @@ final class OfrepEvents implements AutoCloseable {
     private final Map<EnvironmentKey, Set<EventStreamResponse>> streams = new ConcurrentHashMap<>();
     private final Map<EnvironmentKey, Long> revisions = new ConcurrentHashMap<>();
     private final Map<Long, Integer> perToken = new ConcurrentHashMap<>();
+    private final Map<Long, Set<EventStreamResponse>> byToken = new ConcurrentHashMap<>();
     private final long checks;
     private final long heartbeats;
 
@@ -67,15 +68,26 @@ final class OfrepEvents implements AutoCloseable {
         revisions.putIfAbsent(environment, feed.revision(environment));
         long[] lifetime = {-1};
         EventStreamResponse[] stream = new EventStreamResponse[1];
+        Set<EventStreamResponse> ofToken = byToken.computeIfAbsent(tokenId, id -> ConcurrentHashMap.newKeySet());
         stream[0] = new EventStreamResponse(response, "OFREP events of " + environment, () -> {
             open.remove(stream[0]);
+            ofToken.remove(stream[0]);
             perToken.merge(tokenId, -1, Integer::sum);
             vertx.cancelTimer(lifetime[0]);
         });
         stream[0].start();
         open.add(stream[0]);
+        ofToken.add(stream[0]);
         long millis = (long) (settings.streamLifetime().toMillis() * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
         lifetime[0] = vertx.setTimer(Math.max(1, millis), id -> stream[0].close());
+    }
+
+    /** A token was revoked (on any instance): its streams end now, not at the end of their lifetime. */
+    void tokenRevoked(long tokenId) {
+        Set<EventStreamResponse> held = byToken.remove(tokenId);
+        if (held != null) {
+            Set.copyOf(held).forEach(EventStreamResponse::close);
+        }
     }
 
     private void check() {
