@@ -296,6 +296,9 @@ class AuthorizationIT {
         Map<String, Object> context = Map.of("context", Map.of("targetingKey", "u"));
         for (String credential : List.of("client", "client-other-project")) {
             Http client = admin.as(credentials.get(credential));
+            // a project created a moment ago: its environments reach this server's memory shortly after
+            dev.darklaunch.server.testing.Await.until(java.time.Duration.ofSeconds(10), credential + "'s environment is loaded",
+                    () -> client.post("/ofrep/v1/evaluate/flags", context).status() != 503);
             Http.Response single = client.post("/ofrep/v1/evaluate/flags/server-only", context);
             assertThat(single.status()).as(credential).isEqualTo(404);
             assertThat(single.json().get("errorCode").asText()).isEqualTo("FLAG_NOT_FOUND");

@@ -96,6 +96,9 @@ class OfrepContractIT {
             assertThat(spec.problems("#/components/schemas/sseEventData", event.data())).as(event.data()).isEmpty();
         } finally {
             server.admin().post(OfrepFixture.P + "/flags/disabled/environments/production/off", null);
+            // so no later test sees the flag switch back mid-way
+            dev.darklaunch.server.testing.Await.until(java.time.Duration.ofSeconds(10), "the flag is off again",
+                    () -> !sdk.post("/ofrep/v1/evaluate/flags/disabled", CONTEXT).json().path("value").asBoolean(true));
         }
     }
 

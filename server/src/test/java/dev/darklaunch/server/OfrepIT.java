@@ -246,6 +246,7 @@ class OfrepIT {
             throw new java.io.UncheckedIOException(e);
         } finally {
             admin.post(P + "/flags/by-country/environments/production/on", null);
+            awaitRevisionServed(); // so no later test sees the flag come back on mid-way
         }
         Http.Response badToken = admin.as(null).get("/ofrep/v1/events?token=dl_client_" + "x".repeat(43));
         assertThat(badToken.status()).isEqualTo(401);
