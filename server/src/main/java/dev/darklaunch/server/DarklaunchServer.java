@@ -5,6 +5,7 @@ import dev.darklaunch.server.audit.AuditStore;
 import dev.darklaunch.server.audit.ProjectEvents;
 import dev.darklaunch.server.audit.ProjectEventsApi;
 import dev.darklaunch.server.auth.Authenticator;
+import dev.darklaunch.server.auth.ClientOrigins;
 import dev.darklaunch.server.auth.Credentials;
 import dev.darklaunch.server.auth.Passwords;
 import dev.darklaunch.server.auth.SessionStore;
@@ -32,6 +33,7 @@ import dev.darklaunch.server.http.ClientConnections;
 import dev.darklaunch.server.http.HttpVerticle;
 import dev.darklaunch.server.imports.ImportStore;
 import dev.darklaunch.server.imports.ImportsApi;
+import dev.darklaunch.server.ofrep.OfrepApi;
 import dev.darklaunch.server.ops.ApiDocument;
 import dev.darklaunch.server.ops.Health;
 import dev.darklaunch.server.ops.Metrics;
@@ -103,6 +105,8 @@ public final class DarklaunchServer {
     private ReleaseScheduler releases;
     private ProjectEvents projectEvents;
     private AdminUi adminUi;
+    /** Set once the HTTP routes are built; read by the change source's revocation callback. */
+    private volatile OfrepApi ofrep;
 
     private DarklaunchServer(Vertx vertx, Metrics metrics) {
         this.vertx = vertx;
@@ -198,6 +202,9 @@ public final class DarklaunchServer {
         if (feed != null) {
             feed.close(); // streams would otherwise hold the shutdown for its whole grace period
         }
+        if (ofrep != null) {
+            ofrep.close();
+        }
         if (projectEvents != null) {
             projectEvents.close();
         }
@@ -274,7 +281,13 @@ public final class DarklaunchServer {
         authenticator = new Authenticator(new TokenStore(pool), sessions);
         feed = new Feed(vertx, config.feed(), metrics.registry(), metrics.perEnvironment());
         changes = new PostgresChangeSource(vertx, pool, new PgConnectOptions(databaseUrl.options()),
-                config.feed().reconcileInterval(), tokenId -> authenticator.invalidateAll());
+                config.feed().reconcileInterval(), tokenId -> {
+                    authenticator.invalidateAll();
+                    OfrepApi evaluation = ofrep;
+                    if (evaluation != null) {
+                        evaluation.tokenRevoked(tokenId);
+                    }
+                });
         projectEvents = new ProjectEvents(vertx, new AuditStore(pool), new Credentials(pool, config.sessions()),
                 new PgConnectOptions(databaseUrl.options()), config.feed().heartbeat());
         return changes.start(feed).compose(v -> projectEvents.start());
@@ -291,9 +304,11 @@ public final class DarklaunchServer {
         SessionsApi sessionsApi = new SessionsApi(sessions, users, passwords, new SignInThrottle(pool),
                 config.http().clients());
         Metrics registry = metrics;
+        ClientOrigins clientOrigins = new ClientOrigins(tokens);
+        ofrep = new OfrepApi(vertx, feed, config.feed(), clientOrigins);
         router = ApiRouter.create(vertx,
                 List.of(new Health(pool, started::get)::mount, registry::mount, new ApiDocument()::mount,
-                        sessionsApi::mountPublic, adminUi::mount),
+                        sessionsApi::mountPublic, adminUi::mount, ofrep::mountPublic),
                 authenticator,
                 Authenticator::requireApiToken,
                 List.of(new ProjectsApi(projects)::mount,
@@ -307,10 +322,11 @@ public final class DarklaunchServer {
                         new ProjectEventsApi(projectEvents, pool)::mount,
                         new EvaluateApi(new EnvironmentDataStore(pool))::mount,
                         registry::mountForAdmins,
-                        new TokensApi(tokens, projects, authenticator)::mount,
+                        new TokensApi(tokens, projects, authenticator, clientOrigins)::mount,
                         sessionsApi::mount,
                         new UsersApi(users, passwords)::mount,
-                        new SdkFeedApi(feed, new UsageStore(pool))::mount));
+                        new SdkFeedApi(feed, new UsageStore(pool))::mount,
+                        ofrep::mount));
         HttpServerOptions options = new HttpServerOptions()
                 .setIdleTimeout((int) config.http().idleTimeout().toMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
