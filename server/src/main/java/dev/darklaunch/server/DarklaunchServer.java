@@ -5,6 +5,7 @@ import dev.darklaunch.server.audit.AuditStore;
 import dev.darklaunch.server.audit.ProjectEvents;
 import dev.darklaunch.server.audit.ProjectEventsApi;
 import dev.darklaunch.server.auth.Authenticator;
+import dev.darklaunch.server.auth.ClientOrigins;
 import dev.darklaunch.server.auth.Credentials;
 import dev.darklaunch.server.auth.Passwords;
 import dev.darklaunch.server.auth.SessionStore;
@@ -31,6 +32,7 @@ import dev.darklaunch.server.http.ClientConnections;
 import dev.darklaunch.server.http.HttpVerticle;
 import dev.darklaunch.server.imports.ImportStore;
 import dev.darklaunch.server.imports.ImportsApi;
+import dev.darklaunch.server.ofrep.OfrepApi;
 import dev.darklaunch.server.ops.ApiDocument;
 import dev.darklaunch.server.ops.Health;
 import dev.darklaunch.server.ops.Metrics;
@@ -290,9 +292,11 @@ public final class DarklaunchServer {
         SessionsApi sessionsApi = new SessionsApi(sessions, users, passwords, new SignInThrottle(pool),
                 config.http().clients());
         Metrics registry = metrics;
+        ClientOrigins clientOrigins = new ClientOrigins(tokens);
+        OfrepApi ofrep = new OfrepApi(vertx, feed, clientOrigins);
         router = ApiRouter.create(vertx,
                 List.of(new Health(pool, started::get)::mount, registry::mount, new ApiDocument()::mount,
-                        sessionsApi::mountPublic, adminUi::mount),
+                        sessionsApi::mountPublic, adminUi::mount, ofrep::mountPublic),
                 authenticator,
                 Authenticator::requireApiToken,
                 List.of(new ProjectsApi(projects)::mount,
@@ -305,10 +309,11 @@ public final class DarklaunchServer {
                         new ProjectEventsApi(projectEvents, pool)::mount,
                         new EvaluateApi(new EnvironmentDataStore(pool))::mount,
                         registry::mountForAdmins,
-                        new TokensApi(tokens, projects, authenticator)::mount,
+                        new TokensApi(tokens, projects, authenticator, clientOrigins)::mount,
                         sessionsApi::mount,
                         new UsersApi(users, passwords)::mount,
-                        new SdkFeedApi(feed, new UsageStore(pool))::mount));
+                        new SdkFeedApi(feed, new UsageStore(pool))::mount,
+                        ofrep::mount));
         HttpServerOptions options = new HttpServerOptions()
                 .setIdleTimeout((int) config.http().idleTimeout().toMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)

@@ -199,17 +199,18 @@ class ApiDocumentIT {
     }
 
     /** Who may call an operation, by its {@code x-access}: the sentence its description says it with. */
-    private static final Map<String, String> WHO_MAY_CALL = Map.of(
-            "public", "Public.",
-            "admin", "Admin tokens and admin users only.",
-            "edit", "Admin tokens, and editor and admin users.",
-            "toggle", "Admin tokens, pipeline tokens of the project whose environments include this one, and editor and admin users.",
-            "read", "Admin tokens, pipeline tokens of the project, and every signed-in user.",
-            "list", "Admin and pipeline tokens, and every signed-in user.",
-            "me", "Admin and pipeline tokens, and every signed-in user.",
-            "user", "Signed-in users only; tokens have no password (403).",
-            "session", "Signed-in users; a token gets 404, as it has no session.",
-            "sdk", "SDK tokens only.");
+    private static final Map<String, String> WHO_MAY_CALL = Map.ofEntries(Map.entry("ofrep",
+            "SDK tokens, and client tokens for flags marked clientSide."),
+            Map.entry("public", "Public."),
+            Map.entry("admin", "Admin tokens and admin users only."),
+            Map.entry("edit", "Admin tokens, and editor and admin users."),
+            Map.entry("toggle", "Admin tokens, pipeline tokens of the project whose environments include this one, and editor and admin users."),
+            Map.entry("read", "Admin tokens, pipeline tokens of the project, and every signed-in user."),
+            Map.entry("list", "Admin and pipeline tokens, and every signed-in user."),
+            Map.entry("me", "Admin and pipeline tokens, and every signed-in user."),
+            Map.entry("user", "Signed-in users only; tokens have no password (403)."),
+            Map.entry("session", "Signed-in users; a token gets 404, as it has no session."),
+            Map.entry("sdk", "SDK tokens only."));
     /** Ways the document once said who may call an operation, some of them wrong. */
     private static final Pattern OTHER_CLAIMS = Pattern.compile(
             "(?i)admin tokens only|admin users and admin tokens only|pipeline tokens of the project\\.|for anyone who may");

@@ -29,9 +29,10 @@ class AuthorizationIT {
     /**
      * Who may call a route. ME: any API caller; USER: signed-in users only (tokens have no
      * password); SESSION: any API caller (a token gets 404, it has no session); TOGGLE also
-     * covers recording and releasing deployments in an environment.
+     * covers recording and releasing deployments in an environment. OFREP: SDK and client tokens
+     * (a client token evaluates only flags marked clientSide; the others answer 404, like missing ones).
      */
-    enum Access { ADMIN, READ, EDIT, TOGGLE, LIST, SDK, ME, USER, SESSION }
+    enum Access { ADMIN, READ, EDIT, TOGGLE, LIST, SDK, ME, USER, SESSION, OFREP }
 
     record Route(String method, String path, Access access, Object body) {
         @Override
@@ -64,6 +65,8 @@ class AuthorizationIT {
         assertThat(admin.post(P + "/deployments", Map.of("service", "checkout", "version", "1.0.0", "environment", "production",
                 "flags", List.of("shipped"))).status()).isEqualTo(201);
         credentials.put("sdk", server.token("sdk", "default", "production"));
+        credentials.put("client", clientToken("default"));
+        credentials.put("client-other-project", clientToken("other"));
         credentials.put("pipeline-staging", server.token("pipeline", "default", "staging"));
         credentials.put("pipeline-production", server.token("pipeline", "default", "production"));
         credentials.put("pipeline-other-project", server.token("pipeline", "other", "production"));
@@ -80,6 +83,13 @@ class AuthorizationIT {
         assertThat(ended.http().delete("/api/v1/session").status()).isEqualTo(204);
         sessions.put("session-ended", browser(ended, true));
         sessions.put("admin-user", browser(server.signIn("admin", TestServer.ADMIN_PASSWORD), true));
+    }
+
+    private static String clientToken(String project) {
+        Http.Response created = admin.post("/api/v1/tokens", Map.of("name", "web " + project, "kind", "client",
+                "project", project, "environments", List.of("production"), "origins", List.of("https://shop.example.com")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("secret").asText();
     }
 
     private static Map<String, String> browser(TestServer.SignedIn signedIn, boolean csrf) {
@@ -148,6 +158,8 @@ class AuthorizationIT {
                 new Route("GET", "/sdk/v1/flags", Access.SDK, null),
                 new Route("GET", "/sdk/v1/stream", Access.SDK, null),
                 new Route("POST", "/sdk/v1/metrics", Access.SDK, Map.of("flags", Map.of("gated", Map.of("0", 1)))),
+                new Route("POST", "/ofrep/v1/evaluate/flags/gated", Access.OFREP, Map.of("context", Map.of("targetingKey", "u"))),
+                new Route("POST", "/ofrep/v1/evaluate/flags", Access.OFREP, Map.of("context", Map.of("targetingKey", "u"))),
                 // destructive routes last, so the matrix above runs against intact data
                 new Route("POST", P + "/deployments/1/rollback", Access.TOGGLE, null),
                 new Route("DELETE", segment, Access.EDIT, null),
@@ -179,15 +191,23 @@ class AuthorizationIT {
                     default -> 403;
                 };
             case "admin-user":
-                return access == Access.SDK ? 403 : 0;
+                return access == Access.SDK || access == Access.OFREP ? 403 : 0;
             default:
                 break;
         }
         if (access == Access.ME || access == Access.SESSION || access == Access.USER) {
             return switch (credential) {
                 case "none", "malformed", "wrong", "revoked" -> 401;
-                case "sdk" -> 403;
+                case "sdk", "client", "client-other-project" -> 403;
                 default -> access == Access.USER ? 403 : 0;
+            };
+        }
+        if (access == Access.OFREP) {
+            // evaluation for SDK tokens and client tokens, each in its own environment
+            return switch (credential) {
+                case "none", "malformed", "wrong", "revoked" -> 401;
+                case "sdk", "client", "client-other-project" -> 0;
+                default -> 403;
             };
         }
         if (access == Access.SDK) {
@@ -200,7 +220,7 @@ class AuthorizationIT {
         }
         return switch (credential) {
             case "none", "malformed", "wrong", "revoked" -> 401;
-            case "sdk" -> 403;
+            case "sdk", "client", "client-other-project" -> 403;
             case "pipeline-other-project" -> access == Access.LIST ? 0 : 403;
             case "pipeline-staging" -> access == Access.READ || access == Access.LIST ? 0 : 403;
             case "pipeline-production" -> access == Access.READ || access == Access.LIST || access == Access.TOGGLE ? 0 : 403;
@@ -266,6 +286,23 @@ class AuthorizationIT {
             assertThat(response.header("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         }
         assertThat(auditCount()).as("a denied request wrote nothing").isEqualTo(auditBefore);
+    }
+
+    @Test
+    void a_client_token_evaluates_nothing_of_another_project_and_no_flag_that_is_not_client_side() {
+        assertThat(admin.post(P + "/flags", Map.of("key", "server-only", "name", "Server only", "kind", "boolean",
+                "variations", List.of(Map.of("value", true), Map.of("value", false)))).status()).isEqualTo(201);
+        Map<String, Object> context = Map.of("context", Map.of("targetingKey", "u"));
+        for (String credential : List.of("client", "client-other-project")) {
+            Http client = admin.as(credentials.get(credential));
+            Http.Response single = client.post("/ofrep/v1/evaluate/flags/server-only", context);
+            assertThat(single.status()).as(credential).isEqualTo(404);
+            assertThat(single.json().get("errorCode").asText()).isEqualTo("FLAG_NOT_FOUND");
+            assertThat(client.post("/ofrep/v1/evaluate/flags", context).json().get("flags")).as(credential).isEmpty();
+        }
+        // the SDK token of the environment evaluates it
+        dev.darklaunch.server.testing.Await.until(java.time.Duration.ofSeconds(10), "the SDK token evaluates it",
+                () -> admin.as(credentials.get("sdk")).post("/ofrep/v1/evaluate/flags/server-only", context).status() == 200);
     }
 
     @Test

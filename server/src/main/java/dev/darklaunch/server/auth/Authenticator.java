@@ -92,7 +92,7 @@ public final class Authenticator implements Handler<RoutingContext> {
             ctx.fail(e);
             return;
         }
-        lookup(secret, ctx.request().path().startsWith("/sdk/")).onComplete(result -> {
+        lookup(secret, ctx.request().path().startsWith("/sdk/") || ctx.request().path().startsWith("/ofrep/")).onComplete(result -> {
             if (result.failed()) {
                 ctx.fail(result.cause());
                 return;
@@ -110,10 +110,16 @@ public final class Authenticator implements Handler<RoutingContext> {
         });
     }
 
-    /** Routes under /api accept admin and pipeline tokens and sessions; SDK tokens only read their feed. */
+    /**
+     * Routes under /api accept admin and pipeline tokens and sessions; SDK tokens only read their
+     * feed and evaluate over OFREP, client tokens only evaluate over OFREP.
+     */
     public static void requireApiToken(RoutingContext ctx) {
-        if (Caller.of(ctx).isSdkToken()) {
-            ctx.fail(ApiError.forbidden("SDK tokens can only read the SDK feed under /sdk/v1"));
+        Caller caller = Caller.of(ctx);
+        if (caller.isSdkToken()) {
+            ctx.fail(ApiError.forbidden("SDK tokens can only read the SDK feed under /sdk/v1 and evaluate under /ofrep/v1"));
+        } else if (caller.isClientToken()) {
+            ctx.fail(ApiError.forbidden("client tokens can only evaluate client-side flags under /ofrep/v1"));
         } else {
             ctx.next();
         }
@@ -192,7 +198,7 @@ public final class Authenticator implements Handler<RoutingContext> {
 
     /**
      * The token with this secret, from the cache (refreshed in the background when old) or, the
-     * first time, from the database; for the SDK feed, waiting at most {@link #SDK_LOOKUP_BOUND}.
+     * first time, from the database; for the SDK feed and OFREP, waiting at most {@link #SDK_LOOKUP_BOUND}.
      */
     private Future<Optional<Token>> lookup(String secret, boolean sdkFeed) {
         Future<Optional<Token>> found = Future.fromCompletionStage(cache.get(secret), Vertx.currentContext());

@@ -51,6 +51,11 @@ public record Caller(Token token, Session session) {
         return token != null && token.kind() == TokenKind.SDK;
     }
 
+    /** A browser-safe token: evaluates client-side flags over OFREP, nothing else. */
+    public boolean isClientToken() {
+        return token != null && token.kind() == TokenKind.CLIENT;
+    }
+
     public boolean isAdmin() {
         return token != null ? token.kind() == TokenKind.ADMIN : role() == Role.ADMIN;
     }
@@ -131,6 +136,8 @@ public record Caller(Token token, Session session) {
             case PIPELINE -> "it is a pipeline token that reads project " + token.project()
                     + ", switches flags and records deployments in " + String.join(", ", token.environments()) + " only";
             case SDK -> "it is an SDK token for the " + token.project() + "/" + token.environments().get(0) + " feed only";
+            case CLIENT -> "it is a client token that evaluates the client-side flags of " + token.project() + "/"
+                    + token.environments().get(0) + " over OFREP only";
         };
     }
 }

@@ -8,8 +8,13 @@ public enum TokenKind {
     ADMIN,
     /** Read its project; switch flags and record deployments in its listed environments only. */
     PIPELINE,
-    /** Read one environment's SDK feed; nothing else. */
-    SDK;
+    /** Read one environment's SDK feed and evaluate its flags over OFREP; nothing else. */
+    SDK,
+    /**
+     * Safe to embed in a web page: evaluate, over OFREP, one environment's flags marked
+     * {@code clientSide}, from the web origins listed on the token; nothing else.
+     */
+    CLIENT;
 
     @JsonValue
     public String wire() {

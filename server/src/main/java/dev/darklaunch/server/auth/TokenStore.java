@@ -20,7 +20,7 @@ public final class TokenStore {
 
     private static final String COLUMNS = """
             t.id, t.name, t.kind, p.key AS project, t.environments, t.hint, t.created_at, t.created_by,
-            t.last_used_at, t.revoked_at, t.revoked_by""";
+            t.last_used_at, t.revoked_at, t.revoked_by, t.origins""";
     private static final String FROM = " FROM tokens t LEFT JOIN projects p ON p.id = t.project_id";
 
     /** A token just created, with the secret that is shown this once. */
@@ -49,14 +49,27 @@ public final class TokenStore {
 
     /** Creates a token with the given secret (generated, or the bootstrap one) and audits it. */
     public Future<Created> create(String actor, String name, TokenKind kind, String project, List<String> environments,
-                                  String secret, Optional<String> comment) {
-        return pool.withTransaction(tx -> create(tx, actor, name, kind, project, environments, secret, comment));
+                                  List<String> origins, String secret, Optional<String> comment) {
+        return pool.withTransaction(tx -> insert(tx, actor, name, kind, project, environments, origins, secret)
+                .compose(token -> AuditLog.append(tx, tokenChange(actor, "token.create", token, null, token, comment))
+                        .map(v -> new Created(token, secret))));
+    }
+
+    /** The web origins listed on active client tokens, for answering CORS preflight requests. */
+    public Future<java.util.Set<String>> clientOrigins() {
+        return pool.query("SELECT DISTINCT unnest(origins) AS origin FROM tokens WHERE kind = 'client' AND revoked_at IS NULL")
+                .execute()
+                .map(rows -> {
+                    java.util.Set<String> origins = new java.util.HashSet<>();
+                    rows.forEach(row -> origins.add(row.getString("origin")));
+                    return origins;
+                });
     }
 
     /** Creates a token inside the caller's transaction, audited. */
     public static Future<Created> create(SqlClient tx, String actor, String name, TokenKind kind, String project,
                                          List<String> environments, String secret, Optional<String> comment) {
-        return insert(tx, actor, name, kind, project, environments, secret)
+        return insert(tx, actor, name, kind, project, environments, List.of(), secret)
                 .compose(token -> AuditLog.append(tx, tokenChange(actor, "token.create", token, null, token, comment))
                         .map(v -> new Created(token, secret)));
     }
@@ -97,12 +110,13 @@ public final class TokenStore {
     }
 
     private static Future<Token> insert(SqlClient tx, String actor, String name, TokenKind kind, String project,
-                                        List<String> environments, String secret) {
+                                        List<String> environments, List<String> origins, String secret) {
         return tx.preparedQuery("""
-                        INSERT INTO tokens (name, kind, project_id, environments, secret_hash, hint, created_by)
-                        VALUES ($1, $2, (SELECT id FROM projects WHERE key = $3), $4, $5, $6, $7) RETURNING id""")
+                        INSERT INTO tokens (name, kind, project_id, environments, secret_hash, hint, created_by, origins)
+                        VALUES ($1, $2, (SELECT id FROM projects WHERE key = $3), $4, $5, $6, $7, $8) RETURNING id""")
                 .execute(Tuple.from(new Object[]{name, kind.wire(), project, environments.toArray(String[]::new),
-                        io.vertx.core.buffer.Buffer.buffer(Secrets.hash(secret)), Secrets.hint(secret), actor}))
+                        io.vertx.core.buffer.Buffer.buffer(Secrets.hash(secret)), Secrets.hint(secret), actor,
+                        origins.toArray(String[]::new)}))
                 .compose(rows -> get(tx, rows.iterator().next().getLong("id")));
     }
 
@@ -131,6 +145,6 @@ public final class TokenStore {
         return new Token(row.getLong("id"), row.getString("name"), TokenKind.fromWire(row.getString("kind")),
                 row.getString("project"), Arrays.asList(row.getArrayOfStrings("environments")), row.getString("hint"),
                 row.getOffsetDateTime("created_at"), row.getString("created_by"), row.getOffsetDateTime("last_used_at"),
-                row.getOffsetDateTime("revoked_at"), row.getString("revoked_by"));
+                row.getOffsetDateTime("revoked_at"), row.getString("revoked_by"), Arrays.asList(row.getArrayOfStrings("origins")));
     }
 }

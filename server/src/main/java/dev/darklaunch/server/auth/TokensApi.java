@@ -22,18 +22,20 @@ import java.util.Set;
  */
 public final class TokensApi {
 
-    /** Body of POST /tokens. */
-    public record NewToken(String name, TokenKind kind, String project, List<String> environments) {
+    /** Body of POST /tokens; {@code origins} for client tokens only. */
+    public record NewToken(String name, TokenKind kind, String project, List<String> environments, List<String> origins) {
     }
 
     private final TokenStore tokens;
     private final ProjectStore projects;
     private final Authenticator authenticator;
+    private final ClientOrigins clientOrigins;
 
-    public TokensApi(TokenStore tokens, ProjectStore projects, Authenticator authenticator) {
+    public TokensApi(TokenStore tokens, ProjectStore projects, Authenticator authenticator, ClientOrigins clientOrigins) {
         this.tokens = tokens;
         this.projects = projects;
         this.authenticator = authenticator;
+        this.clientOrigins = clientOrigins;
     }
 
     public void mount(Router router) {
@@ -60,13 +62,15 @@ public final class TokensApi {
         NewToken request = body.value();
         String name = name(request.name());
         if (request.kind() == null) {
-            throw ApiError.invalid("kind", "kind is required: admin, pipeline or sdk");
+            throw ApiError.invalid("kind", "kind is required: admin, pipeline, sdk or client");
         }
         List<String> environments = request.environments() == null ? List.of() : List.copyOf(new LinkedHashSet<>(request.environments()));
+        List<String> origins = origins(request.kind(), request.origins());
         scopeExists(request.kind(), request.project(), environments)
-                .compose(v -> tokens.create(caller.actor(), name, request.kind(), request.project(), environments,
+                .compose(v -> tokens.create(caller.actor(), name, request.kind(), request.project(), environments, origins,
                         Secrets.generate(request.kind()), body.comment()))
                 .onSuccess(created -> {
+                    clientOrigins.changed();
                     Map<String, Object> response = new LinkedHashMap<>();
                     response.put("token", created.token());
                     response.put("secret", created.secret());
@@ -83,6 +87,7 @@ public final class TokensApi {
         tokens.revoke(caller.actor(), id(ctx), JsonBody.commentOnly(ctx))
                 .onSuccess(token -> {
                     authenticator.invalidateAll();
+                    clientOrigins.changed();
                     Responses.ok(ctx, token);
                 })
                 .onFailure(ctx::fail);
@@ -102,6 +107,9 @@ public final class TokensApi {
         if (kind == TokenKind.SDK && environments.size() != 1) {
             throw ApiError.invalid("environments", "an SDK token reads exactly one environment");
         }
+        if (kind == TokenKind.CLIENT && environments.size() != 1) {
+            throw ApiError.invalid("environments", "a client token evaluates the flags of exactly one environment");
+        }
         if (kind == TokenKind.PIPELINE && environments.isEmpty()) {
             throw ApiError.invalid("environments", "a pipeline token needs at least one environment");
         }
@@ -118,6 +126,27 @@ public final class TokensApi {
             }
             return null;
         });
+    }
+
+    /** The origins of a client token, each checked and written as browsers send them; none for other kinds. */
+    private static List<String> origins(TokenKind kind, List<String> requested) {
+        if (kind != TokenKind.CLIENT) {
+            if (requested != null && !requested.isEmpty()) {
+                throw ApiError.invalid("origins", "only client tokens list web origins");
+            }
+            return List.of();
+        }
+        if (requested == null) {
+            return List.of();
+        }
+        if (requested.size() > WebOrigin.MAX_PER_TOKEN) {
+            throw ApiError.invalid("origins", "a client token lists at most " + WebOrigin.MAX_PER_TOKEN + " origins");
+        }
+        Set<String> origins = new LinkedHashSet<>();
+        for (int i = 0; i < requested.size(); i++) {
+            origins.add(WebOrigin.parse("origins[" + i + "]", requested.get(i)));
+        }
+        return List.copyOf(origins);
     }
 
     private static String name(String name) {

@@ -76,6 +76,14 @@ public final class Feed implements FeedSink, AutoCloseable {
     }
 
     /**
+     * The current data of an environment, if this instance has loaded it: what OFREP evaluates,
+     * so its answers and the feed's never come from different revisions of one instance.
+     */
+    public Optional<EnvironmentData> data(EnvironmentKey environment) {
+        return current(environment).map(Snapshot::data);
+    }
+
+    /**
      * Starts an SSE stream on the response: a snapshot, or the patches after {@code lastEventId}
      * when the history still has them (then at once a heartbeat); then every patch, heartbeats, and
      * an end after the stream's lifetime.

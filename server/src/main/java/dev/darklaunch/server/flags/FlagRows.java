@@ -16,7 +16,7 @@ public final class FlagRows {
 
     /** The columns {@link #flag(Row)} reads, for a {@code flags f} in the query. */
     public static final String COLUMNS = """
-            f.key, f.name, f.description, f.kind, f.variations::text AS variations, f.tags, f.owner, f.lifecycle, f.archived""";
+            f.key, f.name, f.description, f.kind, f.variations::text AS variations, f.tags, f.owner, f.lifecycle, f.archived, f.client_side""";
     private static final TypeReference<List<Variation>> VARIATIONS = new TypeReference<>() {
     };
 
@@ -27,6 +27,7 @@ public final class FlagRows {
         return new Flag(row.getString("key"), row.getString("name"), row.getString("description"),
                 Json.fromWire(row.getString("kind"), FlagKind.class), Json.read(row.getString("variations"), VARIATIONS),
                 Arrays.asList(row.getArrayOfStrings("tags")), row.getString("owner"),
-                Json.fromWire(row.getString("lifecycle"), Lifecycle.class), row.getBoolean("archived"));
+                Json.fromWire(row.getString("lifecycle"), Lifecycle.class), row.getBoolean("archived"),
+                row.getBoolean("client_side"));
     }
 }

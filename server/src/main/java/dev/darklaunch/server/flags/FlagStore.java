@@ -94,8 +94,9 @@ public final class FlagStore {
         FlagConfig initial = FlagConfig.off(flag);
         String project = scope.project();
         return tx.preparedQuery("""
-                        INSERT INTO flags (project_id, key, name, description, kind, variations, tags, owner, lifecycle, archived)
-                        VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10) RETURNING id""")
+                        INSERT INTO flags (project_id, key, name, description, kind, variations, tags, owner, lifecycle, archived,
+                                           client_side)
+                        VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11) RETURNING id""")
                 .execute(flagTuple(scope.projectId(), flag))
                 .recover(e -> Future.failedFuture(PgErrors.isUniqueViolation(e)
                         ? ApiError.conflict("key", "a flag with key '" + flag.key() + "' already exists in " + project) : e))
@@ -126,7 +127,7 @@ public final class FlagStore {
                             return checkConfigsStillFit(tx, before.id(), flag)
                                     .compose(v -> tx.preparedQuery("""
                                                     UPDATE flags SET name = $3, description = $4, kind = $5, variations = $6::text::jsonb,
-                                                           tags = $7, owner = $8, lifecycle = $9, archived = $10,
+                                                           tags = $7, owner = $8, lifecycle = $9, archived = $10, client_side = $11,
                                                            version = version + 1, updated_at = now()
                                                     WHERE project_id = $1 AND key = $2""")
                                             .execute(flagTuple(scope.projectId(), flag)))
@@ -367,7 +368,7 @@ public final class FlagStore {
     private static Tuple flagTuple(long projectId, Flag flag) {
         return Tuple.from(new Object[]{projectId, flag.key(), flag.name(), flag.description(), Json.wire(flag.kind()),
                 Json.write(flag.variations()), flag.tags().toArray(String[]::new), flag.owner(), Json.wire(flag.lifecycle()),
-                flag.archived()});
+                flag.archived(), flag.clientSide()});
     }
 
     /** A flag row: its database id, definition, version and times. */

@@ -48,6 +48,11 @@ public final class Failures {
         send(ctx, error);
     }
 
+    /** What a failed request's failure means to the caller (for routes that answer in another shape). */
+    public static ApiError errorOf(RoutingContext ctx) {
+        return toApiError(ctx);
+    }
+
     public static void send(RoutingContext ctx, ApiError error) {
         if (error.status() == 401) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"darklaunch\"");

@@ -17,6 +17,8 @@ import java.util.List;
  * @param owner who answers for the flag (a person or team), or {@code null}
  * @param lifecycle {@link Lifecycle#TEMPORARY} when absent (or {@code null})
  * @param archived archived flags are hidden in the UI and not sent to SDKs; {@code false} when absent
+ * @param clientSide whether browser-safe {@code client} tokens may evaluate the flag (over OFREP);
+ *     {@code false} when absent, and then left out of the JSON, so documents without it keep their shape
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Flag(
@@ -28,12 +30,24 @@ public record Flag(
         List<String> tags,
         String owner,
         Lifecycle lifecycle,
-        boolean archived) {
+        boolean archived,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean clientSide) {
 
     public Flag {
         variations = Copies.list(variations);
         tags = Copies.list(tags);
         lifecycle = lifecycle == null ? Lifecycle.TEMPORARY : lifecycle;
+    }
+
+    /** A flag that client tokens may not evaluate (the default). */
+    public Flag(String key, String name, String description, FlagKind kind, List<Variation> variations, List<String> tags,
+                String owner, Lifecycle lifecycle, boolean archived) {
+        this(key, name, description, kind, variations, tags, owner, lifecycle, archived, false);
+    }
+
+    /** The same flag, evaluable by client tokens or not. */
+    public Flag withClientSide(boolean newClientSide) {
+        return new Flag(key, name, description, kind, variations, tags, owner, lifecycle, archived, newClientSide);
     }
 
     /**

@@ -1,0 +1,57 @@
+package dev.darklaunch.server.ofrep;
+
+import dev.darklaunch.sdk.internal.evaluation.Snapshot;
+import dev.darklaunch.sdk.internal.model.EnvironmentCheck;
+import dev.darklaunch.sdk.internal.model.EnvironmentData;
+import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
+import dev.darklaunch.sdk.internal.model.FlagConfig;
+import dev.darklaunch.sdk.internal.model.Variation;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One environment at one revision, compiled once for OFREP: the SDK's own compiled snapshot (so
+ * answers equal the SDK's), and per flag what the protocol also needs to know.
+ *
+ * @param flags every flag by key
+ * @param all   every flag, by key in order (the bulk answer's order, so equal answers are equal bytes)
+ */
+record CompiledEnvironment(long revision, Snapshot snapshot, Map<String, FlagFacts> flags, List<FlagFacts> all) {
+
+    /**
+     * @param clientSide whether client tokens may evaluate it
+     * @param fixed      whether its answer cannot depend on the context (on, nothing but a fixed fallthrough)
+     * @param variants   the variant name of each variation: its name, else its index
+     * @param cost       the most one evaluation may cost ({@link dev.darklaunch.sdk.internal.model.EvaluationCost} units)
+     */
+    record FlagFacts(String key, boolean clientSide, boolean fixed, List<String> variants, long cost) {
+    }
+
+    static CompiledEnvironment compile(EnvironmentData data) {
+        Snapshot snapshot = Snapshot.compile(data);
+        EnvironmentCheck.Result checked = EnvironmentCheck.check(data);
+        Map<String, FlagFacts> flags = new HashMap<>();
+        List<FlagFacts> all = new ArrayList<>();
+        for (EnvironmentFlag flag : data.flags()) {
+            FlagConfig config = flag.config();
+            boolean fixed = config.on() && config.prerequisites().isEmpty() && config.targets().isEmpty()
+                    && config.rules().isEmpty() && config.fallthrough() != null && config.fallthrough().variation() != null;
+            List<String> variants = new ArrayList<>();
+            List<Variation> variations = flag.flag().variations();
+            for (int i = 0; i < variations.size(); i++) {
+                String name = variations.get(i).name();
+                variants.add(name == null || name.isBlank() ? String.valueOf(i) : name);
+            }
+            FlagFacts facts = new FlagFacts(flag.flag().key(), flag.flag().clientSide(), fixed, List.copyOf(variants),
+                    checked.costs().getOrDefault(flag.flag().key(), 1L));
+            flags.put(facts.key(), facts);
+            all.add(facts);
+        }
+        all.sort(Comparator.comparing(FlagFacts::key));
+        return new CompiledEnvironment(data.revision(), snapshot, Map.copyOf(flags), List.copyOf(all));
+    }
+}
