@@ -3,6 +3,7 @@
 // (window.ofrepPage). Bundled by esbuild (npm run build) into target/browser-ofrep/openfeature.js.
 import { OpenFeature, ProviderEvents } from '@openfeature/web-sdk';
 import { OFREPWebProvider } from '@openfeature/ofrep-web-provider';
+import { readmeExample } from './readme-example.js';
 
 const changes = [];
 const errors = [];
@@ -37,7 +38,7 @@ window.ofrepPage = {
     OpenFeature.addHandler(ProviderEvents.Error, (event) => errors.push(event?.message ?? 'error'));
     const provider = new OFREPWebProvider({
       baseUrl: options.baseUrl,
-      headers: { Authorization: `Bearer ${options.token}` },
+      headers: [['Authorization', `Bearer ${options.token}`]],
       pollInterval: options.pollInterval ?? 0,
       changeDetection: options.changeDetection ?? 'polling',
     });
@@ -69,4 +70,7 @@ window.ofrepPage = {
   /** Errors the provider reported. */
   errors: () => errors.slice(),
   status: () => OpenFeature.getClient().providerStatus,
+
+  /** The README's example, as it is written there. */
+  readmeExample,
 };
