@@ -66,6 +66,17 @@ class ReadmeWalkthroughIT {
         }
     }
 
+    @Test
+    void the_readme_ofrep_walkthrough_works_as_written() throws Exception {
+        String readme = Files.readString(Path.of(System.getProperty("darklaunch.repo.root", "..")).resolve("README.md"));
+        String script = codeBlock(readme, "## Use it from any language", "# 1. ");
+        try (TestServer server = TestServer.start()) {
+            String output = run(script, server);
+            assertThat(output).contains("{\"key\":\"new-footer\",\"value\":true,\"reason\":\"TARGETING_MATCH\",\"variant\":\"0\"}");
+            assertThat(output.strip()).endsWith("304");
+        }
+    }
+
     private static double shareOn(DarklaunchClient sdk) {
         int on = 0;
         for (int i = 0; i < 1_000; i++) {

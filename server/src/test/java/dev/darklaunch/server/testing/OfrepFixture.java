@@ -8,14 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The flags every OFREP test evaluates, in project {@code default}, environment
  * {@code production}: one of each kind of decision (a switch, a rule on an attribute, a 30 %
- * rollout, a string, an object), all client-side, plus one that is not and one that is off.
+ * rollout, a string, a number, an object), all client-side, plus one that is not and one that is off.
  */
 public final class OfrepFixture {
 
     public static final String P = "/api/v1/projects/default";
     public static final String ENVIRONMENT = "production";
     /** Flags client tokens may evaluate. */
-    public static final List<String> CLIENT_SIDE = List.of("banner", "by-country", "disabled", "layout", "on-off", "rollout-30");
+    public static final List<String> CLIENT_SIDE = List.of("banner", "by-country", "disabled", "discount", "layout", "on-off",
+            "rollout-30");
     /** A flag only SDK tokens may evaluate. */
     public static final String SERVER_ONLY = "server-only";
 
@@ -33,6 +34,12 @@ public final class OfrepFixture {
                         Map.of("variation", 0, "weight", 30_000), Map.of("variation", 1, "weight", 70_000))))));
         flag(admin, Map.of("key", "banner", "name", "Banner", "kind", "string", "clientSide", true,
                         "variations", List.of(Map.of("value", "blue", "name", "calm"), Map.of("value", "green", "name", "fresh"))),
+                Map.of("on", true, "offVariation", 0,
+                        "rules", List.of(Map.of("clauses", List.of(Map.of("attribute", "plan", "op", "in",
+                                "values", List.of("premium"))), "serve", Map.of("variation", 1))),
+                        "fallthrough", Map.of("variation", 0)));
+        flag(admin, Map.of("key", "discount", "name", "Discount", "kind", "number", "clientSide", true,
+                        "variations", List.of(Map.of("value", 0.15), Map.of("value", 10))),
                 Map.of("on", true, "offVariation", 0,
                         "rules", List.of(Map.of("clauses", List.of(Map.of("attribute", "plan", "op", "in",
                                 "values", List.of("premium"))), "serve", Map.of("variation", 1))),

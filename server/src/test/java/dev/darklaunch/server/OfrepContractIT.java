@@ -1,0 +1,123 @@
+package dev.darklaunch.server;
+
+import dev.darklaunch.server.testing.Http;
+import dev.darklaunch.server.testing.OfrepFixture;
+import dev.darklaunch.server.testing.OfrepSpec;
+import dev.darklaunch.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every kind of OFREP answer, validated against the protocol's own OpenAPI document
+ * ({@code shared/ofrep/openapi.yaml}) by a JSON-schema validator: successes of every value type,
+ * a missing flag, a value the caller will read as another type, bad contexts, unreadable requests,
+ * 401 and 403, bulk answers and 304.
+ */
+class OfrepContractIT {
+
+    private static final String SINGLE_PATH = "/ofrep/v1/evaluate/flags/{key}";
+    private static final String BULK_PATH = "/ofrep/v1/evaluate/flags";
+    private static final Map<String, Object> CONTEXT = Map.of("context", Map.of("targetingKey", "user-1", "country", "NO"));
+
+    private static TestServer server;
+    private static Http sdk;
+    private static Http client;
+    private static OfrepSpec spec;
+
+    @BeforeAll
+    static void start() {
+        spec = OfrepSpec.load();
+        server = TestServer.start();
+        OfrepFixture.create(server.admin());
+        sdk = server.admin().as(server.token("sdk", "default", OfrepFixture.ENVIRONMENT));
+        client = server.admin().as(OfrepFixture.clientToken(server.admin(), "https://shop.example.com"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Http.Response single(Http http, String key, Object body) {
+        return conforms("POST", SINGLE_PATH, http.post("/ofrep/v1/evaluate/flags/" + key, body));
+    }
+
+    private static Http.Response bulk(Http http, Object body) {
+        return conforms("POST", BULK_PATH, http.post("/ofrep/v1/evaluate/flags", body));
+    }
+
+    private static Http.Response conforms(String method, String path, Http.Response response) {
+        assertThat(spec.problems(method, path, response)).as(method + " " + path + " → " + response).isEmpty();
+        return response;
+    }
+
+    @Test
+    void successes_of_every_value_type_conform() {
+        for (String key : List.of("on-off", "by-country", "rollout-30", "banner", "discount", "layout", "disabled",
+                OfrepFixture.SERVER_ONLY)) {
+            assertThat(single(sdk, key, CONTEXT).status()).as(key).isEqualTo(200);
+        }
+        Http.Response integer = single(sdk, "discount", Map.of("context", Map.of("targetingKey", "u", "plan", "premium")));
+        assertThat(integer.json().get("value").isIntegralNumber()).isTrue();
+        assertThat(single(client, "banner", CONTEXT).status()).isEqualTo(200);
+    }
+
+    @Test
+    void the_validator_refuses_what_the_protocol_does_not_allow() {
+        String success = "#/components/schemas/serverEvaluationSuccess";
+        assertThat(spec.problems(success, "{\"key\":\"a\",\"value\":true,\"reason\":\"STATIC\",\"variant\":\"on\"}")).isEmpty();
+        assertThat(spec.problems(success, "{\"key\":\"a\",\"reason\":\"STATIC\"}")).as("a code default").isEmpty();
+        assertThat(spec.problems(success, "{\"key\":\"a\",\"value\":true,\"reason\":\"DEFAULT\"}")).as("a reason OFREP lacks").isNotEmpty();
+        assertThat(spec.problems(success, "{\"value\":true,\"reason\":\"STATIC\"}")).as("no key").isNotEmpty();
+        assertThat(spec.problems(success, "{\"key\":\"a\",\"value\":[1],\"reason\":\"STATIC\"}")).as("a list").isNotEmpty();
+        assertThat(spec.problems("#/components/schemas/flagNotFound", "{\"key\":\"a\",\"errorCode\":\"GENERAL\"}")).isNotEmpty();
+        // read literally, the document refuses every answer with a value (see OfrepSpec.corrected)
+        assertThat(OfrepSpec.loadAsWritten().problems(success, "{\"key\":\"a\",\"value\":true,\"reason\":\"STATIC\"}"))
+                .anySatisfy(problem -> assertThat(problem).contains("one and only one"));
+    }
+
+    @Test
+    void a_missing_flag_conforms() {
+        assertThat(single(sdk, "no-such-flag", CONTEXT).status()).isEqualTo(404);
+        assertThat(single(client, OfrepFixture.SERVER_ONLY, CONTEXT).status()).isEqualTo(404);
+    }
+
+    @Test
+    void bad_contexts_and_unreadable_requests_conform() {
+        List<Object> bodies = List.of(Map.of("context", Map.of("country", "NO")), Map.of("context", Map.of("targetingKey", 42)),
+                Map.of("context", "user-1"), Map.of(), Map.of("context", CONTEXT.get("context"), "flags", List.of("x")),
+                "not json", "[1,2]");
+        for (Object body : bodies) {
+            assertThat(single(sdk, "on-off", body).status()).as(body.toString()).isEqualTo(400);
+            assertThat(bulk(sdk, body).status()).as(body.toString()).isEqualTo(400);
+        }
+        Http.Response wrongType = conforms("POST", SINGLE_PATH,
+                sdk.send("POST", "/ofrep/v1/evaluate/flags/on-off", "targetingKey=u", "application/x-www-form-urlencoded"));
+        assertThat(wrongType.status()).isEqualTo(400);
+    }
+
+    @Test
+    void authentication_and_authorization_failures_conform() {
+        assertThat(single(sdk.as(null), "on-off", CONTEXT).status()).isEqualTo(401);
+        assertThat(bulk(sdk.as("dl_sdk_" + "x".repeat(43)), CONTEXT).status()).isEqualTo(401);
+        assertThat(single(sdk.as(TestServer.ADMIN_TOKEN), "on-off", CONTEXT).status()).isEqualTo(403);
+        assertThat(bulk(client.with("Origin", "https://evil.example"), CONTEXT).status()).isEqualTo(403);
+    }
+
+    @Test
+    void bulk_answers_and_304_conform() {
+        Http.Response all = bulk(sdk, CONTEXT);
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.json().get("flags").size()).isEqualTo(OfrepFixture.CLIENT_SIDE.size() + 1);
+        Http.Response browser = bulk(client, CONTEXT);
+        assertThat(browser.status()).isEqualTo(200);
+        Http.Response unchanged = bulk(client.with("If-None-Match", browser.header("ETag").orElseThrow()), CONTEXT);
+        assertThat(unchanged.status()).isEqualTo(304);
+    }
+}
