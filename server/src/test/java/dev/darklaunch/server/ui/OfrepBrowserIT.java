@@ -67,6 +67,7 @@ class OfrepBrowserIT {
             flag("by-country", "boolean", false),
             flag("rollout-30", "boolean", false),
             flag("banner", "string", "grey"),
+            flag("discount", "number", -1),
             flag("layout", "object", Map.of("columns", 1)),
             flag("disabled", "boolean", true),
             flag(MISSING, "boolean", true));
@@ -137,7 +138,13 @@ class OfrepBrowserIT {
                     String key = (String) flag.get("key");
                     JsonNode got = inBrowser.get(key);
                     JsonNode expected = javaValue(key, (String) flag.get("type"), flag.get("fallback"), javaContext);
-                    assertThat(got.get("value")).as("%s for %s: browser %s", key, browserContext, got).isEqualTo(expected);
+                    if (expected.isNumber()) { // JavaScript has one number type: 10 and 10.0 are one value
+                        assertThat(got.get("value").isNumber()).as("%s: %s", key, got).isTrue();
+                        assertThat(got.get("value").asDouble()).as("%s for %s: browser %s", key, browserContext, got)
+                                .isEqualTo(expected.asDouble());
+                    } else {
+                        assertThat(got.get("value")).as("%s for %s: browser %s", key, browserContext, got).isEqualTo(expected);
+                    }
                     if (key.equals(MISSING)) {
                         assertThat(got.get("errorCode").asText()).as("%s: %s", key, got).isEqualTo("FLAG_NOT_FOUND");
                     } else {
@@ -211,6 +218,21 @@ class OfrepBrowserIT {
             assertThat(results.at("/on-off/value")).as("the caller's default: %s", results).isEqualTo(BooleanNode.FALSE);
             assertThat(results.at("/on-off/errorCode").asText()).isNotEmpty();
             tab.screenshot("ofrep-browser-cors-refused");
+        }
+        // listed on another client token, the origin passes the preflight, but this token still does not serve it
+        String otherToken = OfrepFixture.clientToken(server.admin(), otherSite.origin());
+        try (Browser.Tab tab = browser.open(otherSite.origin() + "/")) {
+            List<String> console = new CopyOnWriteArrayList<>();
+            tab.page().onConsoleMessage((ConsoleMessage message) -> console.add(message.text()));
+            assertThat(start(tab.page(), Map.of("targetingKey", "user-1"), 0)).isNotEqualTo("READY");
+            Await.until(Duration.ofSeconds(10), "the browser reports the CORS refusal: " + console,
+                    () -> console.stream().anyMatch(line -> line.contains("blocked by CORS policy")));
+        }
+        try (Browser.Tab tab = browser.open(otherSite.origin() + "/")) {
+            Map<String, Object> options = Map.of("baseUrl", server.base(), "token", otherToken,
+                    "context", Map.of("targetingKey", "user-1"), "pollInterval", 0);
+            assertThat(tab.page().evaluate("options => window.ofrepPage.start(options)", options))
+                    .as("the same page with a token that lists its origin").isEqualTo("READY");
         }
         // the page's own fetch is refused too, though the server is reachable and the token valid
         try (Browser.Tab tab = browser.open(otherSite.origin() + "/")) {
@@ -286,6 +308,7 @@ class OfrepBrowserIT {
         EvaluationDetail<?> detail = switch (type) {
             case "boolean" -> sdk.boolVariationDetail(key, context, (Boolean) fallback);
             case "string" -> sdk.stringVariationDetail(key, context, (String) fallback);
+            case "number" -> sdk.doubleVariationDetail(key, context, ((Number) fallback).doubleValue());
             case "object" -> sdk.jsonVariationDetail(key, context, JSON.valueToTree(fallback));
             default -> throw new IllegalArgumentException(type);
         };
