@@ -25,6 +25,8 @@ class OfrepIT {
     private static final String SINGLE = "/ofrep/v1/evaluate/flags/";
     private static final String BULK = "/ofrep/v1/evaluate/flags";
     private static final String SHOP = "https://shop.example.com";
+    /** The flag one test creates. */
+    private static final String PLAIN = "plain";
 
     private static TestServer server;
     private static Http admin;
@@ -114,6 +116,7 @@ class OfrepIT {
         JsonNode flags = sdk.post(BULK, context("u1", "country", "NO")).json().get("flags");
         List<String> keys = new ArrayList<>();
         flags.forEach(flag -> keys.add(flag.get("key").asText()));
+        keys.remove(PLAIN); // created by another test
         List<String> all = new ArrayList<>(OfrepFixture.CLIENT_SIDE);
         all.add(OfrepFixture.SERVER_ONLY);
         assertThat(keys).isEqualTo(all.stream().sorted().toList());
@@ -124,6 +127,7 @@ class OfrepIT {
         JsonNode flags = client.post(BULK, context("u1")).json().get("flags");
         List<String> keys = new ArrayList<>();
         flags.forEach(flag -> keys.add(flag.get("key").asText()));
+        keys.remove(PLAIN); // created by another test
         assertThat(keys).isEqualTo(OfrepFixture.CLIENT_SIDE);
 
         Http.Response hidden = client.post(SINGLE + OfrepFixture.SERVER_ONLY, context("u1"));
@@ -201,6 +205,20 @@ class OfrepIT {
         // SDK tokens belong on servers: no CORS headers for them
         Http.Response server = sdk.with("Origin", SHOP).post(BULK, context("u1"));
         assertThat(server.header("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    @Test
+    void client_side_is_part_of_the_flag_definition_and_false_unless_said() {
+        assertThat(admin.get(P + "/flags/banner").json().get("clientSide").asBoolean()).isTrue();
+        assertThat(admin.post(P + "/flags", Map.of("key", "plain", "name", "Plain", "kind", "boolean",
+                "variations", List.of(Map.of("value", true), Map.of("value", false)))).json().path("clientSide").asBoolean()).isFalse();
+        Map<String, Object> definition = new java.util.HashMap<>(OfrepFixture.bool("plain", true));
+        definition.put("name", "Plain");
+        Http.Response updated = admin.put(P + "/flags/plain", definition);
+        assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+        assertThat(updated.json().get("clientSide").asBoolean()).isTrue();
+        dev.darklaunch.server.testing.Await.until(java.time.Duration.ofSeconds(10), "the client token sees it",
+                () -> client.post(SINGLE + "plain", context("u1")).status() == 200);
     }
 
     @Test
