@@ -18,12 +18,14 @@ export interface Variation { value: Json; name?: string; description?: string }
 /** A flag's definition as PUT …/flags/{flag} takes it. */
 export interface FlagWrite {
   key: string; name: string; description?: string; kind: FlagKind; variations: Variation[]; tags: string[]; owner?: string;
-  lifecycle: 'temporary' | 'permanent'; archived: boolean; comment?: string;
+  lifecycle: 'temporary' | 'permanent'; archived: boolean; clientSide?: boolean; comment?: string;
 }
 export interface FlagEnvironmentState { on: boolean; version: number; lastEvaluatedAt?: string }
 export interface Flag {
   key: string; name: string; description?: string; kind: FlagKind; variations: Variation[];
   tags: string[]; owner?: string; lifecycle: 'temporary' | 'permanent'; archived: boolean;
+  /** Whether client tokens (web pages) may evaluate it over OFREP; absent means no. */
+  clientSide?: boolean;
   version: number; createdAt: string; updatedAt: string; environments: Record<string, FlagEnvironmentState>;
 }
 export interface Page<T> { items: T[]; next: string | null }
@@ -64,8 +66,11 @@ export interface AuditEvent {
   targetKind: string; targetKey: string; before?: Json; after?: Json; comment?: string; deploymentId?: number;
 }
 
+export type TokenKind = 'admin' | 'pipeline' | 'sdk' | 'client';
 export interface Token {
-  id: number; name: string; kind: 'admin' | 'pipeline' | 'sdk'; project?: string; environments: string[]; hint: string;
+  id: number; name: string; kind: TokenKind; project?: string; environments: string[]; hint: string;
+  /** Client tokens: the web origins whose pages may use it. */
+  origins?: string[];
   createdAt: string; createdBy: string; lastUsedAt?: string; revokedAt?: string; revokedBy?: string;
 }
 
@@ -229,7 +234,7 @@ export const api = {
     send<Deployment>('POST', `${p(project)}/deployments/${id}/rollback`, comment ? { comment } : {}),
 
   tokens: () => get<{ items: Token[] }>('/api/v1/tokens').then((r) => r.items),
-  createToken: (token: { name: string; kind: string; project?: string; environments?: string[] }) =>
+  createToken: (token: { name: string; kind: TokenKind; project?: string; environments?: string[]; origins?: string[] }) =>
     send<{ token: Token; secret: string }>('POST', '/api/v1/tokens', token),
   revokeToken: (id: number) => send<void>('DELETE', `/api/v1/tokens/${id}`),
 

@@ -19,7 +19,9 @@ const valueText = (kind: FlagKind, value: Json) => (kind === 'string' ? String(v
 export function writeOf(flag: Flag, change: Partial<FlagWrite> = {}): FlagWrite {
   return {
     key: flag.key, name: flag.name, kind: flag.kind, variations: flag.variations, tags: flag.tags, lifecycle: flag.lifecycle,
-    archived: flag.archived, ...(flag.description ? { description: flag.description } : {}), ...(flag.owner ? { owner: flag.owner } : {}),
+    // clientSide is sent only when true: absent means false (the server leaves it out then, too)
+    archived: flag.archived, ...(flag.clientSide ? { clientSide: true } : {}),
+    ...(flag.description ? { description: flag.description } : {}), ...(flag.owner ? { owner: flag.owner } : {}),
     ...change,
   };
 }

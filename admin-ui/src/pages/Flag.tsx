@@ -6,6 +6,7 @@ import { ClausesEditor, fromDraft, newClause, toDraft, type ClauseDraft } from '
 import { OptionalVariationSelect, ServeEditor, variationLabel } from '../components/Serve';
 import { Toggle } from '../components/Toggle';
 import { EditFlagDialog, writeOf } from '../components/FlagDefinition';
+import { ClientSide } from '../components/ClientSide';
 import { ago, ConfirmDialog, ErrorMessage, Loading, showValue, useLoad } from '../components/common';
 import { useLiveRefresh } from '../live';
 import { useLocation } from '../router';
@@ -81,6 +82,8 @@ export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: s
         {stale && <span class="badge stale" title={stale}>stale</span>}
       </p>
       {f.description && <p class="description">{f.description}</p>}
+      <ClientSide project={project.key} flag={f} disabled={!canEdit} onError={setError}
+        onSaved={(saved, text) => { flag.setData(saved); setNotice(text); }} />
       <h2>Variations</h2>
       <ol class="variations" start={0}>
         {f.variations.map((v, i) => <li><code>{showValue(v.value)}</code>{v.name && <> — {v.name}</>}{v.description && <span class="hint"> {v.description}</span>} <span class="hint">(#{i})</span></li>)}

@@ -1,27 +1,32 @@
 import { useState } from 'preact/hooks';
-import { api, type Project, type Token } from '../api';
+import { api, type Project, type Token, type TokenKind } from '../api';
 import { ago, ConfirmDialog, Empty, ErrorMessage, formatTime, Loading, useLoad } from '../components/common';
 
 export function TokensPage({ projects }: { projects: Project[] }) {
   const list = useLoad(() => api.tokens(), []);
   const [name, setName] = useState('');
-  const [kind, setKind] = useState<'sdk' | 'pipeline' | 'admin'>('sdk');
+  const [kind, setKind] = useState<TokenKind>('sdk');
   const [project, setProject] = useState(projects[0]?.key ?? '');
   const [envs, setEnvs] = useState<string[]>([]);
+  const [origins, setOrigins] = useState('');
   const [created, setCreated] = useState<{ token: Token; secret: string } | null>(null);
   const [revoking, setRevoking] = useState<Token | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [copied, setCopied] = useState(false);
   const environments = projects.find((p) => p.key === project)?.environments ?? [];
+  const oneEnvironment = kind === 'sdk' || kind === 'client';
 
   const create = async (ev: Event) => {
     ev.preventDefault();
     setError(null);
     try {
-      const body = kind === 'admin' ? { name: name.trim(), kind } : { name: name.trim(), kind, project, environments: envs };
+      const body = kind === 'admin' ? { name: name.trim(), kind }
+        : kind === 'client' ? { name: name.trim(), kind, project, environments: envs, origins: originsOf(origins) }
+          : { name: name.trim(), kind, project, environments: envs };
       setCreated(await api.createToken(body));
       setCopied(false);
       setName('');
+      setOrigins('');
       list.reload();
     } catch (e) { setError(e); }
   };
@@ -30,13 +35,15 @@ export function TokensPage({ projects }: { projects: Project[] }) {
     <section>
       <h1>Tokens</h1>
       <p class="hint">SDK tokens read one environment’s flags; pipeline tokens record deployments and switch flags in their environments; admin tokens do everything. A secret is shown once, when it is created.</p>
+      <p class="hint" id="client-token-hint">A client token is safe to put in a web page: it only evaluates the flags marked client-side, over OFREP, from the web origins listed on it.</p>
       <form class="card" onSubmit={create} aria-labelledby="new-token-title">
         <h2 id="new-token-title">New token</h2>
         <div class="row">
           <label class="field">Name <input name="name" required maxLength={100} value={name} placeholder="checkout service, production" onInput={(ev) => setName(ev.currentTarget.value)} /></label>
           <label class="field">Kind
             <select name="kind" value={kind} onChange={(ev) => { setKind(ev.currentTarget.value as any); setEnvs([]); }}>
-              <option value="sdk">sdk</option><option value="pipeline">pipeline</option><option value="admin">admin</option>
+              <option value="sdk">sdk</option><option value="client">client (web pages)</option><option value="pipeline">pipeline</option>
+              <option value="admin">admin</option>
             </select>
           </label>
           {kind !== 'admin' && (
@@ -49,14 +56,20 @@ export function TokensPage({ projects }: { projects: Project[] }) {
         </div>
         {kind !== 'admin' && (
           <fieldset class="plain">
-            <legend>{kind === 'sdk' ? 'Environment (exactly one)' : 'Environments (at least one)'}</legend>
+            <legend>{oneEnvironment ? 'Environment (exactly one)' : 'Environments (at least one)'}</legend>
             <div class="radios">
               {environments.map((e) => (
-                <label><input type={kind === 'sdk' ? 'radio' : 'checkbox'} name="environments" value={e.key} checked={envs.includes(e.key)}
-                  onChange={(ev) => setEnvs(kind === 'sdk' ? [e.key] : ev.currentTarget.checked ? [...envs, e.key] : envs.filter((x) => x !== e.key))} /> {e.name}</label>
+                <label><input type={oneEnvironment ? 'radio' : 'checkbox'} name="environments" value={e.key} checked={envs.includes(e.key)}
+                  onChange={(ev) => setEnvs(oneEnvironment ? [e.key] : ev.currentTarget.checked ? [...envs, e.key] : envs.filter((x) => x !== e.key))} /> {e.name}</label>
               ))}
             </div>
           </fieldset>
+        )}
+        {kind === 'client' && (
+          <label class="field">Allowed origins <small>(one per line, as a browser sends them: scheme, host and port if not the usual one)</small>
+            <textarea name="origins" rows={3} value={origins} placeholder={'https://shop.example.com\nhttps://staging.shop.example.com'}
+              aria-describedby="client-token-hint" onInput={(ev) => setOrigins(ev.currentTarget.value)} />
+          </label>
         )}
         <ErrorMessage error={error} />
         <button type="submit" class="primary">Create token</button>
@@ -82,7 +95,8 @@ export function TokensPage({ projects }: { projects: Project[] }) {
               <tr class={t.revokedAt ? 'revoked' : ''} data-token={t.id}>
                 <th scope="row">{t.name}</th>
                 <td>{t.kind}</td>
-                <td>{t.project ? `${t.project} / ${t.environments.join(', ')}` : 'all projects'}</td>
+                <td>{t.project ? `${t.project} / ${t.environments.join(', ')}` : 'all projects'}
+                  {t.kind === 'client' && <ul class="origins" aria-label="Allowed origins">{(t.origins ?? []).map((o) => <li><code>{o}</code></li>)}</ul>}</td>
                 <td><code>{t.hint}</code></td>
                 <td title={formatTime(t.createdAt)}>{ago(t.createdAt)} by {t.createdBy}</td>
                 <td>{ago(t.lastUsedAt)}</td>
@@ -99,8 +113,14 @@ export function TokensPage({ projects }: { projects: Project[] }) {
           setRevoking(null);
           if (!result) return;
           try { await api.revokeToken(token.id); list.reload(); } catch (e) { setError(e); }
-        }}><p>Whoever uses it is refused from now on; SDK streams using it end.</p></ConfirmDialog>
+        }}><p>{revoking.kind === 'client' ? 'Web pages using it are refused from now on and get their default values.'
+          : 'Whoever uses it is refused from now on; SDK streams using it end.'}</p></ConfirmDialog>
       )}
     </section>
   );
+}
+
+/** The origins typed one per line (commas and spaces separate them too); empty lines dropped. */
+function originsOf(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
 }
