@@ -68,6 +68,39 @@ class OfrepContractIT {
         assertThat(single(client, "banner", CONTEXT).status()).isEqualTo(200);
     }
 
+    /**
+     * A flag that is off without an off variation defers to the caller's default: the protocol's
+     * code-default answer (no value, no variant); flag metadata travels with every answer.
+     */
+    @Test
+    void code_defaults_and_flag_metadata_conform() {
+        java.util.Map<String, Object> config = new java.util.HashMap<>(Map.of("on", false, "fallthrough", Map.of("variation", 0),
+                "metadata", Map.of("team", "growth", "priority", 2, "experiment", true)));
+        config.put("offVariation", null);
+        OfrepFixture.flag(server.admin(), OfrepFixture.bool("code-default", false), config);
+        com.fasterxml.jackson.databind.JsonNode off = dev.darklaunch.server.testing.Await.value(java.time.Duration.ofSeconds(10),
+                "the flag in the server's memory", () -> {
+                    Http.Response answer = sdk.post("/ofrep/v1/evaluate/flags/code-default", CONTEXT);
+                    return answer.status() == 200 && answer.json().has("metadata") ? answer : null;
+                }).json();
+        single(sdk, "code-default", CONTEXT);
+        assertThat(off.has("value")).as("%s", off).isFalse();
+        assertThat(off.has("variant")).as("%s", off).isFalse();
+        assertThat(off.get("reason").asText()).isEqualTo("DISABLED");
+        assertThat(off.get("metadata").toString()).isEqualTo("{\"experiment\":true,\"priority\":2,\"team\":\"growth\"}");
+
+        config.put("on", true);
+        OfrepFixture.configure(server.admin(), "code-default", config);
+        com.fasterxml.jackson.databind.JsonNode on = dev.darklaunch.server.testing.Await.value(java.time.Duration.ofSeconds(10),
+                "the change in the server's memory", () -> {
+                    Http.Response answer = sdk.post("/ofrep/v1/evaluate/flags/code-default", CONTEXT);
+                    return answer.json().has("value") ? answer : null;
+                }).json();
+        assertThat(on.get("value").asBoolean()).isTrue();
+        assertThat(on.get("reason").asText()).isEqualTo("STATIC");
+        assertThat(on.get("metadata").get("team").asText()).isEqualTo("growth");
+    }
+
     @Test
     void the_validator_refuses_what_the_protocol_does_not_allow() {
         String success = "#/components/schemas/serverEvaluationSuccess";
@@ -134,9 +167,12 @@ class OfrepContractIT {
     void bulk_answers_and_304_conform() {
         Http.Response all = bulk(sdk, CONTEXT);
         assertThat(all.status()).isEqualTo(200);
-        assertThat(all.json().get("flags").size()).isEqualTo(OfrepFixture.CLIENT_SIDE.size() + 1);
+        assertThat(all.json().get("flags").findValuesAsText("key")).as("every flag, to an sdk token")
+                .containsAll(OfrepFixture.CLIENT_SIDE).contains(OfrepFixture.SERVER_ONLY);
         Http.Response browser = bulk(client, CONTEXT);
         assertThat(browser.status()).isEqualTo(200);
+        assertThat(browser.json().get("flags").findValuesAsText("key")).as("client-side flags only, to a client token")
+                .containsExactlyElementsOf(OfrepFixture.CLIENT_SIDE);
         Http.Response unchanged = bulk(client.with("If-None-Match", browser.header("ETag").orElseThrow()), CONTEXT);
         assertThat(unchanged.status()).isEqualTo(304);
     }

@@ -4,8 +4,6 @@ import dev.darklaunch.sdk.internal.evaluation.Snapshot;
 import dev.darklaunch.sdk.internal.model.EnvironmentCheck;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
-import dev.darklaunch.sdk.internal.model.FlagConfig;
-import dev.darklaunch.sdk.internal.model.Variation;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +13,8 @@ import java.util.Map;
 
 /**
  * One environment at one revision, compiled once for OFREP: the SDK's own compiled snapshot (so
- * answers equal the SDK's), and per flag what the protocol also needs to know.
+ * answers equal the SDK's, and each flag's variant names, metadata and whether it is the same for
+ * everyone come from the SDK's own facts), and per flag what only the server needs to know.
  *
  * @param flags every flag by key
  * @param all   every flag, by key in order (the bulk answer's order, so equal answers are equal bytes)
@@ -24,11 +23,9 @@ record CompiledEnvironment(long revision, Snapshot snapshot, Map<String, FlagFac
 
     /**
      * @param clientSide whether client tokens may evaluate it
-     * @param fixed      whether its answer cannot depend on the context (on, nothing but a fixed fallthrough)
-     * @param variants   the variant name of each variation: its name, else its index
      * @param cost       the most one evaluation may cost ({@link dev.darklaunch.sdk.internal.model.EvaluationCost} units)
      */
-    record FlagFacts(String key, boolean clientSide, boolean fixed, List<String> variants, long cost) {
+    record FlagFacts(String key, boolean clientSide, long cost) {
     }
 
     static CompiledEnvironment compile(EnvironmentData data) {
@@ -37,16 +34,7 @@ record CompiledEnvironment(long revision, Snapshot snapshot, Map<String, FlagFac
         Map<String, FlagFacts> flags = new HashMap<>();
         List<FlagFacts> all = new ArrayList<>();
         for (EnvironmentFlag flag : data.flags()) {
-            FlagConfig config = flag.config();
-            boolean fixed = config.on() && config.prerequisites().isEmpty() && config.targets().isEmpty()
-                    && config.rules().isEmpty() && config.fallthrough() != null && config.fallthrough().variation() != null;
-            List<String> variants = new ArrayList<>();
-            List<Variation> variations = flag.flag().variations();
-            for (int i = 0; i < variations.size(); i++) {
-                String name = variations.get(i).name();
-                variants.add(name == null || name.isBlank() ? String.valueOf(i) : name);
-            }
-            FlagFacts facts = new FlagFacts(flag.flag().key(), flag.flag().clientSide(), fixed, List.copyOf(variants),
+            FlagFacts facts = new FlagFacts(flag.flag().key(), flag.flag().clientSide(),
                     checked.costs().getOrDefault(flag.flag().key(), 1L));
             flags.put(facts.key(), facts);
             all.add(facts);

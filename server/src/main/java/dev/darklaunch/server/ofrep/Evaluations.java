@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darklaunch.sdk.Context;
+import dev.darklaunch.sdk.FlagFacts;
 import dev.darklaunch.sdk.Reason;
 import dev.darklaunch.sdk.internal.evaluation.CompiledFlag;
 import dev.darklaunch.sdk.internal.evaluation.Evaluator;
@@ -84,10 +85,19 @@ final class Evaluations {
             return answer.put("errorCode", "PARSE_ERROR")
                     .put("errorDetails", "the configuration of flag '" + facts.key() + "' cannot be evaluated");
         }
-        JsonNode value = outcome.jsonDetail().value();
-        answer.set("value", value);
-        answer.put("reason", reason(outcome.reason(), facts.fixed()));
-        answer.put("variant", facts.variants().get(outcome.variation()));
+        FlagFacts about = flag.facts();
+        answer.put("reason", reason(outcome.reason(), about.contextFree()));
+        if (!outcome.servesDefault()) {
+            // no value when the flag serves no variation (off, without an off variation): the
+            // protocol's code default (ADR 0006), the caller's own default
+            answer.set("value", outcome.jsonDetail().value());
+            String name = about.variationName(outcome.variation());
+            answer.put("variant", name == null || name.isBlank() ? String.valueOf(outcome.variation()) : name);
+        }
+        if (!about.metadata().isEmpty()) {
+            // in key order: equal answers must be equal bytes on every instance (the ETag is their hash)
+            answer.set("metadata", Json.mapper().valueToTree(new java.util.TreeMap<>(about.metadata())));
+        }
         return answer;
     }
 

@@ -24,6 +24,19 @@ public final class Await {
         }
     }
 
+    /** Polls until {@code value} gives something other than null, and returns it; fails naming {@code what} after {@code timeout}. */
+    public static <T> T value(Duration timeout, String what, java.util.function.Supplier<T> value) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (T got; ; LockSupport.parkNanos(POLL.toNanos())) {
+            if ((got = value.get()) != null) {
+                return got;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within " + timeout);
+            }
+        }
+    }
+
     /**
      * Waits until a moment has passed, for tests that show something does <em>not</em> happen by
      * then (a paused plan, a step due while the database is down): only the clock can say so.
