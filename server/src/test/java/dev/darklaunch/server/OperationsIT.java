@@ -110,11 +110,16 @@ class OperationsIT {
         String sdk = server.token("sdk", "default", "production");
         List<String> paths = new java.util.ArrayList<>(readablePaths());
         paths.addAll(List.of("/", "/assets/no-such-file-0123abcd.js", "/api/v1/projects/default/flags?limit=1"));
+        // OFREP's change stream is for browsers: the client token is in the address (EventSource sends no headers)
+        String clientToken = server.admin().post("/api/v1/tokens", Map.of("name", "head page", "kind", "client", "project", "default",
+                "environments", List.of("production"), "origins", List.of("https://shop.example.com"))).json().get("secret").asText();
+        paths.replaceAll(path -> path.equals("/ofrep/v1/events") ? path + "?token=" + clientToken : path);
         for (String path : paths) {
-            Http client = server.admin().as(path.startsWith("/sdk/") ? sdk : TestServer.ADMIN_TOKEN);
+            Http client = server.admin().as(path.startsWith("/sdk/") ? sdk : path.startsWith("/ofrep/v1/events?") ? null
+                    : TestServer.ADMIN_TOKEN);
             Http.Response head = client.send("HEAD", path, null, null);
             assertThat(head.text()).as("HEAD %s has no body", path).isEmpty();
-            if (path.endsWith("/stream") || path.endsWith("/events")) {
+            if (path.endsWith("/stream") || path.endsWith("/events") || path.startsWith("/ofrep/v1/events?")) {
                 assertThat(head.status()).as("HEAD %s", path).isEqualTo(200);
                 assertThat(head.header("Content-Type")).as("HEAD %s", path).hasValueSatisfying(type ->
                         assertThat(type).startsWith("text/event-stream"));
