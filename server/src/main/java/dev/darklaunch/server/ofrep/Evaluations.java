@@ -86,11 +86,14 @@ final class Evaluations {
                     .put("errorDetails", "the configuration of flag '" + facts.key() + "' cannot be evaluated");
         }
         FlagFacts about = flag.facts();
-        answer.put("reason", reason(outcome.reason(), about.contextFree()));
-        if (!outcome.servesDefault()) {
-            // no value when the flag serves no variation (off, without an off variation): the
-            // protocol's code default (ADR 0006), the caller's own default
+        // no value when the flag serves no variation (off, without an off variation): the
+        // protocol's code default (ADR 0006), the caller's own default
+        boolean served = !outcome.servesDefault();
+        if (served) {
             answer.set("value", outcome.jsonDetail().value());
+        }
+        answer.put("reason", reason(outcome.reason(), about.contextFree()));
+        if (served) {
             String name = about.variationName(outcome.variation());
             answer.put("variant", name == null || name.isBlank() ? String.valueOf(outcome.variation()) : name);
         }
