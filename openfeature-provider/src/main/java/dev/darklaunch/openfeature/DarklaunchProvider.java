@@ -198,12 +198,20 @@ public final class DarklaunchProvider extends EventProvider {
         if (facts.kind() != kind) {
             return error(defaultValue, ErrorCode.TYPE_MISMATCH, key + " is a " + facts.kind() + " flag");
         }
-        EvaluationDetail<?> detail = answer.evaluate(client, key, Contexts.toDarklaunch(ctx));
+        EvaluationDetail<?> detail;
+        boolean keyMissing;
+        try {
+            Context context = Contexts.enter(ctx);
+            detail = answer.evaluate(client, key, context);
+            keyMissing = detail.reason().inRollout() && context.key().isEmpty();
+        } finally {
+            Contexts.leave();
+        }
         dev.darklaunch.sdk.Reason reason = detail.reason();
         if (reason.kind() == dev.darklaunch.sdk.Reason.Kind.ERROR) {
             return error(defaultValue, errorCode(reason.errorKind()), key + ": " + reason.errorKind());
         }
-        if (reason.inRollout() && !Contexts.hasTargetingKey(ctx)) {
+        if (keyMissing) {
             return error(defaultValue, ErrorCode.TARGETING_KEY_MISSING, key + " rolls out by context key; give a targeting key");
         }
         if (detail.variationIndex() < 0) { // served no variation (off without an off variation): the caller's default

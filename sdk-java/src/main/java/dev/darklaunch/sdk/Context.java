@@ -30,7 +30,10 @@ public final class Context {
     private static final String[] NO_NAMES = {};
     private static final Object[] NO_VALUES = {};
 
+    /** The key; null for a {@link #view}, whose source gives it. */
     private final String key;
+    /** For a {@link #view}: where the key and attributes are read; null otherwise. */
+    private final Source source;
     // Attribute names are interned and kept in a small array beside their values: rules look them
     // up on every evaluation, and comparing interned names by identity in one cache line beats
     // hashing into a map (see the rule benchmark in BENCHMARKS.md).
@@ -40,10 +43,40 @@ public final class Context {
     private final Function<String, ?> lookup;
 
     private Context(String key, String[] names, Object[] values, Function<String, ?> lookup) {
+        this(key, names, values, lookup, null);
+    }
+
+    private Context(String key, String[] names, Object[] values, Function<String, ?> lookup, Source source) {
         this.key = key;
         this.names = names;
         this.values = values;
         this.lookup = lookup;
+        this.source = source;
+    }
+
+    /**
+     * Where a {@link #view} reads its key and attributes, each time a rule or rollout asks. For
+     * adapters that evaluate another library's context without copying it (the OpenFeature provider).
+     */
+    public interface Source {
+        /** The context key; never null. */
+        String key();
+
+        /** An attribute as {@link #of(String, Function)} describes its values, or null when there is none. */
+        Object get(String attribute);
+    }
+
+    /**
+     * A context that reads its key and attributes from {@code source} whenever they are needed, so
+     * one view can serve many evaluations while its source changes between them — an adapter keeps
+     * one per thread and evaluates without allocating. A view holds no attributes of its own
+     * ({@link #attributes()} is empty) and is equal only to itself.
+     *
+     * @throws NullPointerException if {@code source} is null
+     */
+    public static Context view(Source source) {
+        Objects.requireNonNull(source, "source");
+        return new Context(null, NO_NAMES, NO_VALUES, source::get, source);
     }
 
     /**
@@ -107,7 +140,7 @@ public final class Context {
     }
 
     public String key() {
-        return key;
+        return source == null ? key : source.key();
     }
 
     /** The attribute's value ({@link #KEY} is the key), or null when the context does not have it. */
@@ -119,7 +152,7 @@ public final class Context {
             }
         }
         if (attribute == KEY) {
-            return key;
+            return key();
         }
         return getByEquality(attribute);
     }
@@ -127,7 +160,7 @@ public final class Context {
     /** The slow path, for names that are not interned (rules' names always are). */
     private Object getByEquality(String attribute) {
         if (KEY.equals(attribute)) {
-            return key;
+            return key();
         }
         for (int i = 0; i < names.length; i++) {
             if (names[i].equals(attribute)) {
@@ -149,6 +182,9 @@ public final class Context {
     private Context put(String attribute, Object value) {
         Objects.requireNonNull(attribute, "attribute name");
         Objects.requireNonNull(value, "attribute value");
+        if (source != null) {
+            throw new UnsupportedOperationException("a view reads everything from its source");
+        }
         if (KEY.equals(attribute)) {
             if (!(value instanceof String text)) {
                 throw new IllegalArgumentException("the key is text");
@@ -175,17 +211,23 @@ public final class Context {
 
     @Override
     public boolean equals(Object other) {
+        if (source != null || other instanceof Context view && view.source != null) {
+            return this == other;
+        }
         return other instanceof Context that && key.equals(that.key) && attributes().equals(that.attributes())
                 && Objects.equals(lookup, that.lookup);
     }
 
     @Override
     public int hashCode() {
+        if (source != null) {
+            return System.identityHashCode(this);
+        }
         return key.hashCode() * 31 + attributes().hashCode();
     }
 
     @Override
     public String toString() {
-        return "Context[" + key + ", " + attributes() + "]";
+        return "Context[" + key() + ", " + attributes() + "]";
     }
 }

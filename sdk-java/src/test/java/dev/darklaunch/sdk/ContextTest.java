@@ -57,4 +57,37 @@ class ContextTest {
             assertThat(client.isEnabled("nordic", Context.of("u", name -> null))).isFalse();
         }
     }
+
+    @Test
+    void aViewReadsItsKeyAndAttributesFromItsSourceAtEachEvaluation() {
+        String[] person = {"user-1", "NO"};
+        Context view = Context.view(new Context.Source() {
+            @Override
+            public String key() {
+                return person[0];
+            }
+
+            @Override
+            public Object get(String attribute) {
+                return attribute.equals("country") ? person[1] : null;
+            }
+        });
+        TestFlags flags = TestFlags.create();
+        flags.booleanFlag("nordic").onWhen("country", "NO");
+        flags.booleanFlag("vip").onFor("user-2");
+        try (DarklaunchClient client = flags.client()) {
+            assertThat(client.isEnabled("nordic", view)).isTrue();
+            assertThat(client.isEnabled("vip", view)).isFalse();
+            person[0] = "user-2";
+            person[1] = "DE";
+            assertThat(view.key()).isEqualTo("user-2");
+            assertThat(view.get("key")).isEqualTo("user-2");
+            assertThat(client.isEnabled("nordic", view)).isFalse();
+            assertThat(client.isEnabled("vip", view)).isTrue();
+        }
+        assertThat(view.attributes()).isEmpty();
+        assertThat(view).isEqualTo(view).isNotEqualTo(Context.of("user-2"));
+        assertThat(Context.of("user-2")).isNotEqualTo(view);
+        assertThatThrownBy(() -> view.with("plan", "pro")).isInstanceOf(UnsupportedOperationException.class);
+    }
 }
