@@ -120,6 +120,12 @@ public final class DarklaunchProvider extends EventProvider {
             Status status = client.status();
             if (client.isReady()) {
                 reported = Status.State.READY;
+                if (status.state() == Status.State.STALE) {
+                    // flags to serve, but their connection is down: READY (the SDK's, for this return), then STALE.
+                    // The SDK handles emitted events after it has set up the provider, so this one follows its READY.
+                    reported = Status.State.STALE;
+                    emitProviderStale(ProviderEventDetails.builder().message(status.lastError()).build());
+                }
                 return;
             }
             reported = Status.State.ERROR;

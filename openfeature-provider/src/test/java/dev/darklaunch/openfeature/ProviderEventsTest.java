@@ -94,6 +94,22 @@ class ProviderEventsTest {
     }
 
     @Test
+    void aClientAlreadyStaleAtTheStartMakesTheProviderReadyThenStale() {
+        TestFlags flags = TestFlags.create();
+        flags.booleanFlag("checkout").on();
+        try (DarklaunchClient darklaunch = flags.client()) {
+            flags.disconnect("network down"); // flags to serve, but no connection to keep them current
+            provider = new DarklaunchProvider(darklaunch);
+            api.setProviderAndWait(domain, provider);
+            Await.until("STALE after READY", () -> client.getProviderState() == ProviderState.STALE
+                    && events.equals(List.of(ProviderEvent.PROVIDER_READY, ProviderEvent.PROVIDER_STALE)));
+            assertThat(client.getBooleanValue("checkout", false)).as("still served").isTrue();
+            flags.reconnect();
+            Await.until("READY again", () -> client.getProviderState() == ProviderState.READY && count(ProviderEvent.PROVIDER_READY) == 2);
+        }
+    }
+
+    @Test
     void aClientWaitingForItsFirstDataKeepsTheProviderNotReady() throws Exception {
         try (HeldFlagServer server = new HeldFlagServer(); DarklaunchClient darklaunch = server.client()) {
             provider = new DarklaunchProvider(darklaunch, Duration.ofSeconds(30));
