@@ -6,6 +6,7 @@ import dev.darklaunch.server.auth.Token;
 import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.EventStreamResponse;
 import dev.darklaunch.server.http.JsonBody;
+import dev.darklaunch.server.http.Versions;
 import dev.darklaunch.server.http.Times;
 import dev.darklaunch.server.tracking.EventSum;
 import io.vertx.core.http.HttpMethod;
@@ -61,7 +62,7 @@ public final class SdkFeedApi {
     private void flags(RoutingContext ctx) {
         Snapshot snapshot = feed.current(environment(ctx)).orElseThrow(SdkFeedApi::notLoaded);
         ctx.response().putHeader("ETag", snapshot.etag());
-        if (matches(ctx.request().getHeader("If-None-Match"), snapshot.etag())) {
+        if (Versions.noneMatchHits(ctx.request().getHeader("If-None-Match"), snapshot.etag())) {
             ctx.response().setStatusCode(304).end();
             return;
         }
@@ -127,22 +128,6 @@ public final class SdkFeedApi {
     private static EnvironmentKey environment(RoutingContext ctx) {
         Token token = Caller.of(ctx).token();
         return new EnvironmentKey(token.project(), token.environments().get(0));
-    }
-
-    private static boolean matches(String ifNoneMatch, String etag) {
-        if (ifNoneMatch == null) {
-            return false;
-        }
-        for (String candidate : ifNoneMatch.split(",")) {
-            String value = candidate.trim();
-            if (value.startsWith("W/")) {
-                value = value.substring(2);
-            }
-            if (value.equals("*") || value.equals(etag)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static ApiError notLoaded() {

@@ -17,6 +17,26 @@ public final class Versions {
         return "\"" + version + "\"";
     }
 
+    /**
+     * Whether an {@code If-None-Match} header names this entity tag (or {@code *}): the client
+     * already has what it would get, so the answer is 304. Weak tags compare by their value.
+     */
+    public static boolean noneMatchHits(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String value = candidate.trim();
+            if (value.startsWith("W/")) {
+                value = value.substring(2);
+            }
+            if (value.equals("*") || value.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The version named by If-Match, or empty when the caller did not ask for a check. */
     public static OptionalLong ifMatch(RoutingContext ctx) {
         String header = ctx.request().getHeader("If-Match");

@@ -11,6 +11,7 @@ import dev.darklaunch.server.feed.Feed;
 import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.JsonBody;
+import dev.darklaunch.server.http.Versions;
 import dev.darklaunch.server.store.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -113,7 +114,7 @@ public final class OfrepApi {
                 .onSuccess(body -> {
                     String etag = etag(body);
                     ctx.response().putHeader("ETag", etag);
-                    if (matches(ctx.request().getHeader("If-None-Match"), etag)) {
+                    if (Versions.noneMatchHits(ctx.request().getHeader("If-None-Match"), etag)) {
                         ctx.response().setStatusCode(304).end();
                         return;
                     }
@@ -177,21 +178,5 @@ public final class OfrepApi {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
-    }
-
-    private static boolean matches(String ifNoneMatch, String etag) {
-        if (ifNoneMatch == null) {
-            return false;
-        }
-        for (String candidate : ifNoneMatch.split(",")) {
-            String value = candidate.trim();
-            if (value.startsWith("W/")) {
-                value = value.substring(2);
-            }
-            if (value.equals("*") || value.equals(etag)) {
-                return true;
-            }
-        }
-        return false;
     }
 }
