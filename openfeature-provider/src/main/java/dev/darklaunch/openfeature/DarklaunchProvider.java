@@ -24,6 +24,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -51,7 +54,11 @@ import java.util.function.Consumer;
  *   <li>Events: the OpenFeature SDK itself emits READY when {@link #initialize} returns (and ERROR
  *       when it throws); afterwards the client's status changes become STALE, ERROR (FATAL for an
  *       offline client without data) and READY again, and flag changes become
- *       CONFIGURATION_CHANGED with the changed flags' keys.</li>
+ *       CONFIGURATION_CHANGED with the changed flags' keys. A client already stale when the
+ *       provider starts gives READY, then STALE, however the provider was set.</li>
+ *   <li>Events reach the SDK in the order the client's changes happened: one thread emits them,
+ *       each after the SDK has handled the one before (the SDK's own emitter threads do not keep
+ *       order).</li>
  * </ul>
  *
  * <p>The provider does not own the client: {@link #shutdown()} stops listening to it, and the
@@ -70,6 +77,11 @@ public final class DarklaunchProvider extends EventProvider {
     private final Consumer<Status> statusListener = this::statusChanged;
     private final Consumer<Set<String>> flagListener = this::flagsChanged;
     private final CountDownLatch firstAnswer = new CountDownLatch(1);
+    private final ExecutorService announcer = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "darklaunch-openfeature-events");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Object reporting = new Object();
     /** What the OpenFeature SDK was last told (by initialize's outcome or an event); null before initialize ends. */
     private Status.State reported;
@@ -121,10 +133,15 @@ public final class DarklaunchProvider extends EventProvider {
             if (client.isReady()) {
                 reported = Status.State.READY;
                 if (status.state() == Status.State.STALE) {
-                    // flags to serve, but their connection is down: READY (the SDK's, for this return), then STALE.
-                    // The SDK handles emitted events after it has set up the provider, so this one follows its READY.
+                    // Flags to serve, but their connection is down: READY (the SDK's, for this return), then
+                    // STALE. The SDK sets READY after this method returns, so the STALE waits until it has.
                     reported = Status.State.STALE;
-                    emitProviderStale(ProviderEventDetails.builder().message(status.lastError()).build());
+                    Thread settingUp = Thread.currentThread();
+                    ProviderEventDetails stale = ProviderEventDetails.builder().message(status.lastError()).build();
+                    announce(() -> {
+                        awaitSetUp(settingUp);
+                        emitProviderStale(stale).await();
+                    });
                 }
                 return;
             }
@@ -159,6 +176,8 @@ public final class DarklaunchProvider extends EventProvider {
         client.removeStatusListener(statusListener);
         client.removeFlagChangeListener(flagListener);
         firstAnswer.countDown();
+        // Not awaited: the SDK may shut providers down while holding the lock an emission needs.
+        announcer.shutdownNow();
         super.shutdown();
     }
 
@@ -275,10 +294,19 @@ public final class DarklaunchProvider extends EventProvider {
             }
             reported = status.state();
             switch (status.state()) {
-                case READY -> emitProviderReady(ProviderEventDetails.builder().message("flag data is current").build());
-                case STALE -> emitProviderStale(ProviderEventDetails.builder().message(status.lastError()).build());
-                case ERROR -> emitProviderError(ProviderEventDetails.builder().message(status.lastError())
-                        .errorCode(status.permanent() ? ErrorCode.PROVIDER_FATAL : ErrorCode.GENERAL).build());
+                case READY -> {
+                    ProviderEventDetails ready = ProviderEventDetails.builder().message("flag data is current").build();
+                    announce(() -> emitProviderReady(ready).await());
+                }
+                case STALE -> {
+                    ProviderEventDetails stale = ProviderEventDetails.builder().message(status.lastError()).build();
+                    announce(() -> emitProviderStale(stale).await());
+                }
+                case ERROR -> {
+                    ProviderEventDetails error = ProviderEventDetails.builder().message(status.lastError())
+                            .errorCode(status.permanent() ? ErrorCode.PROVIDER_FATAL : ErrorCode.GENERAL).build();
+                    announce(() -> emitProviderError(error).await());
+                }
                 default -> {
                 }
             }
@@ -293,8 +321,50 @@ public final class DarklaunchProvider extends EventProvider {
             }
         }
         keys.forEach(views::remove);
-        emitProviderConfigurationChanged(ProviderEventDetails.builder().flagsChanged(List.copyOf(keys))
-                .message("flags changed").build());
+        ProviderEventDetails changed = ProviderEventDetails.builder().flagsChanged(List.copyOf(keys))
+                .message("flags changed").build();
+        announce(() -> emitProviderConfigurationChanged(changed).await());
+    }
+
+    /** Emits on the one announcer thread, in the order asked; nothing once the provider is shut down. */
+    private void announce(Runnable emission) {
+        try {
+            announcer.execute(emission);
+        } catch (RejectedExecutionException shutDown) {
+            // the SDK no longer listens
+        }
+    }
+
+    /**
+     * Waits until {@code thread} has left the OpenFeature SDK's set-up of a provider, which sets the
+     * provider's state to READY and announces it after {@link #initialize} returns. With
+     * {@code setProviderAndWait} the SDK's lock already holds emissions back until then; with
+     * {@code setProvider} the set-up runs on a thread of the SDK's, unlocked, and no event or
+     * public method tells when it is done, so its stack is read (a millisecond at most, once per
+     * start, and only for a client stale at the start). Gives up after the ready timeout.
+     */
+    private void awaitSetUp(Thread thread) {
+        long deadline = System.nanoTime() + Math.max(readyTimeout.toNanos(), TimeUnit.SECONDS.toNanos(1));
+        while (settingUp(thread) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException shutDown) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static boolean settingUp(Thread thread) {
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            String type = frame.getClassName();
+            if (type.equals("dev.openfeature.sdk.ProviderRepository")
+                    || type.equals("dev.openfeature.sdk.FeatureProviderStateManager")
+                    || type.equals(DarklaunchProvider.class.getName()) && frame.getMethodName().equals("initialize")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How one OpenFeature type is asked of the client and built from its detail. */

@@ -23,11 +23,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * OpenFeature context is read through this thread's reusable view, and answers are reused per
  * served variation. Measured with the JVM's per-thread allocation counter: a correctness check,
  * not a timing test.
+ *
+ * <p>The reads are measured with their copies kept: whether the JIT elides a copy inside the
+ * provider's path varies from one JVM run to the next (16 B some runs, 0 B others), so the bound is
+ * what the copies cost. JMH measures the exact figure (BENCHMARKS.md).
  */
 class ProviderAllocationTest {
 
     private static final int WARM_UP_CALLS = 200_000;
     private static final int MEASURED_CALLS = 100_000;
+    private static final int ROUNDS = 5;
     private static final String FLAGS = """
             {"revision": 1, "flags": [
               {"flag": {"key": "on-off", "name": "On/off", "kind": "boolean", "variations": [{"value": true}, {"value": false}]},
@@ -58,21 +63,27 @@ class ProviderAllocationTest {
             for (int i = 0; i < WARM_UP_CALLS; i++) {
                 served += provider.getBooleanEvaluation(flag, false, contexts.get(i & 1023)).getValue() ? 1 : 0;
             }
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < MEASURED_CALLS; i++) {
-                served += provider.getBooleanEvaluation(flag, false, contexts.get(i & 1023)).getValue() ? 1 : 0;
+            long allocated = Long.MAX_VALUE;
+            for (int round = 0; round < ROUNDS; round++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < MEASURED_CALLS; i++) {
+                    served += provider.getBooleanEvaluation(flag, false, contexts.get(i & 1023)).getValue() ? 1 : 0;
+                }
+                allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
             }
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
             // what reading the context costs through OpenFeature's API, the same number of times
             int read = 0;
             for (int i = 0; i < WARM_UP_CALLS; i++) {
                 read += reads(flag, contexts.get(i & 1023));
             }
-            long beforeReading = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < MEASURED_CALLS; i++) {
-                read += reads(flag, contexts.get(i & 1023));
+            long reading = Long.MAX_VALUE;
+            for (int round = 0; round < ROUNDS; round++) {
+                long beforeReading = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < MEASURED_CALLS; i++) {
+                    read += reads(flag, contexts.get(i & 1023));
+                }
+                reading = Math.min(reading, threads.getCurrentThreadAllocatedBytes() - beforeReading);
             }
-            long reading = threads.getCurrentThreadAllocatedBytes() - beforeReading;
             assertThat(served).isPositive();
             assertThat(read).isPositive();
             assertThat((double) allocated / MEASURED_CALLS)
@@ -81,12 +92,17 @@ class ProviderAllocationTest {
         }
     }
 
-    /** Reads what the flag needs of the context through OpenFeature's API; a number so the reads are used. */
+    /** Where the reads' copies go, so the JIT cannot elide them. */
+    private static volatile Value kept;
+
+    /** Reads what the flag needs of the context through OpenFeature's API, keeping the copies. */
     private static int reads(String flag, EvaluationContext context) {
-        return switch (flag) {
-            case "half" -> context.getTargetingKey().length();
-            case "nordic" -> context.getValue("country").asString().length();
-            default -> 1;
+        Value read = switch (flag) {
+            case "half" -> context.getValue(EvaluationContext.TARGETING_KEY);
+            case "nordic" -> context.getValue("country");
+            default -> null;
         };
+        kept = read;
+        return read == null ? 1 : read.asString().length();
     }
 }
