@@ -2,7 +2,7 @@ package dev.darklaunch.server.audit;
 
 import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.auth.Credentials;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.EventStreamResponse;
 import dev.darklaunch.server.store.Json;
 import io.vertx.core.Future;
@@ -98,7 +98,7 @@ public final class ProjectEvents implements AutoCloseable {
      * Starts a stream of the project's audit events on the response.
      *
      * @param after the sequence to resume after, or null to start with what is committed from now on
-     * @throws ApiError 429 beyond the caller's stream cap on this instance
+     * @throws Failure 429 beyond the caller's stream cap on this instance
      */
     public Future<Void> open(HttpServerResponse response, String project, Caller caller, Long after) {
         String owner = caller.user() != null ? "user:" + caller.user().id() : "token:" + caller.token().id();
@@ -106,7 +106,7 @@ public final class ProjectEvents implements AutoCloseable {
         synchronized (byProject) {
             long held = all().stream().filter(s -> s.owner.equals(owner)).count();
             if (held >= MAX_STREAMS_PER_CALLER) {
-                throw ApiError.tooManyRequests("you already have " + held + " event streams open on this server, the most "
+                throw Failure.tooManyRequests("you already have " + held + " event streams open on this server, the most "
                         + "one caller may hold; close one (each browser tab holds one per project)");
             }
             byProject.computeIfAbsent(project, p -> new HashSet<>()).add(stream);

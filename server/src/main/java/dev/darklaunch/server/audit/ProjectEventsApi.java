@@ -1,7 +1,7 @@
 package dev.darklaunch.server.audit;
 
 import dev.darklaunch.server.auth.Caller;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.EventStreamResponse;
 import dev.darklaunch.server.projects.ProjectStore;
 import io.vertx.core.Future;
@@ -59,7 +59,7 @@ public final class ProjectEventsApi {
         }
         Long value = sequence(parameter);
         if (value == null) {
-            throw ApiError.invalid("lastEventId", "lastEventId must be the id (audit sequence) of an event, such as 42");
+            throw Failure.invalid("lastEventId", "lastEventId must be the id (audit sequence) of an event, such as 42");
         }
         return value;
     }

@@ -3,7 +3,7 @@ package dev.darklaunch.server.auth;
 import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -88,7 +88,7 @@ public final class Authenticator implements Handler<RoutingContext> {
         String secret;
         try {
             secret = secret(ctx.request().getHeader("Authorization"));
-        } catch (ApiError e) {
+        } catch (Failure e) {
             ctx.fail(e);
             return;
         }
@@ -99,9 +99,9 @@ public final class Authenticator implements Handler<RoutingContext> {
             }
             Optional<Token> token = result.result();
             if (token.isEmpty()) {
-                ctx.fail(ApiError.unauthorized("the token is not valid"));
+                ctx.fail(Failure.unauthorized("the token is not valid"));
             } else if (token.get().revoked()) {
-                ctx.fail(ApiError.unauthorized("the token was revoked"));
+                ctx.fail(Failure.unauthorized("the token was revoked"));
             } else {
                 touch(token.get());
                 ctx.put(Caller.CONTEXT_KEY, new Caller(token.get()));
@@ -117,9 +117,9 @@ public final class Authenticator implements Handler<RoutingContext> {
     public static void requireApiToken(RoutingContext ctx) {
         Caller caller = Caller.of(ctx);
         if (caller.isSdkToken()) {
-            ctx.fail(ApiError.forbidden("SDK tokens can only read the SDK feed under /sdk/v1 and evaluate under /ofrep/v1"));
+            ctx.fail(Failure.forbidden("SDK tokens can only read the SDK feed under /sdk/v1 and evaluate under /ofrep/v1"));
         } else if (caller.isClientToken()) {
-            ctx.fail(ApiError.forbidden("client tokens can only evaluate client-side flags under /ofrep/v1"));
+            ctx.fail(Failure.forbidden("client tokens can only evaluate client-side flags under /ofrep/v1"));
         } else {
             ctx.next();
         }
@@ -157,12 +157,12 @@ public final class Authenticator implements Handler<RoutingContext> {
                 String origin = ctx.request().getHeader("Origin");
                 if (origin != null && !SessionCookie.sameOrigin(origin, ctx.request().getHeader("Host"),
                         ctx.request().getHeader("X-Forwarded-Host"))) {
-                    ctx.fail(ApiError.forbidden("this request came from another site (Origin " + printable(origin)
+                    ctx.fail(Failure.forbidden("this request came from another site (Origin " + printable(origin)
                             + "); signed-in changes are accepted only from this server's own pages"));
                     return;
                 }
                 if (!SessionCookie.csrfMatches(ctx.request().getHeader(SessionCookie.CSRF_HEADER), session.csrfToken())) {
-                    ctx.fail(ApiError.forbidden("missing or wrong CSRF token: send the csrfToken of your session "
+                    ctx.fail(Failure.forbidden("missing or wrong CSRF token: send the csrfToken of your session "
                             + "(from POST or GET /api/v1/session) in the " + SessionCookie.CSRF_HEADER + " header"));
                     return;
                 }
@@ -188,7 +188,7 @@ public final class Authenticator implements Handler<RoutingContext> {
 
     private static void ended(RoutingContext ctx, boolean secure, String message) {
         ctx.response().putHeader("Set-Cookie", SessionCookie.clear(secure));
-        ctx.fail(ApiError.unauthorized(message));
+        ctx.fail(Failure.unauthorized(message));
     }
 
     private static String printable(String text) {
@@ -217,15 +217,15 @@ public final class Authenticator implements Handler<RoutingContext> {
 
     private static String secret(String header) {
         if (header == null || header.isBlank()) {
-            throw ApiError.unauthorized("send a token as 'Authorization: Bearer <token>', or sign in to the admin UI");
+            throw Failure.unauthorized("send a token as 'Authorization: Bearer <token>', or sign in to the admin UI");
         }
         String[] parts = header.trim().split("\\s+", 2);
         if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
-            throw ApiError.unauthorized("the Authorization header must be 'Bearer <token>'");
+            throw Failure.unauthorized("the Authorization header must be 'Bearer <token>'");
         }
         String secret = parts[1].trim();
         if (secret.isEmpty() || secret.length() > MAX_SECRET_LENGTH || secret.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-            throw ApiError.unauthorized("the token is not valid");
+            throw Failure.unauthorized("the token is not valid");
         }
         return secret;
     }

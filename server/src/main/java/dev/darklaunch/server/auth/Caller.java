@@ -1,6 +1,6 @@
 package dev.darklaunch.server.auth;
 
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -62,21 +62,21 @@ public record Caller(Token token, Session session) {
 
     public void requireAdmin() {
         if (!isAdmin()) {
-            throw ApiError.forbidden("this needs an admin token or an admin user; " + limits());
+            throw Failure.forbidden("this needs an admin token or an admin user; " + limits());
         }
     }
 
     /** May read the project's flags, segments, environments and audit log. */
     public void requireRead(String project) {
         if (!canRead(project)) {
-            throw ApiError.forbidden(who() + " cannot read project '" + project + "'; " + limits());
+            throw Failure.forbidden(who() + " cannot read project '" + project + "'; " + limits());
         }
     }
 
     /** May switch flags on and off in the environment (and, later, record deployments there). */
     public void requireToggle(String project, String environment) {
         if (!worksIn(project, environment)) {
-            throw ApiError.forbidden(who() + " cannot switch flags in " + project + "/" + environment + "; " + limits());
+            throw Failure.forbidden(who() + " cannot switch flags in " + project + "/" + environment + "; " + limits());
         }
     }
 
@@ -86,14 +86,14 @@ public record Caller(Token token, Session session) {
      */
     public void requireDeploy(String project, String environment) {
         if (!worksIn(project, environment)) {
-            throw ApiError.forbidden(who() + " cannot record or release deployments in " + project + "/" + environment + "; " + limits());
+            throw Failure.forbidden(who() + " cannot record or release deployments in " + project + "/" + environment + "; " + limits());
         }
     }
 
     /** May change definitions: flags, configurations, segments, environments. */
     public void requireEdit(String project) {
         if (!(isAdmin() || role() == Role.EDITOR)) {
-            throw ApiError.forbidden(who() + " cannot edit project '" + project + "'; " + limits());
+            throw Failure.forbidden(who() + " cannot edit project '" + project + "'; " + limits());
         }
     }
 

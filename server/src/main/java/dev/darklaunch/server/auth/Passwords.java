@@ -2,7 +2,7 @@ package dev.darklaunch.server.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -41,7 +41,7 @@ public final class Passwords implements AutoCloseable {
     static final int THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() / 2));
     /** Checks that may wait for a thread; more are refused with {@link #BUSY}. */
     static final int LINE = 16;
-    private static final ApiError BUSY = ApiError.unavailable("the server is checking too many passwords right now; "
+    private static final Failure BUSY = Failure.unavailable("the server is checking too many passwords right now; "
             + "try again in a few seconds");
 
     private final Vertx vertx;
@@ -66,15 +66,15 @@ public final class Passwords implements AutoCloseable {
     /** Fails with 400 naming {@code field} when the password is too short or too long. */
     public static void checkPolicy(String field, String password) {
         if (password == null) {
-            throw ApiError.invalid(field, field + " is required: at least " + MIN_LENGTH + " characters");
+            throw Failure.invalid(field, field + " is required: at least " + MIN_LENGTH + " characters");
         }
         int length = password.codePointCount(0, password.length());
         if (length < MIN_LENGTH) {
-            throw ApiError.invalid(field, "the password is too short: use at least " + MIN_LENGTH
+            throw Failure.invalid(field, "the password is too short: use at least " + MIN_LENGTH
                     + " characters (a few unrelated words make a good one)");
         }
         if (length > MAX_LENGTH) {
-            throw ApiError.invalid(field, "the password is too long: at most " + MAX_LENGTH + " characters");
+            throw Failure.invalid(field, "the password is too long: at most " + MAX_LENGTH + " characters");
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.darklaunch.server.auth;
 
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.ClientAddresses;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Responses;
@@ -75,14 +75,14 @@ public final class SessionsApi {
         if (origin != null && !SessionCookie.sameOrigin(origin, ctx.request().getHeader("Host"),
                 ctx.request().getHeader("X-Forwarded-Host"))) {
             // a page on another site must not sign the browser in to an account of its choosing
-            throw ApiError.forbidden("sign-in is accepted only from this server's own pages");
+            throw Failure.forbidden("sign-in is accepted only from this server's own pages");
         }
         boolean secure = SessionCookie.secure(ctx.request());
         throttled(ctx, email, recentFailures -> users.findByEmail(email)
                         .compose(found -> passwords.verify(password, found.map(UserStore.WithHash::passwordHash).orElse(null),
                                         recentFailures)
                                 .map(matches -> matches ? found.map(UserStore.WithHash::user) : Optional.<User>empty())),
-                () -> ApiError.unauthorized(WRONG))
+                () -> Failure.unauthorized(WRONG))
                 .compose(sessions::create)
                 .onSuccess(created -> {
                     ctx.response().putHeader("Set-Cookie", SessionCookie.set(created.secret(), secure));
@@ -132,7 +132,7 @@ public final class SessionsApi {
     private void changePassword(RoutingContext ctx) {
         Caller caller = Caller.of(ctx);
         if (caller.session() == null) {
-            throw ApiError.forbidden("only signed-in users have a password; a token is replaced by creating another");
+            throw Failure.forbidden("only signed-in users have a password; a token is replaced by creating another");
         }
         JsonBody.Body<PasswordChange> body = JsonBody.read(ctx, PasswordChange.class);
         String current = text("currentPassword", body.value().currentPassword(), Passwords.MAX_LENGTH);
@@ -144,7 +144,7 @@ public final class SessionsApi {
         throttled(ctx, email, recentFailures -> users.withHash(session.user().id())
                         .compose(user -> passwords.verify(current, user.passwordHash(), recentFailures))
                         .map(matches -> matches ? Optional.of(true) : Optional.<Boolean>empty()),
-                () -> ApiError.invalid("currentPassword", "the current password is wrong"))
+                () -> Failure.invalid("currentPassword", "the current password is wrong"))
                 .compose(v -> passwords.hash(password))
                 .compose(hash -> users.update(caller.actor(), session.user().id(), new UserStore.Update(null, hash),
                         java.util.OptionalLong.empty(), session.id(), body.comment()))
@@ -159,11 +159,11 @@ public final class SessionsApi {
      * pool 503, both with Retry-After.
      */
     private <T> Future<T> throttled(RoutingContext ctx, String email, Function<Integer, Future<Optional<T>>> check,
-                                    Supplier<ApiError> wrong) {
+                                    Supplier<Failure> wrong) {
         return throttle.begin(email, clients.of(ctx.request())).compose(attempt -> {
             if (attempt.refused()) {
                 ctx.response().putHeader("Retry-After", String.valueOf(attempt.retryAfter()));
-                return Future.failedFuture(ApiError.tooManyRequests(attempt.refusal()));
+                return Future.failedFuture(Failure.tooManyRequests(attempt.refusal()));
             }
             // composed, so that even a check that throws ends the attempt (and frees the address's turn)
             return Future.succeededFuture(attempt.recentFailures()).compose(check).transform(checked -> {
@@ -186,7 +186,7 @@ public final class SessionsApi {
     private static Session session(RoutingContext ctx) {
         Session session = Caller.of(ctx).session();
         if (session == null) {
-            throw ApiError.notFound("there is no session: this request was made with a token; "
+            throw Failure.notFound("there is no session: this request was made with a token; "
                     + "sessions come from signing in with POST /api/v1/session");
         }
         return session;
@@ -206,10 +206,10 @@ public final class SessionsApi {
 
     private static String text(String field, String value, int maxLength) {
         if (value == null || value.isEmpty()) {
-            throw ApiError.invalid(field, field + " is required");
+            throw Failure.invalid(field, field + " is required");
         }
         if (value.length() > maxLength * 2) {
-            throw ApiError.invalid(field, field + " is too long");
+            throw Failure.invalid(field, field + " is too long");
         }
         return value;
     }

@@ -2,7 +2,7 @@ package dev.darklaunch.server.auth;
 
 import dev.darklaunch.server.audit.AuditLog;
 import dev.darklaunch.server.audit.Change;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -104,7 +104,7 @@ public final class TokenStore {
         // lock the admin rows so two concurrent revocations cannot both pass this check
         return tx.query("SELECT id FROM tokens WHERE kind = 'admin' AND revoked_at IS NULL FOR UPDATE").execute()
                 .compose(rows -> rows.size() <= 1
-                        ? Future.failedFuture(ApiError.conflict("this is the last active admin token; "
+                        ? Future.failedFuture(Failure.conflict("this is the last active admin token; "
                         + "create another admin token before revoking it"))
                         : Future.succeededFuture());
     }
@@ -122,7 +122,7 @@ public final class TokenStore {
 
     private static Future<Token> get(SqlClient client, long id) {
         return client.preparedQuery("SELECT " + COLUMNS + FROM + " WHERE t.id = $1").execute(Tuple.of(id))
-                .map(rows -> first(rows).orElseThrow(() -> ApiError.notFound("no token with id " + id)));
+                .map(rows -> first(rows).orElseThrow(() -> Failure.notFound("no token with id " + id)));
     }
 
     private static Change tokenChange(String actor, String action, Token token, Token before, Token after,

@@ -1,7 +1,7 @@
 package dev.darklaunch.server.auth;
 
 import dev.darklaunch.sdk.internal.model.ModelValidator;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Responses;
 import dev.darklaunch.server.projects.Environment;
@@ -62,7 +62,7 @@ public final class TokensApi {
         NewToken request = body.value();
         String name = name(request.name());
         if (request.kind() == null) {
-            throw ApiError.invalid("kind", "kind is required: admin, pipeline, sdk or client");
+            throw Failure.invalid("kind", "kind is required: admin, pipeline, sdk or client");
         }
         List<String> environments = request.environments() == null ? List.of() : List.copyOf(new LinkedHashSet<>(request.environments()));
         List<String> origins = origins(request.kind(), request.origins());
@@ -96,31 +96,31 @@ public final class TokensApi {
     private Future<Void> scopeExists(TokenKind kind, String project, List<String> environments) {
         if (kind == TokenKind.ADMIN) {
             if (project != null || !environments.isEmpty()) {
-                throw ApiError.invalid("project", "admin tokens cover every project; leave out project and environments");
+                throw Failure.invalid("project", "admin tokens cover every project; leave out project and environments");
             }
             return Future.succeededFuture();
         }
         if (project == null) {
-            throw ApiError.invalid("project", kind.wire() + " tokens need a project");
+            throw Failure.invalid("project", kind.wire() + " tokens need a project");
         }
         ModelValidator.validateKey("project", project);
         if (kind == TokenKind.SDK && environments.size() != 1) {
-            throw ApiError.invalid("environments", "an SDK token reads exactly one environment");
+            throw Failure.invalid("environments", "an SDK token reads exactly one environment");
         }
         if (kind == TokenKind.CLIENT && environments.size() != 1) {
-            throw ApiError.invalid("environments", "a client token evaluates the flags of exactly one environment");
+            throw Failure.invalid("environments", "a client token evaluates the flags of exactly one environment");
         }
         if (kind == TokenKind.PIPELINE && environments.isEmpty()) {
-            throw ApiError.invalid("environments", "a pipeline token needs at least one environment");
+            throw Failure.invalid("environments", "a pipeline token needs at least one environment");
         }
         return projects.get(project)
-                .recover(e -> Future.failedFuture(e instanceof ApiError error && error.status() == 404
-                        ? ApiError.invalid("project", "no project '" + project + "'") : e))
+                .recover(e -> Future.failedFuture(e instanceof Failure.NotFound
+                        ? Failure.invalid("project", "no project '" + project + "'") : e))
                 .map(p -> {
             Set<String> known = new LinkedHashSet<>(p.environments().stream().map(Environment::key).toList());
             for (int i = 0; i < environments.size(); i++) {
                 if (!known.contains(environments.get(i))) {
-                    throw ApiError.invalid("environments[" + i + "]", "project '" + project + "' has no environment '"
+                    throw Failure.invalid("environments[" + i + "]", "project '" + project + "' has no environment '"
                             + environments.get(i) + "'; it has " + String.join(", ", known));
                 }
             }
@@ -132,7 +132,7 @@ public final class TokensApi {
     private static List<String> origins(TokenKind kind, List<String> requested) {
         if (kind != TokenKind.CLIENT) {
             if (requested != null && !requested.isEmpty()) {
-                throw ApiError.invalid("origins", "only client tokens list web origins");
+                throw Failure.invalid("origins", "only client tokens list web origins");
             }
             return List.of();
         }
@@ -140,7 +140,7 @@ public final class TokensApi {
             return List.of();
         }
         if (requested.size() > WebOrigin.MAX_PER_TOKEN) {
-            throw ApiError.invalid("origins", "a client token lists at most " + WebOrigin.MAX_PER_TOKEN + " origins");
+            throw Failure.invalid("origins", "a client token lists at most " + WebOrigin.MAX_PER_TOKEN + " origins");
         }
         Set<String> origins = new LinkedHashSet<>();
         for (int i = 0; i < requested.size(); i++) {
@@ -151,7 +151,7 @@ public final class TokensApi {
 
     private static String name(String name) {
         if (name == null || name.isBlank() || name.length() > 100) {
-            throw ApiError.invalid("name", "name is required: at most 100 characters that say who uses the token");
+            throw Failure.invalid("name", "name is required: at most 100 characters that say who uses the token");
         }
         return name.strip();
     }
@@ -160,7 +160,7 @@ public final class TokensApi {
         try {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw ApiError.notFound("no token with id " + ctx.pathParam("id"));
+            throw Failure.notFound("no token with id " + ctx.pathParam("id"));
         }
     }
 }

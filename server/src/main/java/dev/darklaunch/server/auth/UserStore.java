@@ -2,7 +2,7 @@ package dev.darklaunch.server.auth;
 
 import dev.darklaunch.server.audit.AuditLog;
 import dev.darklaunch.server.audit.Change;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.Versions;
 import dev.darklaunch.server.store.PgErrors;
 import io.vertx.core.Future;
@@ -79,7 +79,7 @@ public final class UserStore {
                         + COLUMNS)
                 .execute(Tuple.of(email, role.wire(), passwordHash, actor))
                 .recover(e -> Future.failedFuture(duplicate(e)
-                        ? ApiError.conflict("email", "there is already a user with email '" + email + "'") : e))
+                        ? Failure.conflict("email", "there is already a user with email '" + email + "'") : e))
                 .map(rows -> map(rows.iterator().next()))
                 .compose(user -> AuditLog.append(tx, change(actor, "user.create", user, null, user, comment)).map(user));
     }
@@ -139,7 +139,7 @@ public final class UserStore {
         // lock the admin rows so two concurrent changes cannot both pass this check
         return tx.query("SELECT id FROM users WHERE role = 'admin' FOR UPDATE").execute()
                 .compose(rows -> rows.size() <= 1
-                        ? Future.failedFuture(ApiError.conflict("this is the last admin user; make another user admin before you "
+                        ? Future.failedFuture(Failure.conflict("this is the last admin user; make another user admin before you "
                         + what + " this one"))
                         : Future.succeededFuture());
     }
@@ -166,8 +166,8 @@ public final class UserStore {
         return PgErrors.isUniqueViolation(e);
     }
 
-    static ApiError notFound(long id) {
-        return ApiError.notFound("no user with id " + id);
+    static Failure notFound(long id) {
+        return Failure.notFound("no user with id " + id);
     }
 
     private static Change change(String actor, String action, User user, User before, User after, Optional<String> comment) {

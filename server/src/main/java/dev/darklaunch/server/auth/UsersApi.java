@@ -1,6 +1,6 @@
 package dev.darklaunch.server.auth;
 
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Responses;
 import dev.darklaunch.server.http.Versions;
@@ -59,7 +59,7 @@ public final class UsersApi {
         NewUser request = body.value();
         String email = email(request.email());
         if (request.role() == null) {
-            throw ApiError.invalid("role", "role is required: viewer, editor or admin");
+            throw Failure.invalid("role", "role is required: viewer, editor or admin");
         }
         Passwords.checkPolicy("password", request.password());
         passwords.hash(request.password())
@@ -76,7 +76,7 @@ public final class UsersApi {
         JsonBody.Body<UserChange> body = JsonBody.read(ctx, UserChange.class);
         UserChange request = body.value();
         if (request.role() == null && request.password() == null) {
-            throw ApiError.invalid("send a new role, a new password, or both");
+            throw Failure.invalid("send a new role, a new password, or both");
         }
         if (request.password() != null) {
             Passwords.checkPolicy("password", request.password());
@@ -100,13 +100,13 @@ public final class UsersApi {
     /** An email-like name: text without spaces around an '@', at most 254 characters. */
     static String email(String email) {
         if (email == null || email.isBlank()) {
-            throw ApiError.invalid("email", "email is required");
+            throw Failure.invalid("email", "email is required");
         }
         String value = email.strip();
         int at = value.indexOf('@');
         if (value.length() > SessionsApi.MAX_EMAIL_LENGTH || at <= 0 || at != value.lastIndexOf('@') || at == value.length() - 1
                 || value.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            throw ApiError.invalid("email", "email must be an address such as ann@example.com (at most "
+            throw Failure.invalid("email", "email must be an address such as ann@example.com (at most "
                     + SessionsApi.MAX_EMAIL_LENGTH + " characters)");
         }
         return value;
@@ -116,7 +116,7 @@ public final class UsersApi {
         try {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw ApiError.notFound("no user with id " + ctx.pathParam("id"));
+            throw Failure.notFound("no user with id " + ctx.pathParam("id"));
         }
     }
 }

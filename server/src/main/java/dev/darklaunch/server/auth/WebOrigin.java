@@ -1,6 +1,6 @@
 package dev.darklaunch.server.auth;
 
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -24,31 +24,31 @@ public final class WebOrigin {
     /**
      * The origin written as browsers send it.
      *
-     * @throws ApiError 400 naming {@code field} unless the text is an http(s) origin without path, query or wildcard
+     * @throws Failure 400 naming {@code field} unless the text is an http(s) origin without path, query or wildcard
      */
     public static String parse(String field, String text) {
         String hint = "an origin is scheme://host[:port], such as https://shop.example.com or http://localhost:5173";
         if (text == null || text.isBlank() || text.length() > MAX_LENGTH) {
-            throw ApiError.invalid(field, hint);
+            throw Failure.invalid(field, hint);
         }
         if (text.contains("*")) {
-            throw ApiError.invalid(field, "wildcards are not accepted; list each origin whose pages use the token");
+            throw Failure.invalid(field, "wildcards are not accepted; list each origin whose pages use the token");
         }
         URI uri;
         try {
             uri = new URI(text.strip());
         } catch (URISyntaxException e) {
-            throw ApiError.invalid(field, "'" + text + "' is not an origin; " + hint);
+            throw Failure.invalid(field, "'" + text + "' is not an origin; " + hint);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw ApiError.invalid(field, "origins use http or https; " + hint);
+            throw Failure.invalid(field, "origins use http or https; " + hint);
         }
         if (uri.getRawUserInfo() != null || uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw ApiError.invalid(field, "'" + text + "' is not an origin; " + hint);
+            throw Failure.invalid(field, "'" + text + "' is not an origin; " + hint);
         }
         if (!uri.getRawPath().isEmpty() || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw ApiError.invalid(field, "an origin has no path, query or fragment (not even a trailing '/'); " + hint);
+            throw Failure.invalid(field, "an origin has no path, query or fragment (not even a trailing '/'); " + hint);
         }
         int port = uri.getPort();
         boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);

@@ -7,12 +7,12 @@ import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.server.audit.AuditLog;
 import dev.darklaunch.server.audit.Change;
 import dev.darklaunch.server.deployments.Deployment.Release;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.flags.ConfigView;
 import dev.darklaunch.server.flags.FlagRows;
+import dev.darklaunch.server.flags.FlagStore.ConfigWrite;
 import dev.darklaunch.server.flags.FlagStore;
 import dev.darklaunch.server.flags.Validation;
-import dev.darklaunch.server.flags.FlagStore.ConfigWrite;
-import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.Paging;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
@@ -157,7 +157,7 @@ public final class DeploymentStore {
                                 && earlier.flags().stream().map(Deployment.ShippedFlag::key).sorted().toList()
                                 .equals(deployment.flags().stream().sorted().toList());
                         if (!same) {
-                            throw ApiError.conflict("Idempotency-Key", "this Idempotency-Key recorded deployment " + earlier.id()
+                            throw Failure.conflict("Idempotency-Key", "this Idempotency-Key recorded deployment " + earlier.id()
                                     + " (" + earlier.service() + " " + earlier.version() + " to " + earlier.environment()
                                     + ") with other details; a different deployment needs a new key");
                         }
@@ -207,7 +207,7 @@ public final class DeploymentStore {
             boolean allowed = stored.status().equals(Deployment.STARTED)
                     || (stored.status().equals(Deployment.SUCCEEDED) && status.equals(Deployment.FAILED));
             if (!allowed) {
-                throw ApiError.conflict("status", "a deployment that " + describe(stored.status()) + " cannot become " + status);
+                throw Failure.conflict("status", "a deployment that " + describe(stored.status()) + " cannot become " + status);
             }
             Future<Void> updated = tx.preparedQuery("""
                             UPDATE deployments SET status = $2, updated_at = now(), finished_at = coalesce(finished_at, now())
@@ -232,12 +232,12 @@ public final class DeploymentStore {
     public Future<Deployment> release(String actor, String project, long id, ReleasePlan plan, Optional<String> comment) {
         return change(project, id, (tx, stored) -> {
             if (stored.status().equals(Deployment.ROLLED_BACK) || stored.status().equals(Deployment.FAILED)) {
-                throw ApiError.conflict("this deployment " + describe(stored.status()) + "; record a new deployment to release its flags");
+                throw Failure.conflict("this deployment " + describe(stored.status()) + "; record a new deployment to release its flags");
             }
             if (stored.releaseState() != null) {
                 return steps(tx, id).map(existing -> {
                     if (!existing.stream().map(StoredStep::planned).toList().equals(plan.steps())) {
-                        throw ApiError.conflict("this deployment already has a release (" + stored.releaseState()
+                        throw Failure.conflict("this deployment already has a release (" + stored.releaseState()
                                 + "); pause or resume it, or roll the deployment back");
                     }
                     return false; // the same plan again: nothing to do
@@ -495,7 +495,7 @@ public final class DeploymentStore {
                     for (int i = 0; i < keys.size(); i++) {
                         FlagKind kind = kinds.get(keys.get(i));
                         if (kind != null && kind != FlagKind.BOOLEAN) {
-                            throw ApiError.invalid("flags[" + i + "]", "flag '" + keys.get(i) + "' is a " + Json.wire(kind)
+                            throw Failure.invalid("flags[" + i + "]", "flag '" + keys.get(i) + "' is a " + Json.wire(kind)
                                     + " flag; a deployment ships boolean flags, which a release turns on and a rollback off");
                         }
                     }
@@ -522,7 +522,7 @@ public final class DeploymentStore {
                 .execute(Tuple.of(project, id))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiError.notFound("no deployment " + id + " in project '" + project + "'");
+                        throw Failure.notFound("no deployment " + id + " in project '" + project + "'");
                     }
                     return stored(rows.iterator().next());
                 });
@@ -627,7 +627,7 @@ public final class DeploymentStore {
 
     private static void requireRelease(Stored stored, String verb) {
         if (!Release.RUNNING.equals(stored.releaseState()) && !Release.PAUSED.equals(stored.releaseState())) {
-            throw ApiError.conflict(stored.releaseState() == null
+            throw Failure.conflict(stored.releaseState() == null
                     ? "this deployment has no release to be " + verb + "; start one with POST …/release"
                     : "this deployment's release is " + stored.releaseState() + " and cannot be " + verb);
         }

@@ -2,9 +2,9 @@ package dev.darklaunch.server.deployments;
 
 import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.server.auth.Caller;
-import dev.darklaunch.server.http.ApiError;
-import dev.darklaunch.server.http.JsonBody;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.JsonBody.Body;
+import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Paging;
 import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
@@ -97,7 +97,7 @@ public final class DeploymentsApi {
         Body<StatusBody> body = JsonBody.read(ctx, StatusBody.class);
         String status = body.value().status();
         if (status == null || !STATUSES.contains(status)) {
-            throw ApiError.invalid("status", "status must be one of " + String.join(", ", STATUSES));
+            throw Failure.invalid("status", "status must be one of " + String.join(", ", STATUSES));
         }
         act(ctx, body.comment(), (actor, project, id, comment) -> deployments.setStatus(actor, project, id, status, comment));
     }
@@ -137,7 +137,7 @@ public final class DeploymentsApi {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw ApiError.notFound("no deployment '" + (id.length() > 40 ? id.substring(0, 40) + "…" : id)
+        throw Failure.notFound("no deployment '" + (id.length() > 40 ? id.substring(0, 40) + "…" : id)
                 + "' in project '" + ctx.pathParam("project") + "'; deployment ids are whole numbers");
     }
 
@@ -151,7 +151,7 @@ public final class DeploymentsApi {
             return null;
         }
         if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(c -> c > 32 && c < 127)) {
-            throw ApiError.invalid("Idempotency-Key", "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY
+            throw Failure.invalid("Idempotency-Key", "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY
                     + " visible ASCII characters, such as the pipeline's run id");
         }
         return key;
@@ -163,13 +163,13 @@ public final class DeploymentsApi {
         String version = text("version", body.version(), true, true);
         String commit = text("commit", body.commit(), false, true);
         if (body.environment() == null) {
-            throw ApiError.invalid("environment", "environment is required: the key of the environment deployed to");
+            throw Failure.invalid("environment", "environment is required: the key of the environment deployed to");
         }
         ModelValidator.validateKey("environment", body.environment());
         String url = url(body.url());
         List<String> flags = body.flags() == null ? List.of() : body.flags();
         if (flags.size() > MAX_FLAGS) {
-            throw ApiError.invalid("flags", "a deployment ships at most " + MAX_FLAGS + " flags");
+            throw Failure.invalid("flags", "a deployment ships at most " + MAX_FLAGS + " flags");
         }
         Set<String> seen = new HashSet<>();
         List<String> keys = new ArrayList<>();
@@ -178,13 +178,13 @@ public final class DeploymentsApi {
             String key = flags.get(i);
             ModelValidator.validateKey(field, key);
             if (!seen.add(key)) {
-                throw ApiError.invalid(field, "flag '" + key + "' is listed twice");
+                throw Failure.invalid(field, "flag '" + key + "' is listed twice");
             }
             keys.add(key);
         }
         String status = body.status() == null ? Deployment.STARTED : body.status();
         if (!status.equals(Deployment.STARTED) && !status.equals(Deployment.SUCCEEDED)) {
-            throw ApiError.invalid("status", "a deployment is recorded as started or succeeded; report a failure"
+            throw Failure.invalid("status", "a deployment is recorded as started or succeeded; report a failure"
                     + " with PATCH …/deployments/{id} once it is recorded");
         }
         return new DeploymentStore.NewDeployment(service, version, body.environment(), commit, url, keys, status, idempotencyKey);
@@ -193,18 +193,18 @@ public final class DeploymentsApi {
     private static String text(String field, String value, boolean required, boolean noSpaces) {
         if (value == null) {
             if (required) {
-                throw ApiError.invalid(field, field + " is required");
+                throw Failure.invalid(field, field + " is required");
             }
             return null;
         }
         String stripped = value.strip();
         if (stripped.isEmpty() || stripped.length() > MAX_TEXT) {
-            throw ApiError.invalid(field, field + " must be 1 to " + MAX_TEXT + " characters");
+            throw Failure.invalid(field, field + " must be 1 to " + MAX_TEXT + " characters");
         }
         for (int i = 0; i < stripped.length(); i++) {
             char c = stripped.charAt(i);
             if (Character.isISOControl(c) || (noSpaces && Character.isWhitespace(c))) {
-                throw ApiError.invalid(field, field + " must not contain " + (noSpaces ? "spaces or " : "") + "control characters");
+                throw Failure.invalid(field, field + " must not contain " + (noSpaces ? "spaces or " : "") + "control characters");
             }
         }
         return stripped;
@@ -223,6 +223,6 @@ public final class DeploymentsApi {
         } catch (URISyntaxException ignored) {
             // answered below
         }
-        throw ApiError.invalid("url", "url must be an absolute http or https address of at most " + MAX_URL + " characters");
+        throw Failure.invalid("url", "url must be an absolute http or https address of at most " + MAX_URL + " characters");
     }
 }

@@ -1,6 +1,6 @@
 package dev.darklaunch.server.deployments;
 
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.Times;
 
 import java.math.BigDecimal;
@@ -47,36 +47,36 @@ record ReleasePlan(List<Step> steps) {
         }
         List<StepRequest> requested = request.steps();
         if (requested.size() > MAX_STEPS) {
-            throw ApiError.invalid("steps", "a release plan has at most " + MAX_STEPS + " steps");
+            throw Failure.invalid("steps", "a release plan has at most " + MAX_STEPS + " steps");
         }
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < requested.size(); i++) {
             StepRequest step = requested.get(i);
             String field = "steps[" + i + "]";
             if (step == null) {
-                throw ApiError.invalid(field, "a step is an object with a percentage and, after the first, 'at' or 'after'");
+                throw Failure.invalid(field, "a step is an object with a percentage and, after the first, 'at' or 'after'");
             }
             int weight = weight(field + ".percentage", step.percentage());
             OffsetDateTime at = at(field + ".at", step.at());
             Duration after = after(field + ".after", step.after());
             if (at != null && after != null) {
-                throw ApiError.invalid(field, "a step has 'at' (a time) or 'after' (an interval), not both");
+                throw Failure.invalid(field, "a step has 'at' (a time) or 'after' (an interval), not both");
             }
             if (i > 0) {
                 Step previous = steps.get(i - 1);
                 if (at == null && after == null) {
-                    throw ApiError.invalid(field, "every step after the first needs 'at' (a time) or 'after' (an interval)");
+                    throw Failure.invalid(field, "every step after the first needs 'at' (a time) or 'after' (an interval)");
                 }
                 if (weight <= previous.weight()) {
-                    throw ApiError.invalid(field + ".percentage", "steps overlap: each step must raise the percentage (step "
+                    throw Failure.invalid(field + ".percentage", "steps overlap: each step must raise the percentage (step "
                             + (i + 1) + " has " + format(weight) + " %, the step before " + format(previous.weight()) + " %)");
                 }
                 if (at != null && previous.after() != null) {
-                    throw ApiError.invalid(field + ".at", "a step at a fixed time cannot follow a step that waits an interval:"
+                    throw Failure.invalid(field + ".at", "a step at a fixed time cannot follow a step that waits an interval:"
                             + " the plan could not say which comes first; use 'after' here too");
                 }
                 if (at != null && previous.at() != null && !at.isAfter(previous.at())) {
-                    throw ApiError.invalid(field + ".at", "steps overlap: each step's time must be later than the step before");
+                    throw Failure.invalid(field + ".at", "steps overlap: each step's time must be later than the step before");
                 }
             }
             steps.add(new Step(weight, at, after));
@@ -86,14 +86,14 @@ record ReleasePlan(List<Step> steps) {
 
     private static int weight(String field, BigDecimal percentage) {
         if (percentage == null) {
-            throw ApiError.invalid(field, "percentage is required: above 0 and at most 100");
+            throw Failure.invalid(field, "percentage is required: above 0 and at most 100");
         }
         if (percentage.signum() <= 0 || percentage.compareTo(BigDecimal.valueOf(100)) > 0) {
-            throw ApiError.invalid(field, "percentage must be above 0 and at most 100, not " + shown(percentage));
+            throw Failure.invalid(field, "percentage must be above 0 and at most 100, not " + shown(percentage));
         }
         BigDecimal thousandths = percentage.movePointRight(3);
         if (thousandths.stripTrailingZeros().scale() > 0) {
-            throw ApiError.invalid(field, "percentage has at most three decimals (0.001 % is the finest share)");
+            throw Failure.invalid(field, "percentage has at most three decimals (0.001 % is the finest share)");
         }
         return thousandths.intValueExact();
     }
@@ -113,10 +113,10 @@ record ReleasePlan(List<Step> steps) {
         try {
             after = Duration.parse(text);
         } catch (DateTimeParseException e) {
-            throw ApiError.invalid(field, "after must be an ISO-8601 interval such as PT30M or P1D");
+            throw Failure.invalid(field, "after must be an ISO-8601 interval such as PT30M or P1D");
         }
         if (after.compareTo(MIN_INTERVAL) < 0 || after.compareTo(MAX_INTERVAL) > 0) {
-            throw ApiError.invalid(field, "after must be from 1 second to 90 days");
+            throw Failure.invalid(field, "after must be from 1 second to 90 days");
         }
         return after;
     }

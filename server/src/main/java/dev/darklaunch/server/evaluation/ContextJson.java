@@ -2,7 +2,7 @@ package dev.darklaunch.server.evaluation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.sdk.Context;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,14 +25,14 @@ final class ContextJson {
 
     static Context parse(JsonNode json, String field) {
         if (json == null || !json.isObject()) {
-            throw ApiError.invalid(field, "context must be an object with at least a \"key\"");
+            throw Failure.invalid(field, "context must be an object with at least a \"key\"");
         }
         JsonNode key = json.get(Context.KEY);
         if (key == null || !key.isTextual() || key.textValue().length() > MAX_TEXT) {
-            throw ApiError.invalid(field + ".key", "context.key is required: text of at most " + MAX_TEXT + " characters");
+            throw Failure.invalid(field + ".key", "context.key is required: text of at most " + MAX_TEXT + " characters");
         }
         if (json.size() > MAX_ATTRIBUTES + 1) {
-            throw ApiError.invalid(field, "a context has at most " + MAX_ATTRIBUTES + " attributes besides its key");
+            throw Failure.invalid(field, "a context has at most " + MAX_ATTRIBUTES + " attributes besides its key");
         }
         Context context = Context.of(key.textValue());
         for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
@@ -42,7 +42,7 @@ final class ContextJson {
             }
             String path = field + "." + attribute.getKey();
             if (attribute.getKey().isEmpty() || attribute.getKey().length() > 100) {
-                throw ApiError.invalid(path, "attribute names are 1 to 100 characters");
+                throw Failure.invalid(path, "attribute names are 1 to 100 characters");
             }
             context = with(context, attribute.getKey(), attribute.getValue(), path);
         }
@@ -65,7 +65,7 @@ final class ContextJson {
         }
         if (value.isArray()) {
             if (value.size() > MAX_LIST) {
-                throw ApiError.invalid(path, "a list attribute holds at most " + MAX_LIST + " values");
+                throw Failure.invalid(path, "a list attribute holds at most " + MAX_LIST + " values");
             }
             List<Object> values = new ArrayList<>(value.size());
             for (int i = 0; i < value.size(); i++) {
@@ -78,17 +78,17 @@ final class ContextJson {
                 } else if (element.isNumber() && Double.isFinite(element.doubleValue())) {
                     values.add(element.isIntegralNumber() && element.canConvertToLong() ? element.longValue() : element.doubleValue());
                 } else {
-                    throw ApiError.invalid(path + "[" + i + "]", "list elements are text, numbers or booleans");
+                    throw Failure.invalid(path + "[" + i + "]", "list elements are text, numbers or booleans");
                 }
             }
             return context.with(name, values);
         }
-        throw ApiError.invalid(path, "attributes are text, numbers, booleans or lists of those");
+        throw Failure.invalid(path, "attributes are text, numbers, booleans or lists of those");
     }
 
     private static void checkText(JsonNode value, String path) {
         if (value.textValue().length() > MAX_TEXT) {
-            throw ApiError.invalid(path, "text attributes are at most " + MAX_TEXT + " characters");
+            throw Failure.invalid(path, "text attributes are at most " + MAX_TEXT + " characters");
         }
     }
 }

@@ -8,9 +8,9 @@ import dev.darklaunch.sdk.internal.evaluation.Evaluator;
 import dev.darklaunch.sdk.internal.evaluation.Outcome;
 import dev.darklaunch.sdk.internal.evaluation.Snapshot;
 import dev.darklaunch.server.auth.Caller;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.feed.EnvironmentDataStore;
 import dev.darklaunch.server.flags.Validation;
-import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Responses;
 import io.vertx.ext.web.Router;
@@ -51,7 +51,7 @@ public final class EvaluateApi {
         EvaluateRequest request = JsonBody.read(ctx, EvaluateRequest.class).value();
         Context context = ContextJson.parse(request.context(), "context");
         if (request.flags() != null && request.flags().size() > MAX_FLAGS) {
-            throw ApiError.invalid("flags", "ask for at most " + MAX_FLAGS + " flags, or leave flags out for all");
+            throw Failure.invalid("flags", "ask for at most " + MAX_FLAGS + " flags, or leave flags out for all");
         }
         environments.load(project, environment)
                 .compose(data -> Validation.onWorker(() -> Snapshot.compile(data))) // compiling builds regular expressions

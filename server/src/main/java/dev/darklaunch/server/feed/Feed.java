@@ -1,8 +1,8 @@
 package dev.darklaunch.server.feed;
 
-import dev.darklaunch.sdk.internal.model.EnvironmentPatch;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.sdk.internal.model.EnvironmentPatch;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.EventStreamResponse;
 import dev.darklaunch.server.store.Json;
 import io.micrometer.core.instrument.Gauge;
@@ -88,18 +88,18 @@ public final class Feed implements FeedSink, AutoCloseable {
      * when the history still has them (then at once a heartbeat); then every patch, heartbeats, and
      * an end after the stream's lifetime.
      *
-     * @throws ApiError 429 beyond the token's stream cap; 503 if the environment is not loaded yet
+     * @throws Failure 429 beyond the token's stream cap; 503 if the environment is not loaded yet
      */
     public void openStream(HttpServerResponse response, EnvironmentKey environment, long tokenId, String lastEventId) {
         Channel channel = channels.get(environment);
         if (channel == null || channel.current == null) {
-            throw ApiError.unavailable("the data of " + environment + " is not loaded on this server yet; retry shortly");
+            throw Failure.unavailable("the data of " + environment + " is not loaded on this server yet; retry shortly");
         }
         Stream stream = new Stream(response, channel, tokenId);
         synchronized (byToken) {
             Set<Stream> streams = byToken.computeIfAbsent(tokenId, id -> new HashSet<>());
             if (streams.size() >= settings.maxStreamsPerToken()) {
-                throw ApiError.tooManyRequests("this token already has " + streams.size()
+                throw Failure.tooManyRequests("this token already has " + streams.size()
                         + " open streams on this server, the most it may hold; close one or use another token");
             }
             streams.add(stream);

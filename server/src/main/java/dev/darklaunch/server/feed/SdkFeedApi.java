@@ -3,11 +3,11 @@ package dev.darklaunch.server.feed;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.auth.Token;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.EventStreamResponse;
 import dev.darklaunch.server.http.JsonBody;
-import dev.darklaunch.server.http.Versions;
 import dev.darklaunch.server.http.Times;
+import dev.darklaunch.server.http.Versions;
 import dev.darklaunch.server.tracking.EventSum;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -53,7 +53,7 @@ public final class SdkFeedApi {
 
     private static void requireSdkToken(RoutingContext ctx) {
         if (!Caller.of(ctx).isSdkToken()) {
-            ctx.fail(ApiError.forbidden("only SDK tokens read the SDK feed; create one with kind 'sdk' for the environment"));
+            ctx.fail(Failure.forbidden("only SDK tokens read the SDK feed; create one with kind 'sdk' for the environment"));
         } else {
             ctx.next();
         }
@@ -81,26 +81,26 @@ public final class SdkFeedApi {
     private void metrics(RoutingContext ctx) {
         EvaluationReport report = JsonBody.read(ctx, EvaluationReport.class).value();
         if (report.flags() == null) {
-            throw ApiError.invalid("flags", "flags is required: counts per flag and variation index");
+            throw Failure.invalid("flags", "flags is required: counts per flag and variation index");
         }
         OffsetDateTime start = report.start() == null ? null : Times.parse("start", report.start());
         OffsetDateTime end = report.end() == null ? null : Times.parse("end", report.end());
         if (start != null && end != null && end.isBefore(start)) {
-            throw ApiError.invalid("end", "end must not be before start");
+            throw Failure.invalid("end", "end must not be before start");
         }
         Map<String, Long> totals = new LinkedHashMap<>();
         report.flags().forEach((flag, counts) -> {
             if (flag.isEmpty() || flag.length() > MAX_FLAG_KEY_LENGTH) {
-                throw ApiError.invalid("flags", "flag keys must have 1 to " + MAX_FLAG_KEY_LENGTH + " characters");
+                throw Failure.invalid("flags", "flag keys must have 1 to " + MAX_FLAG_KEY_LENGTH + " characters");
             }
             if (counts == null) {
-                throw ApiError.invalid("flags." + flag, "give counts per variation index, such as {\"0\": 12}");
+                throw Failure.invalid("flags." + flag, "give counts per variation index, such as {\"0\": 12}");
             }
             long total = 0;
             for (Map.Entry<String, JsonNode> count : counts.entrySet()) {
                 String field = "flags." + flag + "." + count.getKey();
                 if (!count.getKey().matches("-1|0|[1-9][0-9]{0,8}")) {
-                    throw ApiError.invalid(field, "variation indexes are numbers from -1 (the caller's default was served) up");
+                    throw Failure.invalid(field, "variation indexes are numbers from -1 (the caller's default was served) up");
                 }
                 total = saturatedAdd(total, count(field, count.getValue()));
             }
@@ -115,7 +115,7 @@ public final class SdkFeedApi {
     /** A count: a whole number from 0 to the largest the usage table holds. */
     private static long count(String field, JsonNode value) {
         if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
-            throw ApiError.invalid(field, "counts are whole numbers from 0 to " + Long.MAX_VALUE);
+            throw Failure.invalid(field, "counts are whole numbers from 0 to " + Long.MAX_VALUE);
         }
         return value.longValue();
     }
@@ -130,7 +130,7 @@ public final class SdkFeedApi {
         return new EnvironmentKey(token.project(), token.environments().get(0));
     }
 
-    private static ApiError notLoaded() {
-        return ApiError.unavailable("this environment's data is not loaded on this server yet; retry shortly");
+    private static Failure notLoaded() {
+        return Failure.unavailable("this environment's data is not loaded on this server yet; retry shortly");
     }
 }

@@ -8,7 +8,7 @@ import dev.darklaunch.server.audit.AuditLog;
 import dev.darklaunch.server.audit.Change;
 import dev.darklaunch.server.changes.ChangeLog;
 import dev.darklaunch.server.deployments.ReleaseHolds;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.Paging;
 import dev.darklaunch.server.http.Versions;
 import dev.darklaunch.server.projects.ProjectStore;
@@ -99,7 +99,7 @@ public final class FlagStore {
                         VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11) RETURNING id""")
                 .execute(flagTuple(scope.projectId(), flag))
                 .recover(e -> Future.failedFuture(PgErrors.isUniqueViolation(e)
-                        ? ApiError.conflict("key", "a flag with key '" + flag.key() + "' already exists in " + project) : e))
+                        ? Failure.conflict("key", "a flag with key '" + flag.key() + "' already exists in " + project) : e))
                 .compose(rows -> {
                     long flagId = rows.iterator().next().getLong("id");
                     return tx.preparedQuery("""
@@ -117,7 +117,7 @@ public final class FlagStore {
     public Future<FlagView> update(String actor, String project, String key, Flag flag, OptionalLong ifMatch,
                                    Optional<String> comment) {
         if (!key.equals(flag.key())) {
-            throw ApiError.invalid("key", "a flag's key cannot change (the path says '" + key + "')");
+            throw Failure.invalid("key", "a flag's key cannot change (the path says '" + key + "')");
         }
         ModelValidator.validateFlag(flag);
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
@@ -154,7 +154,7 @@ public final class FlagStore {
                                     .compose(rows -> {
                                         if (rows.size() > 0) {
                                             Row row = rows.iterator().next();
-                                            return Future.failedFuture(ApiError.conflict("flag '" + row.getString("key")
+                                            return Future.failedFuture(Failure.conflict("flag '" + row.getString("key")
                                                     + "' lists '" + key + "' as a prerequisite in " + row.getString("environment")
                                                     + "; remove that first"));
                                         }
@@ -298,7 +298,7 @@ public final class FlagStore {
                         try {
                             ModelValidator.validateConfig(flag, Json.read(row.getString("config"), FlagConfig.class));
                         } catch (InvalidModelException e) {
-                            throw ApiError.conflict("variations", "the configuration in "
+                            throw Failure.conflict("variations", "the configuration in "
                                     + row.getString("key") + " no longer fits the new definition (" + e.field() + ": "
                                     + e.getMessage() + "); change that configuration first");
                         }
@@ -312,7 +312,7 @@ public final class FlagStore {
                 .execute(Tuple.of(scope.projectId(), key))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiError.notFound("no flag '" + key + "' in project '" + scope.project() + "'");
+                        throw Failure.notFound("no flag '" + key + "' in project '" + scope.project() + "'");
                     }
                     return flag(rows.iterator().next());
                 });
@@ -323,7 +323,7 @@ public final class FlagStore {
                 .execute(Tuple.of(scope.projectId(), key))
                 .compose(rows -> {
                     if (rows.size() == 0) {
-                        return Future.failedFuture(ApiError.notFound("no flag '" + key + "' in project '" + scope.project() + "'"));
+                        return Future.failedFuture(Failure.notFound("no flag '" + key + "' in project '" + scope.project() + "'"));
                     }
                     StoredFlag flag = flag(rows.iterator().next());
                     return states(client, List.of(flag.id())).map(states -> flag.view(states.getOrDefault(flag.id(), Map.of())));
@@ -337,7 +337,7 @@ public final class FlagStore {
                 .execute(Tuple.of(scope.projectId(), key, scope.environmentId()))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiError.notFound("no flag '" + key + "' in project '" + scope.project() + "'");
+                        throw Failure.notFound("no flag '" + key + "' in project '" + scope.project() + "'");
                     }
                     Row row = rows.iterator().next();
                     return new ConfigView(key, scope.environment(), row.getInteger("version"), row.getOffsetDateTime("updated_at"),

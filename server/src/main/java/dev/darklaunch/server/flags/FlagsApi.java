@@ -3,9 +3,9 @@ package dev.darklaunch.server.flags;
 import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.server.auth.Caller;
-import dev.darklaunch.server.http.ApiError;
-import dev.darklaunch.server.http.JsonBody;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.JsonBody.Body;
+import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Paging;
 import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
@@ -117,6 +117,6 @@ public final class FlagsApi {
         if (value.equals("true")) {
             return true;
         }
-        throw ApiError.invalid("archived", "archived must be true or false");
+        throw Failure.invalid("archived", "archived must be true or false");
     }
 }

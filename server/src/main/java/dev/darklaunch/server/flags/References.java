@@ -7,7 +7,7 @@ import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.Operator;
 import dev.darklaunch.sdk.internal.model.Prerequisite;
 import dev.darklaunch.sdk.internal.model.Rule;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.projects.Scope;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
@@ -61,11 +61,11 @@ final class References {
                         Prerequisite prerequisite = config.prerequisites().get(i);
                         Integer count = variations.get(prerequisite.flag());
                         if (count == null) {
-                            return Future.failedFuture(ApiError.invalid("prerequisites[" + i + "].flag",
+                            return Future.failedFuture(Failure.invalid("prerequisites[" + i + "].flag",
                                     "no flag '" + prerequisite.flag() + "' in project '" + scope.project() + "'"));
                         }
                         if (prerequisite.variation() >= count) {
-                            return Future.failedFuture(ApiError.invalid("prerequisites[" + i + "].variation",
+                            return Future.failedFuture(Failure.invalid("prerequisites[" + i + "].variation",
                                     "flag '" + prerequisite.flag() + "' has only " + count + " variations"));
                         }
                     }
@@ -98,7 +98,7 @@ final class References {
                         return Future.succeededFuture();
                     }
                     String missing = wanted.iterator().next();
-                    return Future.failedFuture(ApiError.invalid(fieldOf.get(missing),
+                    return Future.failedFuture(Failure.invalid(fieldOf.get(missing),
                             "no segment '" + missing + "' in project '" + scope.project() + "'"));
                 });
     }

@@ -6,8 +6,8 @@ import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.sdk.internal.model.SegmentConfig;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.feed.EnvironmentDataStore;
-import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.projects.Scope;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -85,7 +85,7 @@ public final class Validation {
         Map<String, EnvironmentCheck.Problem> after = EnvironmentCheck.check(changed).problems();
         if (changedFlag != null && after.containsKey(changedFlag)) {
             EnvironmentCheck.Problem problem = after.get(changedFlag);
-            throw ApiError.invalid(problem.field(), problem.message());
+            throw Failure.invalid(problem.field(), problem.message());
         }
         if (after.isEmpty()) {
             return null;
@@ -94,7 +94,7 @@ public final class Validation {
         Map<String, EnvironmentCheck.Problem> was = EnvironmentCheck.check(before).problems();
         for (String key : new TreeSet<>(after.keySet())) {
             if (!was.containsKey(key)) {
-                throw ApiError.invalid(field, "flag '" + key + "' " + relation + ", and with this change: "
+                throw Failure.invalid(field, "flag '" + key + "' " + relation + ", and with this change: "
                         + after.get(key).field() + " " + after.get(key).message());
             }
         }

@@ -1,8 +1,10 @@
 package dev.darklaunch.server.http;
 
 /**
- * A failure the caller can act on, with the HTTP status it maps to. Handlers and stores throw or
- * fail with these; {@link Failures} turns them into {@code {error, message, field?}} bodies.
+ * A failure as the HTTP caller sees it: status, error code, message and the offending field.
+ * {@link Failures} makes these from {@link dev.darklaunch.server.failures.Failure}s and from
+ * what only HTTP can get wrong (an unsupported media type, a malformed request line); nothing
+ * outside this package creates one.
  */
 public final class ApiError extends RuntimeException {
 
@@ -21,53 +23,12 @@ public final class ApiError extends RuntimeException {
         return new ApiError(status, code, message, null);
     }
 
-    public static ApiError invalid(String field, String message) {
-        return new ApiError(400, "invalid_request", message, field);
+    static ApiError of(int status, String code, String message, String field) {
+        return new ApiError(status, code, message, field);
     }
 
-    public static ApiError invalid(String message) {
-        return invalid(null, message);
-    }
-
-    public static ApiError unauthorized(String message) {
-        return new ApiError(401, "unauthorized", message, null);
-    }
-
-    public static ApiError forbidden(String message) {
-        return new ApiError(403, "forbidden", message, null);
-    }
-
-    public static ApiError notFound(String message) {
-        return new ApiError(404, "not_found", message, null);
-    }
-
-    public static ApiError conflict(String message) {
-        return new ApiError(409, "conflict", message, null);
-    }
-
-    public static ApiError conflict(String field, String message) {
-        return new ApiError(409, "conflict", message, field);
-    }
-
-    public static ApiError versionMismatch(long expected, long actual) {
-        return new ApiError(412, "version_mismatch", "If-Match names version " + expected
-                + " but the current version is " + actual + "; read it again and reapply your change", null);
-    }
-
-    public static ApiError tooLarge(String message) {
-        return new ApiError(413, "payload_too_large", message, null);
-    }
-
-    public static ApiError unsupportedMediaType(String message) {
+    static ApiError unsupportedMediaType(String message) {
         return new ApiError(415, "unsupported_media_type", message, null);
-    }
-
-    public static ApiError tooManyRequests(String message) {
-        return new ApiError(429, "too_many_requests", message, null);
-    }
-
-    public static ApiError unavailable(String message) {
-        return new ApiError(503, "unavailable", message, null);
     }
 
     public int status() {

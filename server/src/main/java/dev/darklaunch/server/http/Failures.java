@@ -3,6 +3,7 @@ package dev.darklaunch.server.http;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.darklaunch.sdk.internal.model.InvalidModelException;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.store.CommitInDoubtException;
 import dev.darklaunch.server.store.DatabaseTimeoutException;
 import dev.darklaunch.server.store.Json;
@@ -19,8 +20,9 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The one place where failures become HTTP responses. Client mistakes map to 4xx with a message
- * that says what to fix; an unreachable database maps to 503; only our own bugs are 500.
+ * The one place where failures become HTTP responses: each kind of {@link Failure} gets its status
+ * and error code here and nowhere else. Client mistakes map to 4xx with a message that says what to
+ * fix; an unreachable database maps to 503; only our own bugs are 500.
  */
 public final class Failures {
 
@@ -90,11 +92,11 @@ public final class Failures {
 
     private static ApiError fromStatus(RoutingContext ctx) {
         return switch (ctx.statusCode()) {
-            case 404 -> ApiError.notFound("no such resource: " + ctx.normalizedPath());
+            case 404 -> answer(Failure.notFound("no such resource: " + ctx.normalizedPath()));
             case 405 -> ApiError.of(405, "method_not_allowed",
                     ctx.request().method() + " is not allowed on " + ctx.normalizedPath());
-            case 413 -> ApiError.tooLarge("the request body is larger than " + ApiRouter.MAX_BODY_BYTES + " bytes");
-            case 400 -> ApiError.invalid("the request is malformed");
+            case 413 -> answer(Failure.tooLarge("the request body is larger than " + ApiRouter.MAX_BODY_BYTES + " bytes"));
+            case 400 -> answer(Failure.invalid("the request is malformed"));
             default -> ctx.statusCode() >= 400 && ctx.statusCode() < 500
                     ? ApiError.of(ctx.statusCode(), "invalid_request", "the request was refused (HTTP " + ctx.statusCode() + ")")
                     : internal();
@@ -103,26 +105,66 @@ public final class Failures {
 
     static ApiError classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof Failure known) {
+                return answer(known);
+            }
             if (t instanceof ApiError error) {
                 return error;
             }
             if (t instanceof InvalidModelException invalid) {
-                return ApiError.invalid(invalid.field(), invalid.getMessage());
+                return answer(Failure.invalid(invalid.field(), invalid.getMessage()));
             }
             if (t instanceof CommitInDoubtException inDoubt) {
-                return ApiError.unavailable(inDoubt.getMessage());
+                return answer(Failure.unavailable(inDoubt.getMessage()));
             }
             if (t instanceof DatabaseTimeoutException timeout) {
-                return ApiError.unavailable(timeout.getMessage());
+                return answer(Failure.unavailable(timeout.getMessage()));
             }
             if (t instanceof PgException pg) {
                 return fromSqlState(pg);
             }
             if (lostDatabase(t)) {
-                return ApiError.unavailable(DATABASE_DOWN);
+                return answer(Failure.unavailable(DATABASE_DOWN));
             }
         }
         return internal();
+    }
+
+    /** The status and error code of each kind of failure. */
+    static ApiError answer(Failure failure) {
+        String message = failure.getMessage();
+        String field = failure.field();
+        int status;
+        String code;
+        if (failure instanceof Failure.Invalid) {
+            status = 400;
+            code = "invalid_request";
+        } else if (failure instanceof Failure.Unauthenticated) {
+            status = 401;
+            code = "unauthorized";
+        } else if (failure instanceof Failure.Forbidden) {
+            status = 403;
+            code = "forbidden";
+        } else if (failure instanceof Failure.NotFound) {
+            status = 404;
+            code = "not_found";
+        } else if (failure instanceof Failure.Conflict) {
+            status = 409;
+            code = "conflict";
+        } else if (failure instanceof Failure.PreconditionFailed) {
+            status = 412;
+            code = "version_mismatch";
+        } else if (failure instanceof Failure.TooLarge) {
+            status = 413;
+            code = "payload_too_large";
+        } else if (failure instanceof Failure.TooMany) {
+            status = 429;
+            code = "too_many_requests";
+        } else {
+            status = 503; // Failure.Unavailable, the last kind
+            code = "unavailable";
+        }
+        return ApiError.of(status, code, message, field);
     }
 
     /**
@@ -153,17 +195,17 @@ public final class Failures {
     private static ApiError fromSqlState(PgException pg) {
         String state = pg.getSqlState() == null ? "" : pg.getSqlState();
         if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
-            return ApiError.unavailable(DATABASE_DOWN);
+            return answer(Failure.unavailable(DATABASE_DOWN));
         }
         if (state.equals("57014") || state.equals("25P03") || state.equals("55P03")) {
             // cancelled by PostgreSQL's statement_timeout, idle_in_transaction_session_timeout or a lock timeout
-            return ApiError.unavailable(DATABASE_BUSY);
+            return answer(Failure.unavailable(DATABASE_BUSY));
         }
         return switch (state) {
-            case "23505" -> ApiError.conflict("it already exists");
-            case "23503" -> ApiError.conflict("it is still referenced by something else");
-            case "40001", "40P01" -> ApiError.conflict("a concurrent change got there first; try again");
-            case "22P05", "22021" -> ApiError.invalid("text contains characters that cannot be stored (such as NUL)");
+            case "23505" -> answer(Failure.conflict("it already exists"));
+            case "23503" -> answer(Failure.conflict("it is still referenced by something else"));
+            case "40001", "40P01" -> answer(Failure.conflict("a concurrent change got there first; try again"));
+            case "22P05", "22021" -> answer(Failure.invalid("text contains characters that cannot be stored (such as NUL)"));
             default -> internal();
         };
     }

@@ -1,5 +1,6 @@
 package dev.darklaunch.server.http;
 
+import dev.darklaunch.server.failures.Failure;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -40,7 +41,7 @@ public final class JsonBody {
 
     /** A required body of the given shape. */
     public static <T> Body<T> read(RoutingContext ctx, Class<T> type) {
-        JsonNode tree = tree(ctx).orElseThrow(() -> ApiError.invalid("a JSON request body is required"));
+        JsonNode tree = tree(ctx).orElseThrow(() -> Failure.invalid("a JSON request body is required"));
         Optional<String> comment = takeComment(tree);
         return new Body<>(bind(tree, type), comment);
     }
@@ -64,7 +65,7 @@ public final class JsonBody {
         Optional<String> comment = takeComment(tree.get());
         if (tree.get().size() > 0) {
             String field = tree.get().fieldNames().next();
-            throw ApiError.invalid(field, "unknown field '" + field + "'; this request accepts only 'comment'");
+            throw Failure.invalid(field, "unknown field '" + field + "'; this request accepts only 'comment'");
         }
         return comment;
     }
@@ -83,18 +84,18 @@ public final class JsonBody {
         try {
             tree = Json.mapper().readTree(body.getBytes());
         } catch (StreamConstraintsException e) {
-            throw ApiError.invalid("the JSON body is nested too deeply or has too long a value");
+            throw Failure.invalid("the JSON body is nested too deeply or has too long a value");
         } catch (JsonProcessingException e) {
-            throw ApiError.invalid("the body is not valid JSON: " + JsonProblems.describe(e) + (e.getLocation() == null ? ""
+            throw Failure.invalid("the body is not valid JSON: " + JsonProblems.describe(e) + (e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
-            throw ApiError.invalid("the body could not be read as JSON");
+            throw Failure.invalid("the body could not be read as JSON");
         }
         if (tree == null || tree.isMissingNode()) {
             return Optional.empty();
         }
         if (!tree.isObject()) {
-            throw ApiError.invalid("the body must be a JSON object");
+            throw Failure.invalid("the body must be a JSON object");
         }
         rejectUnstorableText(tree, "");
         return Optional.of(tree);
@@ -114,7 +115,7 @@ public final class JsonBody {
             return Optional.empty();
         }
         if (!comment.isTextual() || comment.textValue().length() > MAX_COMMENT_LENGTH) {
-            throw ApiError.invalid("comment", "comment must be text of at most " + MAX_COMMENT_LENGTH + " characters");
+            throw Failure.invalid("comment", "comment must be text of at most " + MAX_COMMENT_LENGTH + " characters");
         }
         return comment.textValue().isBlank() ? Optional.empty() : Optional.of(comment.textValue().strip());
     }
@@ -123,7 +124,7 @@ public final class JsonBody {
         if (node.isTextual()) {
             String problem = textProblem(node.textValue());
             if (problem != null) {
-                throw ApiError.invalid(path.isEmpty() ? null : path, "text must not contain " + problem);
+                throw Failure.invalid(path.isEmpty() ? null : path, "text must not contain " + problem);
             }
         }
         if (node.isObject()) {
@@ -132,7 +133,7 @@ public final class JsonBody {
                 String child = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
                 String problem = textProblem(field.getKey());
                 if (problem != null) {
-                    throw ApiError.invalid(visible(child), "field names must not contain " + problem);
+                    throw Failure.invalid(visible(child), "field names must not contain " + problem);
                 }
                 rejectUnstorableText(field.getValue(), child);
             }
@@ -183,21 +184,21 @@ public final class JsonBody {
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
-            throw ApiError.invalid(path(e), "unknown field '" + e.getPropertyName() + "'"
+            throw Failure.invalid(path(e), "unknown field '" + e.getPropertyName() + "'"
                     + (known.isEmpty() ? "" : "; known fields: " + known + ", comment"));
         } catch (InvalidFormatException e) {
-            throw ApiError.invalid(path(e), "'" + e.getValue() + "' is not allowed here"
+            throw Failure.invalid(path(e), "'" + e.getValue() + "' is not allowed here"
                     + allowedValues(e.getTargetType()));
         } catch (MismatchedInputException e) {
-            throw ApiError.invalid(path(e), "expected " + describe(e.getTargetType()) + " here");
+            throw Failure.invalid(path(e), "expected " + describe(e.getTargetType()) + " here");
         } catch (JsonMappingException e) {
             InvalidModelException invalid = findCause(e, InvalidModelException.class);
             if (invalid != null) {
-                throw ApiError.invalid(invalid.field(), invalid.getMessage());
+                throw Failure.invalid(invalid.field(), invalid.getMessage());
             }
             if (findCause(e, NumberFormatException.class) != null) {
                 // such as 1e999, which JSON parsers read as infinity
-                throw ApiError.invalid(path(e), "expected a finite number here");
+                throw Failure.invalid(path(e), "expected a finite number here");
             }
             // our own validation speaks through IllegalArgumentException; the JDK's subclasses and
             // messages naming Java types are not for the caller
@@ -205,9 +206,9 @@ public final class JsonBody {
             String message = illegal != null && illegal.getClass() == IllegalArgumentException.class
                     && illegal.getMessage() != null && JsonProblems.isPlain(illegal.getMessage())
                     ? illegal.getMessage() : "a value is missing or has the wrong type";
-            throw ApiError.invalid(path(e), message);
+            throw Failure.invalid(path(e), message);
         } catch (JsonProcessingException e) {
-            throw ApiError.invalid("the body could not be read: " + JsonProblems.describe(e));
+            throw Failure.invalid("the body could not be read: " + JsonProblems.describe(e));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.darklaunch.server.http;
 
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.store.Json;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -47,6 +48,6 @@ public final class MalformedRequests implements Handler<HttpServerRequest> {
             return ApiError.of(431, "headers_too_large", "the request headers are larger than " + maxHeaders
                     + " bytes together; send fewer or shorter headers (large cookies?)");
         }
-        return ApiError.invalid("the request is not valid HTTP/1.1 (its request line or a header is malformed)");
+        return Failures.answer(Failure.invalid("the request is not valid HTTP/1.1 (its request line or a header is malformed)"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.darklaunch.server.http;
 
+import dev.darklaunch.server.failures.Failure;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ public record Paging(int limit, Optional<String> after) {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw ApiError.invalid("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+        throw Failure.invalid("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     private static Optional<String> cursor(String value) {
@@ -80,7 +81,7 @@ public record Paging(int limit, Optional<String> after) {
         throw invalidCursor();
     }
 
-    private static ApiError invalidCursor() {
-        return ApiError.invalid("cursor", "cursor must be the 'next' value of a previous page");
+    private static Failure invalidCursor() {
+        return Failure.invalid("cursor", "cursor must be the 'next' value of a previous page");
     }
 }

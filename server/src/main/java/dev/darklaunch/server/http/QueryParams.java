@@ -1,5 +1,6 @@
 package dev.darklaunch.server.http;
 
+import dev.darklaunch.server.failures.Failure;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.OffsetDateTime;
@@ -20,7 +21,7 @@ public final class QueryParams {
             return Optional.empty();
         }
         if (value.length() > MAX_LENGTH || value.indexOf('\0') >= 0) {
-            throw ApiError.invalid(name, name + " must be at most " + MAX_LENGTH + " characters of text");
+            throw Failure.invalid(name, name + " must be at most " + MAX_LENGTH + " characters of text");
         }
         return Optional.of(value.strip());
     }
@@ -31,7 +32,7 @@ public final class QueryParams {
             try {
                 return Long.valueOf(value);
             } catch (NumberFormatException e) {
-                throw ApiError.invalid(name, name + " must be " + what + " (a whole number)");
+                throw Failure.invalid(name, name + " must be " + what + " (a whole number)");
             }
         });
     }
@@ -45,7 +46,7 @@ public final class QueryParams {
     public static Optional<String> oneOf(RoutingContext ctx, String name, java.util.List<String> allowed) {
         return text(ctx, name).map(value -> {
             if (!allowed.contains(value)) {
-                throw ApiError.invalid(name, name + " must be one of " + String.join(", ", allowed));
+                throw Failure.invalid(name, name + " must be one of " + String.join(", ", allowed));
             }
             return value;
         });

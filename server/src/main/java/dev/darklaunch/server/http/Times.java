@@ -1,5 +1,6 @@
 package dev.darklaunch.server.http;
 
+import dev.darklaunch.server.failures.Failure;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,7 +27,7 @@ public final class Times {
      * The time in {@code text}, in UTC.
      *
      * @param field the body field or query parameter it came from, named in the error
-     * @throws ApiError 400 naming the field when the text is not such a time or outside the range
+     * @throws Failure.Invalid naming the field when the text is not such a time or outside the range
      */
     public static OffsetDateTime parse(String field, String text) {
         OffsetDateTime time;
@@ -42,8 +43,8 @@ public final class Times {
         return time.withOffsetSameInstant(ZoneOffset.UTC);
     }
 
-    private static ApiError outside(String field, String must) {
+    private static Failure outside(String field, String must) {
         String name = field.substring(field.lastIndexOf('.') + 1);
-        return ApiError.invalid(field, name + must + RANGE);
+        return Failure.invalid(field, name + must + RANGE);
     }
 }

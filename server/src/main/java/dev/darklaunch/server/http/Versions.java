@@ -1,5 +1,6 @@
 package dev.darklaunch.server.http;
 
+import dev.darklaunch.server.failures.Failure;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.OptionalLong;
@@ -57,14 +58,14 @@ public final class Versions {
             }
             return OptionalLong.of(version);
         } catch (NumberFormatException e) {
-            throw ApiError.invalid("If-Match", "If-Match must be an ETag returned by a read, such as \"3\"");
+            throw Failure.invalid("If-Match", "If-Match must be an ETag returned by a read, such as \"3\"");
         }
     }
 
     /** Fails with 412 when the caller's If-Match names another version than the current one. */
     public static void check(OptionalLong expected, long current) {
         if (expected.isPresent() && expected.getAsLong() != current) {
-            throw ApiError.versionMismatch(expected.getAsLong(), current);
+            throw Failure.versionMismatch(expected.getAsLong(), current);
         }
     }
 }

@@ -2,8 +2,6 @@ package dev.darklaunch.server.imports;
 
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
-import dev.darklaunch.server.feed.EnvironmentDataStore;
-import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.InvalidModelException;
@@ -13,7 +11,9 @@ import dev.darklaunch.sdk.internal.model.SegmentConfig;
 import dev.darklaunch.server.audit.AuditLog;
 import dev.darklaunch.server.audit.Change;
 import dev.darklaunch.server.changes.ChangeLog;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
+import dev.darklaunch.server.feed.EnvironmentDataStore;
+import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
 import dev.darklaunch.server.store.Json;
@@ -91,7 +91,7 @@ public final class ImportStore {
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project, environment)
                 .compose(scope -> new Run(tx, scope, actor, comment.or(() -> Optional.of("imported from Unleash"))).apply(result)))
                 .recover(e -> Future.failedFuture(PgErrors.isUniqueViolation(e)
-                        ? ApiError.conflict("another change created the same flag or segment meanwhile; import again") : e));
+                        ? Failure.conflict("another change created the same flag or segment meanwhile; import again") : e));
     }
 
     /** One import in one transaction. */
@@ -253,7 +253,7 @@ public final class ImportStore {
                             try {
                                 ModelValidator.validateConfig(definition, Json.read(row.getString("config"), FlagConfig.class));
                             } catch (InvalidModelException e) {
-                                throw ApiError.conflict("features", "flag '" + definition.key()
+                                throw Failure.conflict("features", "flag '" + definition.key()
                                         + "' exists with another kind, and its configuration in " + row.getString("key")
                                         + " would not fit the imported definition (" + e.field() + ": " + e.getMessage()
                                         + "); change or delete that flag first");

@@ -2,11 +2,11 @@ package dev.darklaunch.server.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.sdk.internal.model.ModelValidator;
-import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.server.auth.Caller;
-import dev.darklaunch.server.http.ApiError;
-import dev.darklaunch.server.http.JsonBody;
+import dev.darklaunch.server.failures.Failure;
+import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.server.http.JsonBody.Body;
+import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Responses;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -34,7 +34,7 @@ public final class ImportsApi {
         caller.requireEdit(project);
         String environment = ctx.request().getParam("environment");
         if (environment == null || environment.isBlank()) {
-            throw ApiError.invalid("environment", "the query parameter environment names the environment to import into");
+            throw Failure.invalid("environment", "the query parameter environment names the environment to import into");
         }
         ModelValidator.validateKey("environment", environment);
         Body<JsonNode> body = JsonBody.read(ctx, JsonNode.class);

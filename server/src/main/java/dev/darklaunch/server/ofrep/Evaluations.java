@@ -10,9 +10,9 @@ import dev.darklaunch.sdk.internal.evaluation.CompiledFlag;
 import dev.darklaunch.sdk.internal.evaluation.Evaluator;
 import dev.darklaunch.sdk.internal.evaluation.Outcome;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.feed.EnvironmentKey;
 import dev.darklaunch.server.feed.Feed;
-import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.store.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -52,7 +52,7 @@ final class Evaluations {
 
     /** The environment compiled at the revision this instance serves. */
     Future<CompiledEnvironment> environment(EnvironmentKey key) {
-        EnvironmentData data = feed.data(key).orElseThrow(() -> ApiError.unavailable(
+        EnvironmentData data = feed.data(key).orElseThrow(() -> Failure.unavailable(
                 "the data of this environment is not loaded on this server yet; retry shortly"));
         Compiling compiling = compiled.compute(key, (k, known) -> known != null && known.revision() == data.revision() ? known
                 : new Compiling(data.revision(), vertx.executeBlocking(() -> CompiledEnvironment.compile(data), false)

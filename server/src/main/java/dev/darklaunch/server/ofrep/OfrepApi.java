@@ -6,10 +6,10 @@ import dev.darklaunch.sdk.Context;
 import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.auth.ClientOrigins;
 import dev.darklaunch.server.auth.Token;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.feed.EnvironmentKey;
 import dev.darklaunch.server.feed.Feed;
 import dev.darklaunch.server.feed.FeedSettings;
-import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Versions;
 import dev.darklaunch.server.store.Json;
@@ -143,11 +143,8 @@ public final class OfrepApi {
         EvaluationRequest request;
         try {
             request = JsonBody.read(ctx, EvaluationRequest.class).value();
-        } catch (ApiError e) {
-            if (e.status() == 400) {
-                throw OfrepFailure.parseError(e.field(), e.getMessage());
-            }
-            throw e;
+        } catch (Failure.Invalid e) {
+            throw OfrepFailure.parseError(e.field(), e.getMessage());
         }
         return OfrepContext.parse(request.context());
     }

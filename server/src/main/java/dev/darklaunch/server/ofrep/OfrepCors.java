@@ -2,7 +2,7 @@ package dev.darklaunch.server.ofrep;
 
 import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.auth.ClientOrigins;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -84,7 +84,7 @@ final class OfrepCors {
         String origin = ctx.request().getHeader("Origin");
         Caller caller = Caller.of(ctx);
         if (!caller.isSdkToken() && !caller.isClientToken()) {
-            throw ApiError.forbidden("OFREP evaluates with an SDK or client token, which names the environment");
+            throw Failure.forbidden("OFREP evaluates with an SDK or client token, which names the environment");
         }
         if (origin == null) {
             ctx.next();
@@ -92,7 +92,7 @@ final class OfrepCors {
         }
         if (caller.isClientToken() && !caller.token().origins().contains(origin)) {
             withoutCors(ctx.response());
-            throw ApiError.forbidden("this client token is not for pages from " + printable(origin)
+            throw Failure.forbidden("this client token is not for pages from " + printable(origin)
                     + "; add the origin to the token's origins");
         }
         if (!caller.isClientToken()) {

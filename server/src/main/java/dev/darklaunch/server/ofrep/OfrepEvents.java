@@ -1,9 +1,9 @@
 package dev.darklaunch.server.ofrep;
 
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.feed.EnvironmentKey;
 import dev.darklaunch.server.feed.Feed;
 import dev.darklaunch.server.feed.FeedSettings;
-import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.EventStreamResponse;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -52,16 +52,16 @@ final class OfrepEvents implements AutoCloseable {
     /**
      * Starts a stream on the response.
      *
-     * @throws ApiError 429 beyond the token's stream cap, 503 when the environment is not loaded yet
+     * @throws Failure 429 beyond the token's stream cap, 503 when the environment is not loaded yet
      */
     void open(HttpServerResponse response, EnvironmentKey environment, long tokenId) {
         if (feed.revision(environment) < 0) {
-            throw ApiError.unavailable("the data of this environment is not loaded on this server yet; retry shortly");
+            throw Failure.unavailable("the data of this environment is not loaded on this server yet; retry shortly");
         }
         int held = perToken.merge(tokenId, 1, Integer::sum);
         if (held > settings.maxStreamsPerToken()) {
             perToken.merge(tokenId, -1, Integer::sum);
-            throw ApiError.tooManyRequests("this token already has " + (held - 1)
+            throw Failure.tooManyRequests("this token already has " + (held - 1)
                     + " open event streams on this server, the most it may hold");
         }
         Set<EventStreamResponse> open = streams.computeIfAbsent(environment, e -> ConcurrentHashMap.newKeySet());

@@ -2,8 +2,8 @@ package dev.darklaunch.server.projects;
 
 import dev.darklaunch.server.audit.AuditLog;
 import dev.darklaunch.server.audit.Change;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.flags.FlagStore;
-import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.segments.SegmentStore;
 import dev.darklaunch.server.store.PgErrors;
 import io.vertx.core.Future;
@@ -73,7 +73,7 @@ public final class ProjectStore {
         return tx.preparedQuery("INSERT INTO projects (key, name) VALUES ($1, $2) RETURNING id")
                 .execute(Tuple.of(key, name))
                 .recover(e -> Future.failedFuture(PgErrors.isUniqueViolation(e)
-                        ? ApiError.conflict("key", "a project with key '" + key + "' already exists") : e))
+                        ? Failure.conflict("key", "a project with key '" + key + "' already exists") : e))
                 .compose(rows -> {
                     long projectId = rows.iterator().next().getLong("id");
                     Future<Void> chain = Future.succeededFuture();
@@ -143,7 +143,7 @@ public final class ProjectStore {
         return client.preparedQuery("SELECT id FROM projects WHERE key = $1").execute(Tuple.of(project))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiError.notFound("no project '" + project + "'");
+                        throw Failure.notFound("no project '" + project + "'");
                     }
                     return Scope.project(rows.iterator().next().getLong("id"), project);
                 });
@@ -157,11 +157,11 @@ public final class ProjectStore {
                 .execute(Tuple.of(project, environment))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiError.notFound("no project '" + project + "'");
+                        throw Failure.notFound("no project '" + project + "'");
                     }
                     Row row = rows.iterator().next();
                     if (row.getLong("environment_id") == null) {
-                        throw ApiError.notFound("project '" + project + "' has no environment '" + environment + "'");
+                        throw Failure.notFound("project '" + project + "' has no environment '" + environment + "'");
                     }
                     return new Scope(row.getLong("project_id"), project, row.getLong("environment_id"), environment);
                 });
@@ -174,7 +174,7 @@ public final class ProjectStore {
                         RETURNING id""")
                 .execute(Tuple.of(projectId, environment.key(), environment.name(), environment.production()))
                 .recover(e -> Future.failedFuture(PgErrors.isUniqueViolation(e)
-                        ? ApiError.conflict("key", "an environment with key '" + environment.key() + "' already exists") : e))
+                        ? Failure.conflict("key", "an environment with key '" + environment.key() + "' already exists") : e))
                 .map(rows -> rows.iterator().next().getLong("id"));
     }
 
@@ -185,7 +185,7 @@ public final class ProjectStore {
     private static Future<Project> lockProject(SqlClient tx, String key) {
         return tx.preparedQuery("SELECT id FROM projects WHERE key = $1 FOR UPDATE").execute(Tuple.of(key))
                 .compose(rows -> rows.size() == 0
-                        ? Future.failedFuture(ApiError.notFound("no project '" + key + "'"))
+                        ? Future.failedFuture(Failure.notFound("no project '" + key + "'"))
                         : get(tx, key));
     }
 
@@ -193,7 +193,7 @@ public final class ProjectStore {
         return client.preparedQuery("SELECT " + PROJECT_COLUMNS + " FROM projects p WHERE p.key = $1").execute(Tuple.of(key))
                 .compose(projects -> {
                     if (projects.size() == 0) {
-                        return Future.failedFuture(ApiError.notFound("no project '" + key + "'"));
+                        return Future.failedFuture(Failure.notFound("no project '" + key + "'"));
                     }
                     Row row = projects.iterator().next();
                     return client.preparedQuery("SELECT " + ENVIRONMENT_COLUMNS
@@ -213,7 +213,7 @@ public final class ProjectStore {
                 .execute(Tuple.of(project, environment))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiError.notFound("project '" + project + "' has no environment '" + environment + "'");
+                        throw Failure.notFound("project '" + project + "' has no environment '" + environment + "'");
                     }
                     return environment(rows.iterator().next());
                 });

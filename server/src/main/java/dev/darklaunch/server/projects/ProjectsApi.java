@@ -2,9 +2,9 @@ package dev.darklaunch.server.projects;
 
 import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.server.auth.Caller;
-import dev.darklaunch.server.http.ApiError;
-import dev.darklaunch.server.http.JsonBody;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.JsonBody.Body;
+import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Responses;
 import dev.darklaunch.server.http.Versions;
 import io.vertx.ext.web.Router;
@@ -118,7 +118,7 @@ public final class ProjectsApi {
         Body<EnvironmentUpdate> body = JsonBody.read(ctx, EnvironmentUpdate.class);
         String name = name("name", body.value().name(), null);
         if (body.value().production() == null) {
-            throw ApiError.invalid("production", "production is required: true or false");
+            throw Failure.invalid("production", "production is required: true or false");
         }
         Responses.reply(ctx, projects.updateEnvironment(caller.actor(), project, ctx.pathParam("env"), name, body.value().production(),
                         body.value().rollbackOnFailure(), Versions.ifMatch(ctx), body.comment()));
@@ -126,14 +126,14 @@ public final class ProjectsApi {
 
     private static List<ProjectStore.NewEnvironment> environments(List<NewEnvironmentBody> bodies) {
         if (bodies.isEmpty() || bodies.size() > MAX_ENVIRONMENTS) {
-            throw ApiError.invalid("environments", "a project needs 1 to " + MAX_ENVIRONMENTS + " environments");
+            throw Failure.invalid("environments", "a project needs 1 to " + MAX_ENVIRONMENTS + " environments");
         }
         Set<String> keys = new HashSet<>();
         List<ProjectStore.NewEnvironment> result = new java.util.ArrayList<>();
         for (int i = 0; i < bodies.size(); i++) {
             ProjectStore.NewEnvironment environment = environment("environments[" + i + "].", bodies.get(i));
             if (!keys.add(environment.key())) {
-                throw ApiError.invalid("environments[" + i + "].key", "environment key '" + environment.key() + "' is listed twice");
+                throw Failure.invalid("environments[" + i + "].key", "environment key '" + environment.key() + "' is listed twice");
             }
             result.add(environment);
         }
@@ -142,7 +142,7 @@ public final class ProjectsApi {
 
     private static ProjectStore.NewEnvironment environment(String prefix, NewEnvironmentBody body) {
         if (body == null) {
-            throw ApiError.invalid(prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 1), "an environment is required");
+            throw Failure.invalid(prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 1), "an environment is required");
         }
         ModelValidator.validateKey(prefix + "key", body.key());
         return new ProjectStore.NewEnvironment(body.key(), name(prefix + "name", body.name(), body.key()),
@@ -155,10 +155,10 @@ public final class ProjectsApi {
             if (fallback != null) {
                 return fallback;
             }
-            throw ApiError.invalid(field, field.substring(field.lastIndexOf('.') + 1) + " is required");
+            throw Failure.invalid(field, field.substring(field.lastIndexOf('.') + 1) + " is required");
         }
         if (name.length() > MAX_NAME_LENGTH) {
-            throw ApiError.invalid(field, "a name is at most " + MAX_NAME_LENGTH + " characters");
+            throw Failure.invalid(field, "a name is at most " + MAX_NAME_LENGTH + " characters");
         }
         return name.strip();
     }

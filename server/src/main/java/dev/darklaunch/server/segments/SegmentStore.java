@@ -1,15 +1,15 @@
 package dev.darklaunch.server.segments;
 
-import dev.darklaunch.sdk.internal.model.ModelValidator;
-import dev.darklaunch.sdk.internal.model.Segment;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import dev.darklaunch.sdk.internal.model.EnvironmentSegment;
+import dev.darklaunch.sdk.internal.model.ModelValidator;
+import dev.darklaunch.sdk.internal.model.Segment;
 import dev.darklaunch.sdk.internal.model.SegmentConfig;
-import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.server.audit.AuditLog;
 import dev.darklaunch.server.audit.Change;
 import dev.darklaunch.server.changes.ChangeLog;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
+import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.server.http.Versions;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
@@ -61,7 +61,7 @@ public final class SegmentStore {
                 .compose(scope -> tx.preparedQuery("INSERT INTO segments (project_id, key, name, description) VALUES ($1, $2, $3, $4) RETURNING id")
                         .execute(Tuple.of(scope.projectId(), segment.key(), segment.name(), segment.description()))
                         .recover(e -> Future.failedFuture(PgErrors.isUniqueViolation(e)
-                                ? ApiError.conflict("key", "a segment with key '" + segment.key() + "' already exists in " + project) : e))
+                                ? Failure.conflict("key", "a segment with key '" + segment.key() + "' already exists in " + project) : e))
                         .compose(rows -> tx.preparedQuery("""
                                         INSERT INTO segment_configs (segment_id, environment_id, config)
                                         SELECT $1, id, $2::text::jsonb FROM environments WHERE project_id = $3""")
@@ -75,7 +75,7 @@ public final class SegmentStore {
     public Future<SegmentView> update(String actor, String project, String key, Segment segment, OptionalLong ifMatch,
                                       Optional<String> comment) {
         if (!key.equals(segment.key())) {
-            throw ApiError.invalid("key", "a segment's key cannot change (the path says '" + key + "')");
+            throw Failure.invalid("key", "a segment's key cannot change (the path says '" + key + "')");
         }
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
                 .compose(scope -> find(tx, scope, key, true)
@@ -108,7 +108,7 @@ public final class SegmentStore {
                                     .compose(rows -> {
                                         if (rows.size() > 0) {
                                             Row row = rows.iterator().next();
-                                            return Future.failedFuture(ApiError.conflict("flag '" + row.getString("key")
+                                            return Future.failedFuture(Failure.conflict("flag '" + row.getString("key")
                                                     + "' matches segment '" + key + "' in " + row.getString("environment")
                                                     + "; remove that rule first"));
                                         }
@@ -168,7 +168,7 @@ public final class SegmentStore {
                 .execute(Tuple.of(scope.projectId(), key))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiError.notFound("no segment '" + key + "' in project '" + scope.project() + "'");
+                        throw Failure.notFound("no segment '" + key + "' in project '" + scope.project() + "'");
                     }
                     return view(rows.iterator().next());
                 });
@@ -182,7 +182,7 @@ public final class SegmentStore {
                 .execute(Tuple.of(scope.projectId(), key, scope.environmentId()))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiError.notFound("no segment '" + key + "' in project '" + scope.project() + "'");
+                        throw Failure.notFound("no segment '" + key + "' in project '" + scope.project() + "'");
                     }
                     Row row = rows.iterator().next();
                     return new SegmentView.ConfigView(key, scope.environment(), row.getInteger("version"),

@@ -4,9 +4,9 @@ import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.sdk.internal.model.Segment;
 import dev.darklaunch.sdk.internal.model.SegmentConfig;
 import dev.darklaunch.server.auth.Caller;
-import dev.darklaunch.server.http.ApiError;
-import dev.darklaunch.server.http.JsonBody;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.JsonBody.Body;
+import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Responses;
 import dev.darklaunch.server.http.Versions;
 import io.vertx.ext.web.Router;
@@ -94,10 +94,10 @@ public final class SegmentsApi {
     private static void validate(Segment segment) {
         ModelValidator.validateKey("key", segment.key());
         if (segment.name() == null || segment.name().isBlank() || segment.name().length() > 200) {
-            throw ApiError.invalid("name", "name is required, at most 200 characters");
+            throw Failure.invalid("name", "name is required, at most 200 characters");
         }
         if (segment.description() != null && segment.description().length() > 2000) {
-            throw ApiError.invalid("description", "description is at most 2000 characters");
+            throw Failure.invalid("description", "description is at most 2000 characters");
         }
     }
 }

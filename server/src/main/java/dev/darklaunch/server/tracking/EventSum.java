@@ -1,7 +1,7 @@
 package dev.darklaunch.server.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.Times;
 
 import java.time.OffsetDateTime;
@@ -34,21 +34,21 @@ public record EventSum(String name, OffsetDateTime minute, long count, double su
      * Checks the reported sums and merges those of the same name and minute (a database upsert
      * cannot touch one row twice in one statement).
      *
-     * @throws ApiError 400 naming the first bad field
+     * @throws Failure 400 naming the first bad field
      */
     public static List<EventSum> parse(List<Reported> reported) {
         if (reported == null) {
             return List.of();
         }
         if (reported.size() > MAX_PER_REPORT) {
-            throw ApiError.invalid("events", "a report carries at most " + MAX_PER_REPORT + " event sums");
+            throw Failure.invalid("events", "a report carries at most " + MAX_PER_REPORT + " event sums");
         }
         Map<List<Object>, EventSum> merged = new LinkedHashMap<>();
         for (int i = 0; i < reported.size(); i++) {
             String field = "events[" + i + "]";
             Reported event = reported.get(i);
             if (event == null) {
-                throw ApiError.invalid(field, "give each event sum as {\"name\", \"minute\", \"count\", \"sum\"}");
+                throw Failure.invalid(field, "give each event sum as {\"name\", \"minute\", \"count\", \"sum\"}");
             }
             EventSum sum = new EventSum(name(field + ".name", event.name()), minute(field + ".minute", event.minute()),
                     count(field + ".count", event.count()), sum(field + ".sum", event.sum()));
@@ -64,28 +64,28 @@ public record EventSum(String name, OffsetDateTime minute, long count, double su
 
     private static String name(String field, String name) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-            throw ApiError.invalid(field, "event names are text of 1 to " + MAX_NAME_LENGTH + " characters, not blank");
+            throw Failure.invalid(field, "event names are text of 1 to " + MAX_NAME_LENGTH + " characters, not blank");
         }
         if (name.chars().anyMatch(Character::isISOControl)) {
-            throw ApiError.invalid(field, "event names must not contain control characters");
+            throw Failure.invalid(field, "event names must not contain control characters");
         }
         return name;
     }
 
     private static OffsetDateTime minute(String field, String minute) {
         if (minute == null) {
-            throw ApiError.invalid(field, "minute is required: the start of the minute the events happened in");
+            throw Failure.invalid(field, "minute is required: the start of the minute the events happened in");
         }
         OffsetDateTime time = Times.parse(field, minute);
         if (time.getSecond() != 0 || time.getNano() != 0) {
-            throw ApiError.invalid(field, "minute must be the start of a minute, such as 2026-11-26T14:02:00Z");
+            throw Failure.invalid(field, "minute must be the start of a minute, such as 2026-11-26T14:02:00Z");
         }
         return time;
     }
 
     private static long count(String field, JsonNode count) {
         if (count == null || !count.isIntegralNumber() || !count.canConvertToLong() || count.longValue() < 0) {
-            throw ApiError.invalid(field, "counts are whole numbers from 0 to " + Long.MAX_VALUE);
+            throw Failure.invalid(field, "counts are whole numbers from 0 to " + Long.MAX_VALUE);
         }
         return count.longValue();
     }
@@ -95,7 +95,7 @@ public record EventSum(String name, OffsetDateTime minute, long count, double su
             return 0;
         }
         if (!sum.isNumber() || !Double.isFinite(sum.doubleValue()) || Math.abs(sum.doubleValue()) > MAX_SUM) {
-            throw ApiError.invalid(field, "sums are numbers from -1e300 to 1e300");
+            throw Failure.invalid(field, "sums are numbers from -1e300 to 1e300");
         }
         return sum.doubleValue();
     }

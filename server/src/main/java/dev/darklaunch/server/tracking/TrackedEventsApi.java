@@ -1,7 +1,7 @@
 package dev.darklaunch.server.tracking;
 
 import dev.darklaunch.server.auth.Caller;
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
 import dev.darklaunch.server.projects.ProjectStore;
@@ -46,14 +46,14 @@ public final class TrackedEventsApi {
                 .orElseGet(() -> OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1));
         OffsetDateTime since = QueryParams.time(ctx, "since").orElse(until.minus(DEFAULT_RANGE));
         if (until.isBefore(since)) {
-            throw ApiError.invalid("until", "until must not be before since");
+            throw Failure.invalid("until", "until must not be before since");
         }
         String event = QueryParams.text(ctx, "event").orElse(null);
         ProjectStore.scope(pool, project, ctx.pathParam("env"))
                 .compose(scope -> store.read(scope.environmentId(), since, until, event, MAX_ITEMS + 1))
                 .onSuccess(sums -> {
                     if (sums.size() > MAX_ITEMS) {
-                        ctx.fail(ApiError.invalid("since", "more than " + MAX_ITEMS
+                        ctx.fail(Failure.invalid("since", "more than " + MAX_ITEMS
                                 + " sums in this range; narrow it with since and until, or ask for one event"));
                         return;
                     }

@@ -1,6 +1,6 @@
 package dev.darklaunch.server.auth;
 
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -76,8 +76,7 @@ class CallerTest {
     }
 
     private static void assertForbidden(Executable check, String explanation) {
-        assertThatThrownBy(check::execute).isInstanceOfSatisfying(ApiError.class, e -> {
-            assertThat(e.status()).isEqualTo(403);
+        assertThatThrownBy(check::execute).isInstanceOfSatisfying(Failure.Forbidden.class, e -> {
             assertThat(e.getMessage()).contains(explanation);
         });
     }

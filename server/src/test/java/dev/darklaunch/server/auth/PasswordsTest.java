@@ -1,6 +1,6 @@
 package dev.darklaunch.server.auth;
 
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
@@ -17,16 +17,15 @@ class PasswordsTest {
     @Test
     void passwords_shorter_than_twelve_characters_are_refused_with_a_clear_message() {
         assertThatThrownBy(() -> Passwords.checkPolicy("password", "short pass1"))
-                .isInstanceOfSatisfying(ApiError.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
+                .isInstanceOfSatisfying(Failure.Invalid.class, e -> {
                     assertThat(e.field()).isEqualTo("password");
                     assertThat(e.getMessage()).contains("at least 12 characters");
                 });
-        assertThatThrownBy(() -> Passwords.checkPolicy("password", null)).isInstanceOf(ApiError.class);
-        assertThatThrownBy(() -> Passwords.checkPolicy("password", "x".repeat(257))).isInstanceOf(ApiError.class);
+        assertThatThrownBy(() -> Passwords.checkPolicy("password", null)).isInstanceOf(Failure.class);
+        assertThatThrownBy(() -> Passwords.checkPolicy("password", "x".repeat(257))).isInstanceOf(Failure.class);
         Passwords.checkPolicy("password", "twelve chars");
         // counted in characters, not UTF-16 units or bytes
-        assertThatThrownBy(() -> Passwords.checkPolicy("password", "😀".repeat(11))).isInstanceOf(ApiError.class);
+        assertThatThrownBy(() -> Passwords.checkPolicy("password", "😀".repeat(11))).isInstanceOf(Failure.class);
         Passwords.checkPolicy("password", "😀".repeat(12));
     }
 
@@ -66,7 +65,7 @@ class PasswordsTest {
             List<Future<Boolean>> refused = checks.stream().filter(Future::failed).toList();
             assertThat(refused).hasSizeBetween(4, 5);
             assertThat(refused).allMatch(check -> Passwords.busy(check.cause()));
-            assertThat(((ApiError) refused.get(0).cause()).status()).isEqualTo(503);
+            assertThat(refused.get(0).cause()).isInstanceOf(Failure.Unavailable.class);
             assertThat(checks.get(0).await(30, TimeUnit.SECONDS)).isFalse();
             assertThat(passwords.verify("correct horse battery", hash).await(30, TimeUnit.SECONDS)).as("room again").isTrue();
         } finally {

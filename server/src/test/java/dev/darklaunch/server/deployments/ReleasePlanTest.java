@@ -1,6 +1,6 @@
 package dev.darklaunch.server.deployments;
 
-import dev.darklaunch.server.http.ApiError;
+import dev.darklaunch.server.failures.Failure;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -43,7 +43,7 @@ class ReleasePlanTest {
     @Test
     void refuses_more_than_twenty_steps() {
         List<ReleasePlan.StepRequest> many = Collections.nCopies(21, step("1", null, "PT1M"));
-        assertThatThrownBy(() -> ReleasePlan.of(new ReleasePlan.Request(many))).isInstanceOf(ApiError.class)
+        assertThatThrownBy(() -> ReleasePlan.of(new ReleasePlan.Request(many))).isInstanceOf(Failure.class)
                 .hasMessageContaining("at most 20 steps");
     }
 
@@ -51,7 +51,7 @@ class ReleasePlanTest {
     void refuses_a_fixed_time_after_an_interval_since_their_order_is_unknown() {
         assertThatThrownBy(() -> ReleasePlan.of(new ReleasePlan.Request(List.of(step("1", null, null),
                 step("10", null, "PT1H"), step("50", "2030-01-01T00:00:00Z", null)))))
-                .isInstanceOf(ApiError.class).hasMessageContaining("cannot follow a step that waits an interval");
+                .isInstanceOf(Failure.class).hasMessageContaining("cannot follow a step that waits an interval");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.darklaunch.server.http;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.store.CommitInDoubtException;
 import dev.darklaunch.server.store.DatabaseTimeoutException;
 import io.vertx.core.VertxException;
@@ -9,6 +10,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.ConnectException;
@@ -49,6 +51,29 @@ class FailuresTest {
                 pg("08006", "connection failure"),
                 pg("53300", "too many connections"),
                 new CompletionException(VertxException.noStackTrace("Connection is not active now, current status: CLOSED")));
+    }
+
+    static Stream<Arguments> kinds() {
+        return Stream.of(
+                Arguments.of(Failure.invalid("key", "bad"), 400, "invalid_request"),
+                Arguments.of(Failure.unauthorized("who?"), 401, "unauthorized"),
+                Arguments.of(Failure.forbidden("no"), 403, "forbidden"),
+                Arguments.of(Failure.notFound("none"), 404, "not_found"),
+                Arguments.of(Failure.conflict("key", "taken"), 409, "conflict"),
+                Arguments.of(Failure.versionMismatch(3, 4), 412, "version_mismatch"),
+                Arguments.of(Failure.tooLarge("big"), 413, "payload_too_large"),
+                Arguments.of(Failure.tooManyRequests("slow down"), 429, "too_many_requests"),
+                Arguments.of(Failure.unavailable("later"), 503, "unavailable"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void each_kind_of_failure_has_its_status_and_code_here_and_keeps_its_message_and_field(Failure failure, int status, String code) {
+        ApiError error = Failures.classify(new CompletionException(failure));
+        assertThat(error.status()).isEqualTo(status);
+        assertThat(error.code()).isEqualTo(code);
+        assertThat(error.getMessage()).isEqualTo(failure.getMessage());
+        assertThat(error.field()).isEqualTo(failure.field());
     }
 
     @ParameterizedTest

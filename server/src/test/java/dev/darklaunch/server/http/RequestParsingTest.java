@@ -1,5 +1,6 @@
 package dev.darklaunch.server.http;
 
+import dev.darklaunch.server.failures.Failure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,7 +27,7 @@ class RequestParsingTest {
         Versions.check(OptionalLong.empty(), 4);
         Versions.check(OptionalLong.of(4), 4);
         assertThatThrownBy(() -> Versions.check(OptionalLong.of(3), 4))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(412))
+                .isInstanceOf(Failure.PreconditionFailed.class)
                 .hasMessageContaining("current version is 4");
     }
 
