@@ -13,9 +13,13 @@ import dev.darklaunch.server.auth.SessionsApi;
 import dev.darklaunch.server.auth.SignInThrottle;
 import dev.darklaunch.server.auth.TokenStore;
 import dev.darklaunch.server.auth.TokensApi;
+import dev.darklaunch.server.deployments.DeploymentRecords;
 import dev.darklaunch.server.deployments.DeploymentStore;
 import dev.darklaunch.server.deployments.DeploymentsApi;
 import dev.darklaunch.server.deployments.ReleaseScheduler;
+import dev.darklaunch.server.deployments.Releases;
+import dev.darklaunch.server.deployments.StepCondition;
+import dev.darklaunch.server.deployments.Timeline;
 import dev.darklaunch.server.deployments.TimelineApi;
 import dev.darklaunch.server.auth.UserStore;
 import dev.darklaunch.server.auth.UsersApi;
@@ -298,8 +302,10 @@ public final class DarklaunchServer {
         adminUi = new AdminUi();
         TokenStore tokens = new TokenStore(pool);
         ProjectStore projects = new ProjectStore(pool);
-        DeploymentStore deploymentStore = new DeploymentStore(pool);
-        releases = new ReleaseScheduler(vertx, deploymentStore, RELEASE_CHECK_INTERVAL);
+        DeploymentStore deploymentStore = new DeploymentStore();
+        Releases deploymentReleases = new Releases(pool, deploymentStore, StepCondition.ALWAYS);
+        DeploymentRecords deployments = new DeploymentRecords(pool, deploymentStore, deploymentReleases);
+        releases = new ReleaseScheduler(vertx, deploymentReleases, RELEASE_CHECK_INTERVAL);
         UserStore users = new UserStore(pool);
         SessionsApi sessionsApi = new SessionsApi(sessions, users, passwords, new SignInThrottle(pool),
                 config.http().clients());
@@ -316,8 +322,8 @@ public final class DarklaunchServer {
                         new SegmentsApi(new SegmentStore(pool))::mount,
                         new ImportsApi(new ImportStore(pool))::mount,
                         new AuditApi(pool)::mount,
-                        new DeploymentsApi(deploymentStore)::mount,
-                        new TimelineApi(pool, deploymentStore)::mount,
+                        new DeploymentsApi(deployments, deploymentReleases)::mount,
+                        new TimelineApi(new Timeline(pool, new AuditStore(pool), deployments))::mount,
                         new TrackedEventsApi(pool)::mount,
                         new ProjectEventsApi(projectEvents, pool)::mount,
                         new EvaluateApi(new EnvironmentDataStore(pool))::mount,
