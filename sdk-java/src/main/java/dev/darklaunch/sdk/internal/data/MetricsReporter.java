@@ -252,8 +252,17 @@ public final class MetricsReporter {
         pendingEvents.put(key, next);
     }
 
+    /** Keeps the counts of compiled flags that a patch replaced or removed (call after the swap). */
+    public synchronized void retire(java.util.Collection<CompiledFlag> replaced) {
+        harvest(replaced);
+    }
+
     private void harvest(Snapshot snapshot) {
-        for (CompiledFlag flag : snapshot.flags()) {
+        harvest(snapshot.flags());
+    }
+
+    private void harvest(java.util.Collection<CompiledFlag> flags) {
+        for (CompiledFlag flag : flags) {
             long[] counts = flag.takeCounts();
             if (counts == null) {
                 continue;
