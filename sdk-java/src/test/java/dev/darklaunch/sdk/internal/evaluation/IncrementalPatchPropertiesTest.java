@@ -70,7 +70,6 @@ class IncrementalPatchPropertiesTest {
                 assertThat(got.variation()).as("%s for %s", key, context).isEqualTo(want.variation());
                 assertThat(got.reason()).as("%s for %s", key, context).isEqualTo(want.reason());
                 assertThat(got.jsonDetail().value()).as("%s for %s", key, context).isEqualTo(want.jsonDetail().value());
-                Statistics.label("reason").collect(want.reason().kind());
             }
         }
     }
