@@ -7,6 +7,7 @@ import dev.darklaunch.sdk.internal.model.Operator;
 import dev.darklaunch.sdk.internal.model.Prerequisite;
 import dev.darklaunch.sdk.internal.model.Rule;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -95,7 +96,7 @@ final class Dependents {
 
     private static LayeredMap<Set<String>> update(LayeredMap<Set<String>> current, Map<String, Set<String>> next) {
         Map<String, Set<String>> puts = new HashMap<>();
-        List<String> removals = new java.util.ArrayList<>();
+        List<String> removals = new ArrayList<>();
         next.forEach((name, flags) -> {
             if (flags.isEmpty()) {
                 removals.add(name);
