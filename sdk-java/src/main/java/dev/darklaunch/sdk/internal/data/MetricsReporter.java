@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -253,7 +254,7 @@ public final class MetricsReporter {
     }
 
     /** Keeps the counts of compiled flags that a patch replaced or removed (call after the swap). */
-    public synchronized void retire(java.util.Collection<CompiledFlag> replaced) {
+    public synchronized void retire(Collection<CompiledFlag> replaced) {
         harvest(replaced);
     }
 
@@ -261,7 +262,7 @@ public final class MetricsReporter {
         harvest(snapshot.flags());
     }
 
-    private void harvest(java.util.Collection<CompiledFlag> flags) {
+    private void harvest(Collection<CompiledFlag> flags) {
         for (CompiledFlag flag : flags) {
             long[] counts = flag.takeCounts();
             if (counts == null) {
