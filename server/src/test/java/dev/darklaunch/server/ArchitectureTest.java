@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** Layers you can see: HTTP in the *Api classes, SQL in the stores, neither leaking into the other. */
 class ArchitectureTest {
@@ -13,6 +14,11 @@ class ArchitectureTest {
     private static final JavaClasses SERVER = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.darklaunch.server");
+
+    @Test
+    void no_package_cycles() {
+        slices().matching("dev.darklaunch.server.(*)..").should().beFreeOfCycles().check(SERVER);
+    }
 
     @Test
     void stores_know_nothing_of_http() {

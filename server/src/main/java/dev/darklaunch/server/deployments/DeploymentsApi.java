@@ -5,7 +5,6 @@ import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.JsonBody.Body;
 import dev.darklaunch.server.http.JsonBody;
-import dev.darklaunch.server.http.Paging;
 import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
 import io.vertx.core.Future;
@@ -68,7 +67,7 @@ public final class DeploymentsApi {
         DeploymentStore.Filter filter = new DeploymentStore.Filter(QueryParams.text(ctx, "service").orElse(null),
                 QueryParams.text(ctx, "environment").orElse(null), QueryParams.oneOf(ctx, "status", STATUSES).orElse(null),
                 QueryParams.time(ctx, "since").orElse(null), QueryParams.time(ctx, "until").orElse(null));
-        deployments.list(project, filter, Paging.from(ctx))
+        deployments.list(project, filter, QueryParams.paging(ctx))
                 .onSuccess(page -> Responses.page(ctx, page.items(), page.next()))
                 .onFailure(ctx::fail);
     }

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.audit.AuditEvent;
 import dev.darklaunch.server.audit.AuditStore;
 import dev.darklaunch.server.auth.Caller;
-import dev.darklaunch.server.http.Paging;
+import dev.darklaunch.server.store.Paging;
 import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
 import dev.darklaunch.server.projects.ProjectStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -31,13 +30,13 @@ public final class TimelineApi {
                         String flag, Long deployment, String comment) {
     }
 
-    private final Pool pool;
+    private final ProjectStore projects;
     private final AuditStore audit;
     private final DeploymentStore deployments;
 
-    public TimelineApi(Pool pool, DeploymentStore deployments) {
-        this.pool = pool;
-        this.audit = new AuditStore(pool);
+    public TimelineApi(ProjectStore projects, AuditStore audit, DeploymentStore deployments) {
+        this.projects = projects;
+        this.audit = audit;
         this.deployments = deployments;
     }
 
@@ -51,8 +50,8 @@ public final class TimelineApi {
         Caller.of(ctx).requireRead(project);
         OffsetDateTime since = QueryParams.time(ctx, "since").orElse(null);
         OffsetDateTime until = QueryParams.time(ctx, "until").orElse(null);
-        Paging paging = Paging.from(ctx);
-        ProjectStore.scope(pool, project, environment)
+        Paging paging = QueryParams.paging(ctx);
+        projects.scope(project, environment)
                 .compose(scope -> audit.timeline(project, environment, since, until, paging))
                 .compose(page -> deployments.titles(page.items().stream().map(AuditEvent::deploymentId)
                                 .filter(id -> id != null).distinct().toList())
