@@ -6,10 +6,17 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -27,6 +34,23 @@ class ArchitectureTest {
     private static final JavaClasses SERVER = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages(ROOT);
+
+    /**
+     * The server's packages from the bottom up: each may use the packages of the levels below its
+     * own, never one of its own level or above. A new package takes its place here.
+     */
+    private static final List<List<String>> LEVELS = List.of(
+            List.of("failures", "settings", "guards"),
+            List.of("store"),
+            List.of("changes"),
+            List.of("http"),
+            List.of("auth"),
+            List.of("projects"),
+            List.of("flags"),
+            List.of("segments", "tracking"),
+            List.of("audit", "feed", "evaluation", "imports"),
+            List.of("deployments"),
+            List.of("ofrep", "ops", "ui"));
 
     /** Classes of a top-level class named {@code *<suffix>}, nested ones included. */
     private static DescribedPredicate<JavaClass> partOfClassNamed(String suffix) {
@@ -47,6 +71,35 @@ class ArchitectureTest {
         slices().matching(ROOT + ".(**)").namingSlices("$1")
                 .should().beFreeOfCycles()
                 .check(SERVER);
+    }
+
+    @Test
+    void every_package_has_its_level() {
+        TreeSet<String> packages = new TreeSet<>();
+        SERVER.forEach(javaClass -> {
+            if (javaClass.getPackageName().startsWith(ROOT + ".")) {
+                packages.add(javaClass.getPackageName().substring(ROOT.length() + 1).split("\\.")[0]);
+            }
+        });
+        assertThat(LEVELS.stream().flatMap(List::stream).sorted().toList()).containsExactlyElementsOf(packages);
+    }
+
+    @Test
+    void each_package_uses_only_the_packages_below_it() {
+        List<ArchRule> rules = new ArrayList<>();
+        for (int level = 0; level < LEVELS.size(); level++) {
+            for (String own : LEVELS.get(level)) {
+                List<String> notBelow = new ArrayList<>();
+                for (List<String> notLower : LEVELS.subList(level, LEVELS.size())) {
+                    notLower.stream().filter(other -> !other.equals(own)).forEach(other -> notBelow.add(ROOT + "." + other + ".."));
+                }
+                if (!notBelow.isEmpty()) {
+                    rules.add(noClasses().that().resideInAPackage(ROOT + "." + own + "..")
+                            .should().dependOnClassesThat().resideInAnyPackage(notBelow.toArray(String[]::new)));
+                }
+            }
+        }
+        CompositeArchRule.of(rules).as("each package uses only the packages of the levels below its own").check(SERVER);
     }
 
     @Test
