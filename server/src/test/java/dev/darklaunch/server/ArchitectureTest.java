@@ -81,7 +81,9 @@ class ArchitectureTest {
                 packages.add(javaClass.getPackageName().substring(ROOT.length() + 1).split("\\.")[0]);
             }
         });
-        assertThat(LEVELS.stream().flatMap(List::stream).sorted().toList()).containsExactlyElementsOf(packages);
+        assertThat(LEVELS.stream().flatMap(List::stream).sorted().toList())
+                .as("the packages in LEVELS, against those the server has: each must take its place there")
+                .containsExactlyElementsOf(packages);
     }
 
     @Test
