@@ -4,7 +4,7 @@ import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.JsonBody.Body;
 import dev.darklaunch.server.http.JsonBody;
-import dev.darklaunch.server.http.Paging;
+import dev.darklaunch.server.store.Paging;
 import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
 import io.vertx.core.Future;
@@ -60,7 +60,7 @@ public final class DeploymentsApi {
         DeploymentFilter filter = new DeploymentFilter(QueryParams.text(ctx, "service").orElse(null),
                 QueryParams.text(ctx, "environment").orElse(null), QueryParams.oneOf(ctx, "status", STATUSES).orElse(null),
                 QueryParams.time(ctx, "since").orElse(null), QueryParams.time(ctx, "until").orElse(null));
-        Paging paging = Paging.from(ctx);
+        Paging paging = QueryParams.paging(ctx);
         deployments.list(project, filter, paging.limit(), () -> paging.afterSequence().orElse(null))
                 .onSuccess(page -> Responses.page(ctx, page.items(), page.lastId() == null ? null : Paging.cursorFor(page.lastId())))
                 .onFailure(ctx::fail);

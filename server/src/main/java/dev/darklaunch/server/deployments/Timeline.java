@@ -4,10 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.audit.AuditEvent;
 import dev.darklaunch.server.audit.AuditStore;
-import dev.darklaunch.server.http.Paging;
 import dev.darklaunch.server.projects.ProjectStore;
+import dev.darklaunch.server.store.Paging;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -32,19 +31,19 @@ public final class Timeline {
     public record Page(List<Entry> items, String next) {
     }
 
-    private final Pool pool;
+    private final ProjectStore projects;
     private final AuditStore audit;
     private final DeploymentRecords deployments;
 
-    public Timeline(Pool pool, AuditStore audit, DeploymentRecords deployments) {
-        this.pool = pool;
+    public Timeline(ProjectStore projects, AuditStore audit, DeploymentRecords deployments) {
+        this.projects = projects;
         this.audit = audit;
         this.deployments = deployments;
     }
 
     /** The environment's timeline between {@code since} and {@code until} (each optional); NotFound for an unknown environment. */
     public Future<Page> of(String project, String environment, OffsetDateTime since, OffsetDateTime until, Paging paging) {
-        return ProjectStore.scope(pool, project, environment)
+        return projects.scope(project, environment)
                 .compose(scope -> audit.timeline(project, environment, since, until, paging))
                 .compose(page -> deployments.titles(page.items().stream().map(AuditEvent::deploymentId)
                                 .filter(Objects::nonNull).distinct().toList())

@@ -1,7 +1,7 @@
 package dev.darklaunch.server.deployments;
 
 import dev.darklaunch.server.auth.Caller;
-import dev.darklaunch.server.http.Paging;
+import dev.darklaunch.server.store.Paging;
 import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
 import io.vertx.ext.web.Router;
@@ -31,7 +31,7 @@ public final class TimelineApi {
         Caller.of(ctx).requireRead(project);
         OffsetDateTime since = QueryParams.time(ctx, "since").orElse(null);
         OffsetDateTime until = QueryParams.time(ctx, "until").orElse(null);
-        Paging paging = Paging.from(ctx);
+        Paging paging = QueryParams.paging(ctx);
         timeline.of(project, environment, since, until, paging)
                 .onSuccess(page -> Responses.page(ctx, page.items(), page.next()))
                 .onFailure(ctx::fail);

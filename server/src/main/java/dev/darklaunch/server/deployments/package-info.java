@@ -16,6 +16,8 @@
  * </ul>
  *
  * Flag configurations are written through {@code FlagChanges}, this package's one door into
- * {@code flags}, in the deployment's transaction: a step or rollback is one revision.
+ * {@code flags}, in the deployment's transaction: a step or rollback is one revision. The top of
+ * the write side: it may use flags, projects and audit; nothing below calls it (flags reach it only
+ * through {@code flags.ManualChanges}).
  */
 package dev.darklaunch.server.deployments;

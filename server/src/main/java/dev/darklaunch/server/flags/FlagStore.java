@@ -4,13 +4,12 @@ import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.InvalidModelException;
 import dev.darklaunch.sdk.internal.model.ModelValidator;
-import dev.darklaunch.server.audit.AuditLog;
-import dev.darklaunch.server.audit.Change;
+import dev.darklaunch.server.changes.AuditLog;
+import dev.darklaunch.server.changes.Change;
 import dev.darklaunch.server.changes.ChangeLog;
-import dev.darklaunch.server.deployments.ReleaseHolds;
 import dev.darklaunch.server.failures.Failure;
-import dev.darklaunch.server.http.Paging;
-import dev.darklaunch.server.http.Versions;
+import dev.darklaunch.server.store.Paging;
+import dev.darklaunch.server.store.Versioned;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
 import dev.darklaunch.server.store.Json;
@@ -47,9 +46,12 @@ public final class FlagStore {
     private static final String FLAG_COLUMNS = "f.id, f.version, f.created_at, f.updated_at, " + FlagRows.COLUMNS;
 
     private final Pool pool;
+    private final ManualChanges manualChanges;
 
-    public FlagStore(Pool pool) {
+    /** @param manualChanges what a person's change to a flag's configuration also sets off (pausing releases) */
+    public FlagStore(Pool pool, ManualChanges manualChanges) {
         this.pool = pool;
+        this.manualChanges = manualChanges;
     }
 
     public Future<Page> list(String project, Filter filter, Paging paging) {
@@ -123,7 +125,7 @@ public final class FlagStore {
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
                 .compose(scope -> lockFlag(tx, scope, key)
                         .compose(before -> {
-                            Versions.check(ifMatch, before.version());
+                            Versioned.check(ifMatch, before.version());
                             return checkConfigsStillFit(tx, before.id(), flag)
                                     .compose(v -> tx.preparedQuery("""
                                                     UPDATE flags SET name = $3, description = $4, kind = $5, variations = $6::text::jsonb,
@@ -143,7 +145,7 @@ public final class FlagStore {
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
                 .compose(scope -> lockFlag(tx, scope, key)
                         .compose(before -> {
-                            Versions.check(ifMatch, before.version());
+                            Versioned.check(ifMatch, before.version());
                             return tx.preparedQuery("""
                                             SELECT f.key, e.key AS environment FROM flag_configs c
                                             JOIN flags f ON f.id = c.flag_id JOIN environments e ON e.id = c.environment_id
@@ -177,7 +179,7 @@ public final class FlagStore {
                 .compose(scope -> lockFlag(tx, scope, key)
                         .compose(flag -> Validation.config(flag.flag(), config).compose(valid -> configView(tx, scope, key, true)
                                     .compose(before -> {
-                                        Versions.check(ifMatch, before.version());
+                                        Versioned.check(ifMatch, before.version());
                                         return References.check(tx, scope, key, config)
                                                 .compose(v -> writeConfig(tx, actor, "flag.config.update", scope, flag, before,
                                                         config, comment));
@@ -191,7 +193,7 @@ public final class FlagStore {
                 .compose(scope -> lockFlag(tx, scope, key)
                         .compose(flag -> configView(tx, scope, key, true)
                                 .compose(before -> {
-                                    Versions.check(ifMatch, before.version());
+                                    Versioned.check(ifMatch, before.version());
                                     if (before.config().on() == on) {
                                         return Future.succeededFuture(before);
                                     }
@@ -215,7 +217,7 @@ public final class FlagStore {
 
     /**
      * Writes a change made by hand; running releases of the flag in that environment pause, since
-     * automation never overrides a person ({@link ReleaseHolds}).
+     * automation never overrides a person ({@link ManualChanges}).
      */
     private Future<ConfigView> writeConfig(SqlClient tx, String actor, String action, Scope scope, StoredFlag flag,
                                            ConfigView before, FlagConfig config, Optional<String> comment) {
@@ -223,7 +225,7 @@ public final class FlagStore {
         return writeConfigs(tx, actor, scope, List.of(new ConfigWrite(new LockedConfig(flag.id(), flag.flag(), before), config, action)),
                 comment, null)
                 .compose(written -> !changed ? Future.succeededFuture(written.get(0))
-                        : ReleaseHolds.pause(tx, actor, scope, List.of(flag.flag().key()), action, null, null).map(written.get(0)));
+                        : manualChanges.changed(tx, actor, scope, List.of(flag.flag().key()), action).map(written.get(0)));
     }
 
     /** A flag's configuration in one environment, locked for a change within a transaction. */

@@ -5,12 +5,12 @@ import dev.darklaunch.sdk.internal.model.EnvironmentSegment;
 import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.sdk.internal.model.Segment;
 import dev.darklaunch.sdk.internal.model.SegmentConfig;
-import dev.darklaunch.server.audit.AuditLog;
-import dev.darklaunch.server.audit.Change;
+import dev.darklaunch.server.changes.AuditLog;
+import dev.darklaunch.server.changes.Change;
 import dev.darklaunch.server.changes.ChangeLog;
 import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.flags.Validation;
-import dev.darklaunch.server.http.Versions;
+import dev.darklaunch.server.store.Versioned;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
 import dev.darklaunch.server.store.Json;
@@ -80,7 +80,7 @@ public final class SegmentStore {
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
                 .compose(scope -> find(tx, scope, key, true)
                         .compose(before -> {
-                            Versions.check(ifMatch, before.version());
+                            Versioned.check(ifMatch, before.version());
                             return tx.preparedQuery("""
                                             UPDATE segments SET name = $3, description = $4, version = version + 1, updated_at = now()
                                             WHERE project_id = $1 AND key = $2""")
@@ -96,7 +96,7 @@ public final class SegmentStore {
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
                 .compose(scope -> find(tx, scope, key, true)
                         .compose(before -> {
-                            Versions.check(ifMatch, before.version());
+                            Versioned.check(ifMatch, before.version());
                             return tx.preparedQuery("""
                                             SELECT f.key, e.key AS environment FROM flag_configs c
                                             JOIN flags f ON f.id = c.flag_id JOIN environments e ON e.id = c.environment_id
@@ -130,7 +130,7 @@ public final class SegmentStore {
         return Validation.segmentConfig(config).compose(valid -> pool.withTransaction(tx -> ProjectStore.scope(tx, project, environment)
                 .compose(scope -> config(tx, scope, key, true)
                         .compose(before -> {
-                            Versions.check(ifMatch, before.version());
+                            Versioned.check(ifMatch, before.version());
                             // the flags that match this segment must stay within the cost of one evaluation
                             return Validation.environment(tx, scope, data -> withConfig(data, key, config), null, "rules",
                                             "matches this segment")
