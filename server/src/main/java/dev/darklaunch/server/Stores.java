@@ -32,12 +32,14 @@ record Stores(ProjectStore projects, FlagStore flags, SegmentStore segments, Env
               EventSumStore trackedEvents) {
 
     static Stores on(Pool pool, Config config) {
+        DeploymentStore deployments = new DeploymentStore();
+        ReleaseHolds holds = new ReleaseHolds(deployments);
         return new Stores(
                 new ProjectStore(pool, List.of(FlagStore::seedEnvironment, SegmentStore::seedEnvironment)),
-                new FlagStore(pool, (tx, actor, scope, flags, action) -> ReleaseHolds.pause(tx, actor, scope, flags, action, null, null)),
+                new FlagStore(pool, (tx, actor, scope, flags, action) -> holds.pause(tx, actor, scope, flags, action, null, null)),
                 new SegmentStore(pool),
                 new EnvironmentDataStore(pool),
-                new DeploymentStore(),
+                deployments,
                 new ImportStore(pool),
                 new AuditStore(pool),
                 new TokenStore(pool),

@@ -25,12 +25,9 @@ import java.util.List;
  */
 public final class ReleaseHolds {
 
-    /** For flag writes, which call in statically within their own transaction. */
-    private static final ReleaseHolds FOR_FLAG_WRITES = new ReleaseHolds(new DeploymentStore());
-
     private final DeploymentStore store;
 
-    ReleaseHolds(DeploymentStore store) {
+    public ReleaseHolds(DeploymentStore store) {
         this.store = store;
     }
 
@@ -42,12 +39,7 @@ public final class ReleaseHolds {
      *                 F was switched off by A"
      * @param occasion what it was part of, added to the reason in parentheses, or null
      */
-    public static Future<Void> pause(SqlClient tx, String actor, Scope scope, List<String> keys, String action, String occasion,
-                                     Long exceptDeployment) {
-        return FOR_FLAG_WRITES.pauseReleasesOf(tx, actor, scope, keys, action, occasion, exceptDeployment);
-    }
-
-    Future<Void> pauseReleasesOf(SqlClient tx, String actor, Scope scope, List<String> keys, String action, String occasion,
+    public Future<Void> pause(SqlClient tx, String actor, Scope scope, List<String> keys, String action, String occasion,
                                  Long exceptDeployment) {
         if (keys.isEmpty()) {
             return Future.succeededFuture();

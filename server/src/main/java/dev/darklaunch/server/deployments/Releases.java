@@ -160,7 +160,7 @@ public final class Releases {
                         .filter(flag -> flag.config().on())
                         .map(flag -> new ConfigChange(flag, flag.config().withOn(false), "flag.off"))
                         .toList(), comment, deployment.id()))
-                .compose(written -> holds.pauseReleasesOf(tx, actor, deployment.scope(), written, "flag.off",
+                .compose(written -> holds.pause(tx, actor, deployment.scope(), written, "flag.off",
                         comment.orElse(null), deployment.id()))
                 .compose(v -> store.cancelRelease(tx, deployment.id()));
     }
