@@ -88,7 +88,8 @@ export function FormDialog({ titleId, title, submitLabel, danger, wide, withComm
 
 /**
  * Asks before a change, in a form dialog rendered at the end of the body (see Portal). Resolves
- * with the comment typed in, or null when cancelled.
+ * with the comment typed in, or null when cancelled; it closes at once either way (the caller
+ * makes the change and shows its outcome), so it is never busy.
  */
 export function ConfirmDialog({ title, children, confirmLabel, danger, withComment, onClose }: {
   title: string; children?: ComponentChildren; confirmLabel: string; danger?: boolean; withComment?: boolean;
@@ -97,7 +98,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, withComme
   return (
     <Portal>
       <FormDialog titleId="dialog-title" title={title} submitLabel={confirmLabel} danger={danger} withComment={withComment}
-        onSubmit={(comment) => onClose({ comment })} onCancel={() => onClose(null)}>
+        onSubmit={(comment) => { onClose({ comment }); }} onCancel={() => onClose(null)}>
         {children}
       </FormDialog>
     </Portal>
