@@ -58,7 +58,7 @@ class ApiDocumentIT {
     }
 
     @Test
-    void servesTheDocumentFromTheServerJar() throws IOException {
+    void serves_the_document_from_the_server_jar() throws IOException {
         String classpath = classpathDocument();
 
         assertThat(served.header("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/yaml"));
@@ -67,7 +67,7 @@ class ApiDocumentIT {
     }
 
     @Test
-    void documentsExactlyTheRoutesTheServerHas() {
+    void documents_exactly_the_routes_the_server_has() {
         Set<String> routed = new TreeSet<>(server.server().routes());
         Set<String> documented = new TreeSet<>(operations().keySet());
         Set<String> undocumented = new TreeSet<>(routed);
@@ -83,7 +83,7 @@ class ApiDocumentIT {
     }
 
     @Test
-    void isAnOpenApi3Document() {
+    void is_an_openapi_3_document() {
         assertThat(document.path("openapi").asText()).startsWith("3.");
         assertThat(document.path("info").path("title").asText()).isNotBlank();
         assertThat(document.path("info").path("version").asText()).isNotBlank();
@@ -91,7 +91,7 @@ class ApiDocumentIT {
     }
 
     @Test
-    void everyReferenceResolvesToAComponent() {
+    void every_reference_resolves_to_a_component() {
         List<String> problems = new ArrayList<>();
         walk(document, "", (pointer, node) -> {
             JsonNode ref = node.get("$ref");
@@ -109,7 +109,7 @@ class ApiDocumentIT {
     }
 
     @Test
-    void everyPathParameterIsDeclared() {
+    void every_path_parameter_is_declared() {
         List<String> problems = new ArrayList<>();
         operations().forEach((route, operation) -> {
             String path = route.substring(route.indexOf(' ') + 1);
@@ -147,7 +147,7 @@ class ApiDocumentIT {
     }
 
     @Test
-    void everyOperationHasAnIdAndASuccessResponse() {
+    void every_operation_has_an_id_and_a_success_response() {
         List<String> problems = new ArrayList<>();
         operations().forEach((route, operation) -> {
             if (operation.path("operationId").asText().isBlank()) {
@@ -166,7 +166,7 @@ class ApiDocumentIT {
     }
 
     @Test
-    void operationIdsAreUnique() {
+    void operation_ids_are_unique() {
         Map<String, List<String>> routesById = new LinkedHashMap<>();
         operations().forEach((route, operation) ->
                 routesById.computeIfAbsent(operation.path("operationId").asText(), id -> new ArrayList<>()).add(route));
@@ -177,7 +177,7 @@ class ApiDocumentIT {
 
     /** The document says which routes are public; the server must agree (and refuse the rest without a token). */
     @Test
-    void onlyTheRoutesDocumentedAsPublicAnswerWithoutAToken() {
+    void only_the_routes_documented_as_public_answer_without_a_token() {
         assertThat(document.path("security").path(0).has("bearerAuth")).as("bearer tokens by default").isTrue();
         assertThat(document.path("components").path("securitySchemes").path("bearerAuth").path("scheme").asText())
                 .isEqualTo("bearer");
@@ -216,7 +216,7 @@ class ApiDocumentIT {
             "(?i)admin tokens only|admin users and admin tokens only|pipeline tokens of the project\\.|for anyone who may");
 
     @Test
-    void everyOperationSaysWhoMayCallIt() {
+    void every_operation_says_who_may_call_it() {
         List<String> problems = new ArrayList<>();
         operations().forEach((route, operation) -> {
             String access = operation.path("x-access").asText();
@@ -249,7 +249,7 @@ class ApiDocumentIT {
      * operation that needs a credential.
      */
     @Test
-    void theDocumentedAccessIsTheOneAuthorizationItProves() {
+    void the_documented_access_is_the_one_authorization_it_proves() {
         Map<String, JsonNode> operations = operations();
         Set<String> proven = new TreeSet<>();
         List<String> problems = new ArrayList<>();

@@ -71,7 +71,7 @@ class AccessibilityIT {
     }
 
     @Test
-    void theMainPagesHaveNoSeriousOrCriticalViolations() {
+    void the_main_pages_have_no_serious_or_critical_violations() {
         List<String> problems = new ArrayList<>();
         try (Browser.Tab tab = browser.open("/", true)) {
             Page page = tab.page();

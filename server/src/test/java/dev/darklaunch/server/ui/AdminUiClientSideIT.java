@@ -49,7 +49,7 @@ class AdminUiClientSideIT {
 
     /** An admin creates a client token for two origins, sees them listed, and revokes it: OFREP refuses it then. */
     @Test
-    void anAdminCreatesAClientTokenForTheOriginsOfAWebShopAndRevokesIt() {
+    void an_admin_creates_a_client_token_for_the_origins_of_a_web_shop_and_revokes_it() {
         createFlag("shop-banner", true);
         try (Browser.Tab tab = browser.open("/tokens")) {
             Page page = tab.page();
@@ -99,7 +99,7 @@ class AdminUiClientSideIT {
      * editing the definition keeps the mark, and clearing it hides the flag from the token again.
      */
     @Test
-    void anEditorMarksAFlagClientSideAndAClientTokenThenEvaluatesIt() {
+    void an_editor_marks_a_flag_client_side_and_a_client_token_then_evaluates_it() {
         createFlag("new-header", false);
         String origin = "https://www.example.org";
         String clientToken = OfrepFixture.clientToken(server.admin(), origin);

@@ -51,7 +51,7 @@ class AdminUiEditingIT {
      * flags list's archived filter.
      */
     @Test
-    void aProductOwnerEditsAFlagDefinitionResolvesAConflictAndArchivesIt() {
+    void a_product_owner_edits_a_flag_definition_resolves_a_conflict_and_archives_it() {
         Http.Response created = server.admin().post("/api/v1/projects/default/flags", Map.of(
                 "key", "banner-colour", "name", "Banner colour", "kind", "string",
                 "variations", List.of(Map.of("value", "red"), Map.of("value", "green"))));
@@ -139,7 +139,7 @@ class AdminUiEditingIT {
      * for applications: the page says so, and a save from the page keeps both.
      */
     @Test
-    void aConfigurationWithoutAnOffVariationAndWithMetadataKeepsBothWhenSavedFromThePage() {
+    void a_configuration_without_an_off_variation_and_with_metadata_keeps_both_when_saved_from_the_page() {
         Http.Response created = server.admin().post("/api/v1/projects/default/flags", Map.of(
                 "key", "spring-promo", "name", "Spring promo", "kind", "boolean",
                 "variations", List.of(Map.of("value", true), Map.of("value", false))));
@@ -168,7 +168,7 @@ class AdminUiEditingIT {
 
     /** Segments: name and description change in the browser; the key stays. */
     @Test
-    void aProductOwnerRenamesASegment() {
+    void a_product_owner_renames_a_segment() {
         Assertions.assertThat(server.admin().post("/api/v1/projects/default/segments",
                 Map.of("key", "early-birds", "name", "Early birds")).status()).isEqualTo(201);
         try (Browser.Tab tab = browser.open("/projects/default/segments/early-birds")) {
@@ -194,7 +194,7 @@ class AdminUiEditingIT {
      * it production, turns a failure policy off and adds an environment.
      */
     @Test
-    void anAdminCreatesAProjectAndAnEditorSetsUpItsEnvironments() {
+    void an_admin_creates_a_project_and_an_editor_sets_up_its_environments() {
         try (Browser.Tab tab = browser.open("/")) {
             Page page = tab.page();
             tab.signIn("admin", TestServer.ADMIN_PASSWORD);
@@ -260,7 +260,7 @@ class AdminUiEditingIT {
 
     /** Your own password: a wrong current one is refused at its field; then it changes and other sessions end. */
     @Test
-    void aSignedInUserChangesTheirOwnPassword() {
+    void a_signed_in_user_changes_their_own_password() {
         server.user("pia@example.com", "first password 0123", "editor");
         TestServer.SignedIn elsewhere = server.signIn("pia@example.com", "first password 0123");
         try (Browser.Tab tab = browser.open("/")) {
@@ -297,7 +297,7 @@ class AdminUiEditingIT {
      * policy switches its flags off (the confirmation says so); succeeded in staging.
      */
     @Test
-    void aProductOwnerReportsDeploymentsFailedAndSucceeded() {
+    void a_product_owner_reports_deployments_failed_and_succeeded() {
         Http pipeline = new Http(server.base(), server.token("pipeline", "default", "production", "staging"));
         Http.Response failing = pipeline.post("/api/v1/projects/default/deployments", Map.of(
                 "service", "payments", "version", "2.0.0", "environment", "production", "flags", List.of("pay-later")));

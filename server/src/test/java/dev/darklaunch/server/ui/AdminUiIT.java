@@ -62,7 +62,7 @@ class AdminUiIT {
 
     /** Issue "Admin UI", test 1: create, switch on, rule + 25 % rollout, preview = SDK, audited. */
     @Test
-    void productOwnerCreatesAFlagRulesItAndThePreviewAgreesWithTheSdk() {
+    void product_owner_creates_a_flag_rules_it_and_the_preview_agrees_with_the_sdk() {
         try (Browser.Tab tab = browser.open("/")) {
             Page page = tab.page();
             tab.signIn("admin", TestServer.ADMIN_PASSWORD);
@@ -153,7 +153,7 @@ class AdminUiIT {
 
     /** The mission loop: a switch flipped in the browser reaches a connected SDK's listener. */
     @Test
-    void aToggleInTheUiReachesAConnectedSdk() throws InterruptedException {
+    void a_toggle_in_the_ui_reaches_a_connected_sdk() throws InterruptedException {
         server.admin().post("/api/v1/projects/default/flags", booleanFlag("dark-feature", "Dark feature"));
         DarklaunchClient sdk = client("production");
         java.util.concurrent.BlockingQueue<Set<String>> changes = new java.util.concurrent.LinkedBlockingQueue<>();
@@ -188,7 +188,7 @@ class AdminUiIT {
 
     /** RELIABILITY 21: stored markup renders inert; CSP without inline script; CSRF needed. */
     @Test
-    void markupInFlagDataIsShownAsTextUnderAStrictPolicy() {
+    void markup_in_flag_data_is_shown_as_text_under_a_strict_policy() {
         String markup = "<img src=x onerror=alert(1)>";
         Http.Response created = server.admin().post("/api/v1/projects/default/flags", Map.of(
                 "key", "xss-probe", "name", markup, "kind", "boolean", "description", "<script>alert(2)</script>",
@@ -231,7 +231,7 @@ class AdminUiIT {
 
     /** RELIABILITY 21 / roles: a viewer sees everything, can change nothing, and the API agrees. */
     @Test
-    void aViewerCanReadButNotChange() {
+    void a_viewer_can_read_but_not_change() {
         server.admin().post("/api/v1/projects/default/flags", booleanFlag("viewer-probe", "Viewer probe"));
         server.user("vera@example.com", "viewer password 0123", "viewer");
 
@@ -275,7 +275,7 @@ class AdminUiIT {
 
     /** Admins create a token (its secret shown once) and revoke it; add a user; sign out. */
     @Test
-    void anAdminManagesTokensAndUsers() {
+    void an_admin_manages_tokens_and_users() {
         try (Browser.Tab tab = browser.open("/tokens")) {
             Page page = tab.page();
             tab.signIn("admin", TestServer.ADMIN_PASSWORD);
@@ -328,7 +328,7 @@ class AdminUiIT {
 
     /** Issue test 3: a release along a plan and a rollback, started on the deployments page, reach an SDK. */
     @Test
-    void aReleaseAndARollbackFromTheDeploymentsPageReachAnSdk() throws InterruptedException {
+    void a_release_and_a_rollback_from_the_deployments_page_reach_an_sdk() throws InterruptedException {
         String pipeline = server.token("pipeline", "default", "production");
         Http.Response recorded = new Http(server.base(), pipeline).post("/api/v1/projects/default/deployments", Map.of(
                 "service", "checkout", "version", "1.4.2", "environment", "production", "commit", "9f1c2ab",
@@ -392,7 +392,7 @@ class AdminUiIT {
 
     /** Issue test 5: a change another client makes over REST shows in an open page without reload. */
     @Test
-    void changesByOthersShowUpLive() {
+    void changes_by_others_show_up_live() {
         server.admin().post("/api/v1/projects/default/flags", booleanFlag("live-probe", "Live probe"));
         try (Browser.Tab tab = browser.open("/projects/default/flags?q=live-probe")) {
             Page page = tab.page();
@@ -419,7 +419,7 @@ class AdminUiIT {
      * row is reported (target/screenshots/flags-500.txt), not asserted: the machine is shared.
      */
     @Test
-    void theFlagsPageShows500FlagsFromOneRequest() throws java.io.IOException {
+    void the_flags_page_shows_500_flags_from_one_request() throws java.io.IOException {
         List<Map<String, Object>> features = java.util.stream.IntStream.range(0, 500)
                 .mapToObj(i -> Map.<String, Object>of("name", "bulk-%03d".formatted(i), "enabled", i % 3 == 0,
                         "strategies", List.of(Map.of("name", "default"))))
@@ -470,7 +470,7 @@ class AdminUiIT {
 
     /** The UI's routes never stand in for the API, the SDK feed or operations. */
     @Test
-    void uiRoutesLeaveTheServerPathsAlone() {
+    void ui_routes_leave_the_server_paths_alone() {
         Http html = server.admin().as(null).with("Accept", "text/html");
         Assertions.assertThat(html.get("/api/v1/projects").status()).isEqualTo(401);
         Assertions.assertThat(html.get("/api/v1/nothing-here").status()).isEqualTo(401);

@@ -121,7 +121,7 @@ class OfrepBrowserIT {
     }
 
     @Test
-    void theWebSdkGivesWhatDarklaunchClientGivesForEveryFlagAndContext() {
+    void the_web_sdk_gives_what_darklaunch_client_gives_for_every_flag_and_context() {
         try (Browser.Tab tab = browser.open(allowedSite.origin() + "/")) {
             Page page = tab.page();
             // a key of its own: the provider keeps answers per targeting key (see the next test)
@@ -165,7 +165,7 @@ class OfrepBrowserIT {
      * server's ETag covers the whole context, so the new attributes get a fresh answer, not a 304.
      */
     @Test
-    void newAttributesForTheSameUserGetFreshAnswers() {
+    void new_attributes_for_the_same_user_get_fresh_answers() {
         try (Browser.Tab tab = browser.open(allowedSite.origin() + "/")) {
             Page page = tab.page();
             assertThat(start(page, Map.of("targetingKey", "traveller", "country", "DE"), 0)).isEqualTo("READY");
@@ -178,7 +178,7 @@ class OfrepBrowserIT {
     }
 
     @Test
-    void aFlipReachesThePageThroughPollingWithinSeconds() {
+    void a_flip_reaches_the_page_through_polling_within_seconds() {
         try (Browser.Tab tab = browser.open(allowedSite.origin() + "/")) {
             Page page = tab.page();
             assertThat(start(page, Map.of("targetingKey", "flip-user"), POLL_MILLIS)).isEqualTo("READY");
@@ -205,7 +205,7 @@ class OfrepBrowserIT {
     }
 
     @Test
-    void aPageOnAnOriginTheTokenDoesNotListIsRefusedByTheBrowser() {
+    void a_page_on_an_origin_the_token_does_not_list_is_refused_by_the_browser() {
         try (Browser.Tab tab = browser.open(otherSite.origin() + "/")) {
             Page page = tab.page();
             List<String> console = new CopyOnWriteArrayList<>();
@@ -245,7 +245,7 @@ class OfrepBrowserIT {
     }
 
     @Test
-    void aFlagNotMarkedClientSideCannotBeReadThroughTheClientToken() {
+    void a_flag_not_marked_client_side_cannot_be_read_through_the_client_token() {
         assertThat(sdk.boolVariation(OfrepFixture.SERVER_ONLY, Context.of("user-1"), false)).as("the flag exists, on, for servers").isTrue();
         try (Browser.Tab tab = browser.open(allowedSite.origin() + "/")) {
             Page page = tab.page();
@@ -274,7 +274,7 @@ class OfrepBrowserIT {
 
     /** The README's browser example works as shown there (the README shows it as readme-example.js has it). */
     @Test
-    void theReadmeExampleWorksAsShown() throws Exception {
+    void the_readme_example_works_as_shown() throws Exception {
         String example = Files.readString(EXAMPLE, StandardCharsets.UTF_8);
         String shown = example.substring(example.indexOf("// README example begins\n") + "// README example begins\n".length(),
                 example.indexOf("// README example ends")).stripIndent();
