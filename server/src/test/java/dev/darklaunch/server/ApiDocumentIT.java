@@ -3,9 +3,10 @@ package dev.darklaunch.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.darklaunch.server.ops.ApiDocument;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,29 +33,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server has, and it is structurally sound (references resolve, path parameters are declared,
  * every operation has an id and a success response).
  */
+@DarklaunchServerTest
 class ApiDocumentIT {
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static final Pattern TEMPLATE_PARAMETER = Pattern.compile("\\{([^}/]+)}");
 
+    @Given
     private static TestServer server;
     private static Http.Response served;
     private static JsonNode document;
 
     @BeforeAll
     static void start() throws IOException {
-        server = TestServer.start();
         served = server.admin().as(null).get("/api/v1/openapi.yaml");
         assertThat(served.status()).as("GET /api/v1/openapi.yaml without a token: %s", served).isEqualTo(200);
         document = YAML.readTree(served.text());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

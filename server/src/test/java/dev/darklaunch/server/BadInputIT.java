@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,6 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * last test then shows the server still takes a well-formed write on every route.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DarklaunchServerTest
 class BadInputIT {
 
     private static final String PROJECT = "/api/v1/projects/default";
@@ -67,7 +69,9 @@ class BadInputIT {
     private static final String CONFIG_BODY = """
             {"on":true,"offVariation":1,"fallthrough":{"variation":0},"rules":[{"clauses":[{"attribute":"country","op":"in","values":["NO"]}],"serve":{"variation":0}}]}""";
 
+    @Given
     private static TestServer server;
+    @Given
     private static Http http;
 
     /** A write route and a body it accepts, so that each bad request differs from a good one in one way only. */
@@ -145,8 +149,6 @@ class BadInputIT {
 
     @BeforeAll
     static void startServerWithFixtures() {
-        server = TestServer.start();
-        http = server.admin();
         assertThat(http.post(PROJECT + "/flags", FLAG_BODY).status()).isEqualTo(201);
         assertThat(http.put(CONFIG, CONFIG_BODY.replace("\"on\":true", "\"on\":false")).status()).isEqualTo(200);
         assertThat(http.post(PROJECT + "/segments", "{\"key\":\"bad-seg\",\"name\":\"Bad segment\"}").status()).isEqualTo(201);
@@ -154,13 +156,6 @@ class BadInputIT {
         assertThat(http.post(PROJECT + "/deployments", "{\"service\":\"s\",\"version\":\"1\",\"environment\":\"staging\"}")
                 .status()).isEqualTo(201);
         assertThat(server.user("fixture@example.com", "a fixture password", "viewer")).isEqualTo(2);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     static Stream<Route> routes() {

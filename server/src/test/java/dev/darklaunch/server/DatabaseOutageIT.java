@@ -2,14 +2,16 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.DarklaunchServerTest.Database;
+import dev.darklaunch.server.testing.DarklaunchServerTest.Lifetime;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.StoppableDatabase;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -22,27 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * message and nothing half-applied; when it returns, the server recovers by itself.
  * Uses its own PostgreSQL, since it stops it.
  */
+@DarklaunchServerTest(database = Database.STOPPABLE, lifetime = Lifetime.PER_TEST)
 class DatabaseOutageIT {
 
-    @TempDir
-    Path dataDir;
+    @Given
     private StoppableDatabase database;
+    @Given
     private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (database != null) {
-            database.close();
-        }
-    }
 
     @Test
     void writes_answer_503_while_the_database_is_down_and_work_again_when_it_returns() throws Exception {
-        database = new StoppableDatabase(dataDir);
-        server = TestServer.start(database.url());
         Http admin = server.admin();
         String flags = "/api/v1/projects/default/flags";
         assertThat(admin.post(flags, flag("before-outage")).status()).isEqualTo(201);
@@ -84,13 +75,11 @@ class DatabaseOutageIT {
 
     @Test
     void a_release_step_that_falls_due_while_the_database_is_down_applies_once_it_returns() throws Exception {
-        database = new StoppableDatabase(dataDir);
-        server = TestServer.start(database.url());
         Http admin = server.admin();
         String deployments = "/api/v1/projects/default/deployments";
-        Http.Response recorded = admin.post(deployments, Map.of("service", "checkout", "version", "3.0.0",
+        JsonNode recorded = new Fixtures(admin).deployment(Map.of("service", "checkout", "version", "3.0.0",
                 "environment", "production", "flags", List.of("through-outage")));
-        long id = recorded.json().get("id").asLong();
+        long id = recorded.get("id").asLong();
         Http.Response released = admin.post(deployments + "/" + id + "/release", Map.of("steps", List.of(Map.of("percentage", 10),
                 Map.of("percentage", 100, "after", "PT2S"))));
         assertThat(released.status()).isEqualTo(200);

@@ -2,16 +2,17 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.DarklaunchServerTest.Database;
+import dev.darklaunch.server.testing.DarklaunchServerTest.Lifetime;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.SseStream;
 import dev.darklaunch.server.testing.SseStream.Event;
 import dev.darklaunch.server.testing.StoppableDatabase;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,30 +28,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * database is back, a change committed then reaches the stream, and the refused write never appears.
  * Uses its own PostgreSQL, since it stops it.
  */
+@DarklaunchServerTest(database = Database.STOPPABLE, lifetime = Lifetime.PER_TEST, config = "quickFeed")
 class FeedDuringOutageIT {
 
     private static final Duration HEARTBEAT = Duration.ofMillis(300);
 
-    @TempDir
-    Path dataDir;
+    @Given
     private StoppableDatabase database;
+    @Given
     private TestServer server;
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+    static Config quickFeed(Config config) {
+        return config.withFeed(FeedSettings.DEFAULTS.withHeartbeat(HEARTBEAT).withReconcileInterval(Duration.ofMillis(500)));
     }
 
     @Test
     void streams_and_snapshots_keep_serving_through_an_outage_and_catch_up_after_it() throws Exception {
-        database = new StoppableDatabase(dataDir);
-        server = TestServer.start(database.url(),
-                FeedSettings.DEFAULTS.withHeartbeat(HEARTBEAT).withReconcileInterval(Duration.ofMillis(500)));
         Http admin = server.admin();
         assertThat(admin.post(P + "/flags", SdkFeedIT.flag("steady")).status()).isEqualTo(201);
         String sdk = server.token("sdk", "default", "production");

@@ -5,6 +5,7 @@ import dev.darklaunch.sdk.DarklaunchClient;
 import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.Status;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.Fixtures;
 import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,8 @@ class ReconnectSpreadIT {
         String database = TestDatabase.fresh();
         int port = freePort();
         TestServer server = TestServer.start(database, FeedSettings.DEFAULTS, port);
-        server.admin().post("/api/v1/projects/default/flags", Map.of("key", "f", "name", "F", "kind", "boolean",
+        Fixtures given = new Fixtures(server.admin()); // the restarted server answers at the same address
+        given.flag(Map.of("key", "f", "name", "F", "kind", "boolean",
                 "variations", List.of(Map.of("value", true), Map.of("value", false))));
         String token = server.token("sdk", "default", "production");
 
@@ -58,7 +60,7 @@ class ReconnectSpreadIT {
 
             long restartedAt = System.nanoTime();
             server = TestServer.start(database, FeedSettings.DEFAULTS, port);
-            server.admin().post("/api/v1/projects/default/flags/f/environments/production/on", null);
+            given.toggle("f", "production", true);
             awaitAll(Duration.ofSeconds(40), clients, c -> c.isEnabled("f", Context.of("u")));
 
             assertThat(backAt).as("every SDK reconnected").hasSize(SDKS);

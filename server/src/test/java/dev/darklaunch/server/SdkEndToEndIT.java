@@ -6,6 +6,7 @@ import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.SdkTestTimings;
 import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.Fixtures;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
@@ -71,11 +72,12 @@ class SdkEndToEndIT {
     void a_change_to_several_flags_reaches_the_sdk_as_one_atomic_change() throws Exception {
         TestServer server = keep(TestServer.start(TestDatabase.fresh(), FAST_FEED));
         Http admin = server.admin();
-        admin.post(P + "/segments", Map.of("key", "beta", "name", "Beta"));
-        admin.put(P + "/segments/beta/environments/production", Map.of("included", List.of("user-1")));
+        Fixtures given = new Fixtures(admin);
+        given.segment(Map.of("key", "beta", "name", "Beta"));
+        given.segmentConfiguration("beta", "production", Map.of("included", List.of("user-1")));
         for (String key : List.of("a", "b", "c")) {
-            admin.post(P + "/flags", booleanFlag(key));
-            admin.put(P + "/flags/" + key + "/environments/production", Map.of("on", true, "offVariation", 1,
+            given.flag(booleanFlag(key));
+            given.configuration(key, "production", Map.of("on", true, "offVariation", 1,
                     "fallthrough", Map.of("variation", 1), "rules", List.of(Map.of("clauses", List.of(Map.of(
                             "attribute", "key", "op", "segmentMatch", "values", List.of("beta"))), "serve", Map.of("variation", 0)))));
         }
@@ -119,8 +121,9 @@ class SdkEndToEndIT {
         String database = TestDatabase.fresh();
         TestServer writer = keep(TestServer.start(database, FAST_FEED));
         Http admin = writer.admin();
+        Fixtures given = new Fixtures(admin);
         List<String> keys = List.of("f0", "f1", "f2", "f3");
-        keys.forEach(key -> admin.post(P + "/flags", booleanFlag(key)));
+        keys.forEach(key -> given.flag(booleanFlag(key)));
         String token = writer.token("sdk", "default", "production");
 
         int port = freePort();

@@ -2,12 +2,13 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.SseStream;
 import dev.darklaunch.server.testing.SseStream.Event;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * live patches, resuming (RELIABILITY 7), heartbeats, bounded lifetime and per-token caps
  * (RELIABILITY 22), revocation closing streams (RELIABILITY 8), and who may read the feed.
  */
+@DarklaunchServerTest(config = "feed")
 class SdkFeedIT {
 
     static final String P = "/api/v1/projects/default";
@@ -33,24 +35,22 @@ class SdkFeedIT {
     static final int HISTORY = 5;
     static final int MAX_STREAMS = 2;
 
+    @Given
     private static String databaseUrl;
+    @Given
     private static TestServer server;
+    @Given
     private static Http admin;
     private static String sdk;
 
-    @BeforeAll
-    static void start() {
-        databaseUrl = TestDatabase.fresh();
-        server = TestServer.start(databaseUrl, FeedSettings.DEFAULTS.withHeartbeat(HEARTBEAT).withHistorySize(HISTORY)
-                .withMaxStreamsPerToken(MAX_STREAMS));
-        admin = server.admin();
-        assertThat(admin.post(P + "/flags", flag("checkout")).status()).isEqualTo(201);
-        sdk = server.token("sdk", "default", "production");
+    static Config feed(Config config) {
+        return config.withFeed(FeedSettings.DEFAULTS.withHeartbeat(HEARTBEAT).withHistorySize(HISTORY).withMaxStreamsPerToken(MAX_STREAMS));
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
+    @BeforeAll
+    static void start() {
+        assertThat(admin.post(P + "/flags", flag("checkout")).status()).isEqualTo(201);
+        sdk = server.token("sdk", "default", "production");
     }
 
     @Test
@@ -216,10 +216,10 @@ class SdkFeedIT {
 
     @Test
     void revoking_a_token_closes_its_stream_within_a_second() {
-        Http.Response created = admin.post("/api/v1/tokens", Map.of("name", "soon revoked sdk", "kind", "sdk",
+        JsonNode created = new Fixtures(admin).token(Map.of("name", "soon revoked sdk", "kind", "sdk",
                 "project", "default", "environments", List.of("production")));
-        String secret = created.json().get("secret").asText();
-        long id = created.json().at("/token/id").asLong();
+        String secret = created.get("secret").asText();
+        long id = created.at("/token/id").asLong();
         try (SseStream stream = SseStream.open(server.base(), secret, null)) {
             assertThat(stream.nextEvent(Duration.ofSeconds(5)).name()).isEqualTo("snapshot");
             assertThat(admin.delete("/api/v1/tokens/" + id).status()).isEqualTo(200);

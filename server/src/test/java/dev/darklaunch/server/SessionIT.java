@@ -2,12 +2,12 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.auth.SessionSettings;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import dev.darklaunch.server.testing.TestServer.SignedIn;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,26 +22,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * changes (refused changes write nothing), signing out everywhere at once, and the first admin
  * bootstrapped from DARKLAUNCH_ADMIN_PASSWORD.
  */
+@DarklaunchServerTest(adminPassword = true)
 class SessionIT {
 
     private static final Map<String, Object> PROJECT = Map.of("key", "ui", "name", "UI");
+    @Given
     private static String databaseUrl;
+    @Given
     private static TestServer server;
+    @Given
     private static Http admin;
-
-    @BeforeAll
-    static void start() {
-        databaseUrl = TestDatabase.fresh();
-        server = TestServer.start(databaseUrl, TestServer::withAdminPassword);
-        admin = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void the_bootstrapped_admin_signs_in_with_DARKLAUNCH_ADMIN_PASSWORD_and_gets_a_strict_http_only_cookie() {

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.assertj.core.api.Assertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
@@ -24,26 +25,14 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * deployment's status. Each test does it through the UI and then reads the server's state over
  * the REST API.
  */
+@DarklaunchServerTest(adminPassword = true)
+@ExtendWith(BrowserExtension.class)
 class AdminUiEditingIT {
 
+    @Given
     private static TestServer server;
+    @Given
     private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(TestDatabase.fresh(), TestServer::withAdminPassword);
-        browser = new Browser(server.base());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
 
     /**
      * Flag definition: name, description, tags, owner, lifecycle, a renamed and an added
@@ -306,9 +295,9 @@ class AdminUiEditingIT {
         Assertions.assertThat(pipeline.post("/api/v1/projects/default/deployments/" + failingId + "/release", Map.of()).status())
                 .isEqualTo(200);
         Assertions.assertThat(flagOn("pay-later", "production")).as("released").isTrue();
-        Http.Response fine = pipeline.post("/api/v1/projects/default/deployments", Map.of(
+        JsonNode fine = new Fixtures(pipeline).deployment(Map.of(
                 "service", "search", "version", "7.1.0", "environment", "staging", "flags", List.of("fuzzy-search")));
-        long fineId = fine.json().get("id").asLong();
+        long fineId = fine.get("id").asLong();
 
         try (Browser.Tab tab = browser.open("/projects/default/deployments")) {
             Page page = tab.page();

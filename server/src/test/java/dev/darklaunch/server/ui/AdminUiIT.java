@@ -10,13 +10,15 @@ import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.EvaluationDetail;
 import dev.darklaunch.sdk.SdkTestTimings;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.time.Duration;
@@ -34,30 +36,25 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * database, with the real Java SDK on the other side: what a product owner does in the UI reaches
  * applications, and what the UI shows agrees with what the SDK answers.
  */
+@DarklaunchServerTest(adminPassword = true)
+@ExtendWith(BrowserExtension.class)
 class AdminUiIT {
 
     /** Changes reach SDKs asynchronously. */
     private static final Duration SDK_WAIT = Duration.ofSeconds(30);
 
+    @Given
     private static TestServer server;
+
+    @Given
+    private static Fixtures given;
+    @Given
     private static Browser browser;
     private static final List<DarklaunchClient> clients = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(TestDatabase.fresh(), TestServer::withAdminPassword);
-        browser = new Browser(server.base());
-    }
 
     @AfterAll
     static void stop() {
         clients.forEach(DarklaunchClient::close);
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     /** Issue "Admin UI", test 1: create, switch on, rule + 25 % rollout, preview = SDK, audited. */
@@ -154,7 +151,7 @@ class AdminUiIT {
     /** The mission loop: a switch flipped in the browser reaches a connected SDK's listener. */
     @Test
     void a_toggle_in_the_ui_reaches_a_connected_sdk() throws InterruptedException {
-        server.admin().post("/api/v1/projects/default/flags", booleanFlag("dark-feature", "Dark feature"));
+        given.flag(booleanFlag("dark-feature", "Dark feature"));
         DarklaunchClient sdk = client("production");
         java.util.concurrent.BlockingQueue<Set<String>> changes = new java.util.concurrent.LinkedBlockingQueue<>();
         Await.until(SDK_WAIT, "the SDK seeing the change", () -> sdk.boolVariationDetail("dark-feature", Context.of("u"), true).reason().kind().name().equals("OFF"));
@@ -232,7 +229,7 @@ class AdminUiIT {
     /** RELIABILITY 21 / roles: a viewer sees everything, can change nothing, and the API agrees. */
     @Test
     void a_viewer_can_read_but_not_change() {
-        server.admin().post("/api/v1/projects/default/flags", booleanFlag("viewer-probe", "Viewer probe"));
+        given.flag(booleanFlag("viewer-probe", "Viewer probe"));
         server.user("vera@example.com", "viewer password 0123", "viewer");
 
         try (Browser.Tab tab = browser.open("/projects/default/flags")) {
@@ -313,7 +310,7 @@ class AdminUiIT {
             page.reload();
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
         }
-        server.admin().post("/api/v1/projects/default/flags", booleanFlag("phone-layout", "Phone layout"));
+        given.flag(booleanFlag("phone-layout", "Phone layout"));
         try (Browser.Tab tab = browser.open("/projects/default/flags")) {
             tab.page().setViewportSize(390, 844);
             tab.signIn("ed@example.com", "editor password 0123");
@@ -393,7 +390,7 @@ class AdminUiIT {
     /** Issue test 5: a change another client makes over REST shows in an open page without reload. */
     @Test
     void changes_by_others_show_up_live() {
-        server.admin().post("/api/v1/projects/default/flags", booleanFlag("live-probe", "Live probe"));
+        given.flag(booleanFlag("live-probe", "Live probe"));
         try (Browser.Tab tab = browser.open("/projects/default/flags?q=live-probe")) {
             Page page = tab.page();
             tab.signIn("admin", TestServer.ADMIN_PASSWORD);
@@ -408,7 +405,7 @@ class AdminUiIT {
 
             page.locator("tr[data-flag=live-probe] .flag-name").click();
             assertThat(page.locator(".audit-list [data-action='flag.on']")).hasCount(1);
-            server.admin().post("/api/v1/projects/default/flags/live-probe/environments/staging/off", Map.of("comment", "rolled back by hand"));
+            given.toggle("live-probe", "staging", false, Map.of("comment", "rolled back by hand"));
             assertThat(page.locator("table.envs tr[data-env=staging] [role=switch]")).hasAttribute("aria-checked", "false");
             assertThat(page.locator(".audit-list [data-action='flag.off']")).containsText("rolled back by hand");
         }

@@ -14,13 +14,16 @@ import dev.darklaunch.sdk.EvaluationDetail;
 import dev.darklaunch.sdk.Reason;
 import dev.darklaunch.sdk.SdkTestTimings;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.OfrepFixture;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * endpoint with {@code If-None-Match}); a page on an origin the token does not list is refused by
  * the browser; a flag not marked {@code clientSide} cannot be read through the client token.
  */
+@DarklaunchServerTest
+@ExtendWith(BrowserExtension.class)
 class OfrepBrowserIT {
 
     private static final String P = OfrepFixture.P;
@@ -72,7 +77,12 @@ class OfrepBrowserIT {
             flag("disabled", "boolean", true),
             flag(MISSING, "boolean", true));
 
+    @Given
     private static TestServer server;
+
+    @Given
+    private static Fixtures given;
+    @Given
     private static Browser browser;
     private static StaticSite allowedSite;
     private static StaticSite otherSite;
@@ -85,7 +95,6 @@ class OfrepBrowserIT {
             throw new IllegalStateException(BUNDLE.toAbsolutePath() + " is missing: the build makes it with npm"
                     + " (server/pom.xml, execution browser-ofrep-bundle), which -DskipUi leaves out; build without -DskipUi");
         }
-        server = TestServer.start(TestDatabase.fresh());
         Map<String, StaticSite.File> files = Map.of(
                 "/", StaticSite.File.of("text/html; charset=utf-8", PAGE),
                 "/openfeature.js", StaticSite.File.of("text/javascript; charset=utf-8", BUNDLE));
@@ -104,12 +113,11 @@ class OfrepBrowserIT {
                         .initTimeout(Duration.ofSeconds(10)))
                 .build());
         assertThat(sdk.isReady()).as("the Java SDK is ready").isTrue();
-        browser = new Browser(server.base());
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[]{browser, sdk, allowedSite, otherSite, server}) {
+        for (AutoCloseable closeable : new AutoCloseable[]{sdk, allowedSite, otherSite}) {
             if (closeable != null) {
                 try {
                     closeable.close();
@@ -197,7 +205,7 @@ class OfrepBrowserIT {
                 assertThat(latency).as("flip to page, ms (polling every %d ms)", POLL_MILLIS).isLessThan(2_000);
                 assertThat(changes.toString()).contains("on-off");
             } finally {
-                server.admin().post(P + "/flags/on-off/environments/" + ENV + "/on", Map.of());
+                given.toggle("on-off", ENV, true, Map.of());
                 Await.until(Duration.ofSeconds(20), "the Java SDK sees on-off on again (for the other tests)",
                         () -> sdk.boolVariation("on-off", Context.of("flip-user"), false));
             }
