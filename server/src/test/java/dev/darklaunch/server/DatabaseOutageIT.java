@@ -54,15 +54,11 @@ class DatabaseOutageIT {
         assertThat(admin.as(null).get("/health/live").status()).isEqualTo(200);
 
         database.start();
-        Http.Response recovered = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            recovered = admin.post(flags, flag("after-outage"));
-            if (recovered.status() != 503) {
-                break;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // poll interval
-        }
+        Http.Response recovered = Await.value(Duration.ofSeconds(60), Duration.ofMillis(200), "a write answered other than 503",
+                () -> {
+                    Http.Response attempt = admin.post(flags, flag("after-outage"));
+                    return attempt.status() != 503 ? attempt : null;
+                });
         assertThat(recovered).isNotNull();
         assertThat(recovered.status()).as(recovered.toString()).isEqualTo(201);
         assertThat(admin.as(null).get("/health/ready").status()).isEqualTo(200);
@@ -91,16 +87,10 @@ class DatabaseOutageIT {
         Await.past(OffsetDateTime.parse(released.json().at("/release/steps/1/dueAt").asText()).toInstant().plusSeconds(1));
         database.start();
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode deployment = null;
-        while (System.nanoTime() < deadline) {
+        JsonNode deployment = Await.value(Duration.ofSeconds(60), Duration.ofMillis(200), "the plan completed after the outage", () -> {
             Http.Response found = admin.get(deployments + "/" + id);
-            if (found.status() == 200 && found.json().at("/release/state").asText().equals("completed")) {
-                deployment = found.json();
-                break;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // poll interval
-        }
+            return found.status() == 200 && found.json().at("/release/state").asText().equals("completed") ? found.json() : null;
+        });
         assertThat(deployment).as("the plan completed after the outage").isNotNull();
         assertThat(deployment.at("/flags/0/percentage").asDouble()).isEqualTo(100.0);
         assertThat(deployment.get("status").asText()).as("the refused rollback did not happen").isEqualTo("started");

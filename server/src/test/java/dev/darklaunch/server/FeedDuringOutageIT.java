@@ -2,6 +2,7 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.DarklaunchServerTest;
 import dev.darklaunch.server.testing.DarklaunchServerTest.Database;
 import dev.darklaunch.server.testing.DarklaunchServerTest.Lifetime;
@@ -64,15 +65,10 @@ class FeedDuringOutageIT {
             assertThat(flags.json().get("revision").asLong()).isEqualTo(revision);
 
             database.start();
-            Http.Response flip = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                flip = admin.post(P + "/flags/steady/environments/production/on", null);
-                if (flip.status() != 503) {
-                    break;
-                }
-                SdkFeedIT.sleep(Duration.ofMillis(200));
-            }
+            Http.Response flip = Await.value(Duration.ofSeconds(60), Duration.ofMillis(200), "a flip answered other than 503", () -> {
+                Http.Response attempt = admin.post(P + "/flags/steady/environments/production/on", null);
+                return attempt.status() != 503 ? attempt : null;
+            });
             assertThat(flip).isNotNull();
             assertThat(flip.status()).as(flip.toString()).isEqualTo(200);
 

@@ -5,6 +5,7 @@ import dev.darklaunch.sdk.DarklaunchClient;
 import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.Status;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.Fixtures;
 import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,13 +78,7 @@ class ReconnectSpreadIT {
 
     private static void awaitAll(Duration timeout, List<DarklaunchClient> clients,
                                  java.util.function.Predicate<DarklaunchClient> condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!clients.stream().allMatch(condition)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not every SDK got there within " + timeout);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // poll interval
-        }
+        Await.until(timeout, "every SDK got there", () -> clients.stream().allMatch(condition));
     }
 
     private static int freePort() throws IOException {

@@ -2,6 +2,7 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.DarklaunchServerTest;
 import dev.darklaunch.server.testing.Fixtures;
 import dev.darklaunch.server.testing.Given;
@@ -261,17 +262,12 @@ class SdkFeedIT {
             }
 
             open.remove(0).close();
-            int status = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (System.nanoTime() < deadline && status != 200) {
-                SseStream again = SseStream.open(server.base(), capped, null);
-                status = again.status();
-                if (status == 200) {
-                    open.add(again);
-                } else {
-                    sleep(Duration.ofMillis(100));
-                }
-            }
+            SseStream again = Await.value(Duration.ofSeconds(5), Duration.ofMillis(100), "a stream accepted again", () -> {
+                SseStream attempt = SseStream.open(server.base(), capped, null);
+                return attempt.status() == 200 ? attempt : null;
+            });
+            open.add(again);
+            int status = again.status();
             assertThat(status).as("a closed stream frees its place").isEqualTo(200);
         } finally {
             open.forEach(SseStream::close);
@@ -386,19 +382,15 @@ class SdkFeedIT {
     }
 
     static long awaitRevision(TestServer server, String sdk, long revision) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        long served = -1;
-        while (System.nanoTime() < deadline) {
-            Http.Response response = server.admin().as(sdk).get("/sdk/v1/flags");
-            if (response.status() == 200) {
-                served = response.json().get("revision").asLong();
-                if (served >= revision) {
-                    return served;
-                }
-            }
-            sleep(Duration.ofMillis(50));
-        }
-        throw new AssertionError("the feed did not reach revision " + revision + " (serves " + served + ")");
+        long[] served = {-1};
+        return Await.value(Duration.ofSeconds(10), Duration.ofMillis(50),
+                () -> "the feed did not reach revision " + revision + " (serves " + served[0] + ")", () -> {
+                    Http.Response response = server.admin().as(sdk).get("/sdk/v1/flags");
+                    if (response.status() == 200) {
+                        served[0] = response.json().get("revision").asLong();
+                    }
+                    return served[0] >= revision ? served[0] : null;
+                });
     }
 
     static JsonNode json(Event event) {
@@ -413,10 +405,6 @@ class SdkFeedIT {
         List<String> keys = new ArrayList<>();
         flags.forEach(f -> keys.add(f.at("/flag/key").asText()));
         return keys;
-    }
-
-    static void sleep(Duration duration) {
-        java.util.concurrent.locks.LockSupport.parkNanos(duration.toNanos());
     }
 
     static Connection jdbc(String url) throws Exception {
