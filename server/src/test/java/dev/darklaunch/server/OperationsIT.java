@@ -3,6 +3,7 @@ package dev.darklaunch.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
 import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.RawHttp;
@@ -103,8 +104,8 @@ class OperationsIT {
         List<String> paths = new java.util.ArrayList<>(readablePaths());
         paths.addAll(List.of("/", "/assets/no-such-file-0123abcd.js", "/api/v1/projects/default/flags?limit=1"));
         // OFREP's change stream is for browsers: the client token is in the address (EventSource sends no headers)
-        String clientToken = server.admin().post("/api/v1/tokens", Map.of("name", "head page", "kind", "client", "project", "default",
-                "environments", List.of("production"), "origins", List.of("https://shop.example.com"))).json().get("secret").asText();
+        String clientToken = new Fixtures(server.admin()).token(Map.of("name", "head page", "kind", "client", "project", "default",
+                "environments", List.of("production"), "origins", List.of("https://shop.example.com"))).get("secret").asText();
         paths.replaceAll(path -> path.equals("/ofrep/v1/events") ? path + "?token=" + clientToken : path);
         for (String path : paths) {
             Http client = server.admin().as(path.startsWith("/sdk/") ? sdk : path.startsWith("/ofrep/v1/events?") ? null
