@@ -199,20 +199,37 @@ public final class DarklaunchServerExtension implements BeforeAllCallback, Befor
 
         @Override
         public void close() {
+            List<Runnable> steps = new ArrayList<>();
             if (proxy != null) {
-                proxy.resume(); // a stalled proxy would hold the servers' shutdown
+                steps.add(proxy::resume); // a stalled proxy would hold up the servers' shutdown
             }
             for (int i = servers.size() - 1; i >= 0; i--) {
-                servers.get(i).close();
+                steps.add(servers.get(i)::close);
             }
             if (proxy != null) {
-                proxy.close();
+                steps.add(proxy::close);
             }
             if (stoppable != null) {
-                stoppable.close();
+                steps.add(stoppable::close);
             }
             if (dataDir != null) {
-                delete(dataDir);
+                steps.add(() -> delete(dataDir));
+            }
+            // every step runs even when one fails, so one stuck server does not leak the rest
+            RuntimeException failed = null;
+            for (Runnable step : steps) {
+                try {
+                    step.run();
+                } catch (RuntimeException e) {
+                    if (failed == null) {
+                        failed = e;
+                    } else {
+                        failed.addSuppressed(e);
+                    }
+                }
+            }
+            if (failed != null) {
+                throw failed;
             }
         }
 
