@@ -3,9 +3,10 @@ package dev.darklaunch.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.darklaunch.server.ops.ApiDocument;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,33 +33,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server has, and it is structurally sound (references resolve, path parameters are declared,
  * every operation has an id and a success response).
  */
+@DarklaunchServerTest
 class ApiDocumentIT {
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static final Pattern TEMPLATE_PARAMETER = Pattern.compile("\\{([^}/]+)}");
 
+    @Given
     private static TestServer server;
     private static Http.Response served;
     private static JsonNode document;
 
     @BeforeAll
     static void start() throws IOException {
-        server = TestServer.start();
         served = server.admin().as(null).get("/api/v1/openapi.yaml");
         assertThat(served.status()).as("GET /api/v1/openapi.yaml without a token: %s", served).isEqualTo(200);
         document = YAML.readTree(served.text());
     }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Test
-    void servesTheDocumentFromTheServerJar() throws IOException {
+    void serves_the_document_from_the_server_jar() throws IOException {
         String classpath = classpathDocument();
 
         assertThat(served.header("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/yaml"));
@@ -67,7 +62,7 @@ class ApiDocumentIT {
     }
 
     @Test
-    void documentsExactlyTheRoutesTheServerHas() {
+    void documents_exactly_the_routes_the_server_has() {
         Set<String> routed = new TreeSet<>(server.server().routes());
         Set<String> documented = new TreeSet<>(operations().keySet());
         Set<String> undocumented = new TreeSet<>(routed);
@@ -83,7 +78,7 @@ class ApiDocumentIT {
     }
 
     @Test
-    void isAnOpenApi3Document() {
+    void is_an_openapi_3_document() {
         assertThat(document.path("openapi").asText()).startsWith("3.");
         assertThat(document.path("info").path("title").asText()).isNotBlank();
         assertThat(document.path("info").path("version").asText()).isNotBlank();
@@ -91,7 +86,7 @@ class ApiDocumentIT {
     }
 
     @Test
-    void everyReferenceResolvesToAComponent() {
+    void every_reference_resolves_to_a_component() {
         List<String> problems = new ArrayList<>();
         walk(document, "", (pointer, node) -> {
             JsonNode ref = node.get("$ref");
@@ -109,7 +104,7 @@ class ApiDocumentIT {
     }
 
     @Test
-    void everyPathParameterIsDeclared() {
+    void every_path_parameter_is_declared() {
         List<String> problems = new ArrayList<>();
         operations().forEach((route, operation) -> {
             String path = route.substring(route.indexOf(' ') + 1);
@@ -147,7 +142,7 @@ class ApiDocumentIT {
     }
 
     @Test
-    void everyOperationHasAnIdAndASuccessResponse() {
+    void every_operation_has_an_id_and_a_success_response() {
         List<String> problems = new ArrayList<>();
         operations().forEach((route, operation) -> {
             if (operation.path("operationId").asText().isBlank()) {
@@ -166,7 +161,7 @@ class ApiDocumentIT {
     }
 
     @Test
-    void operationIdsAreUnique() {
+    void operation_ids_are_unique() {
         Map<String, List<String>> routesById = new LinkedHashMap<>();
         operations().forEach((route, operation) ->
                 routesById.computeIfAbsent(operation.path("operationId").asText(), id -> new ArrayList<>()).add(route));
@@ -177,7 +172,7 @@ class ApiDocumentIT {
 
     /** The document says which routes are public; the server must agree (and refuse the rest without a token). */
     @Test
-    void onlyTheRoutesDocumentedAsPublicAnswerWithoutAToken() {
+    void only_the_routes_documented_as_public_answer_without_a_token() {
         assertThat(document.path("security").path(0).has("bearerAuth")).as("bearer tokens by default").isTrue();
         assertThat(document.path("components").path("securitySchemes").path("bearerAuth").path("scheme").asText())
                 .isEqualTo("bearer");
@@ -216,7 +211,7 @@ class ApiDocumentIT {
             "(?i)admin tokens only|admin users and admin tokens only|pipeline tokens of the project\\.|for anyone who may");
 
     @Test
-    void everyOperationSaysWhoMayCallIt() {
+    void every_operation_says_who_may_call_it() {
         List<String> problems = new ArrayList<>();
         operations().forEach((route, operation) -> {
             String access = operation.path("x-access").asText();
@@ -249,7 +244,7 @@ class ApiDocumentIT {
      * operation that needs a credential.
      */
     @Test
-    void theDocumentedAccessIsTheOneAuthorizationItProves() {
+    void the_documented_access_is_the_one_authorization_it_proves() {
         Map<String, JsonNode> operations = operations();
         Set<String> proven = new TreeSet<>();
         List<String> problems = new ArrayList<>();

@@ -1,11 +1,13 @@
 package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.RawHttp;
 import dev.darklaunch.server.testing.SseStream;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * RELIABILITY 16/17: every route × every credential gives the expected 401/403/2xx, denied calls
  * reveal and change nothing, and no path trick gets past authentication.
  */
+@DarklaunchServerTest(adminPassword = true)
 class AuthorizationIT {
 
     /**
@@ -47,7 +50,9 @@ class AuthorizationIT {
     private static final Map<String, Object> CONFIG = Map.of("on", true, "offVariation", 1, "fallthrough", Map.of("variation", 0));
     private static final Map<String, Object> SEGMENT = Map.of("key", "staff", "name", "Staff");
 
+    @Given
     private static TestServer server;
+    @Given
     private static Http admin;
     private static final Map<String, String> credentials = new java.util.LinkedHashMap<>();
     /** Signed-in users by credential name: the headers a browser sends. */
@@ -57,8 +62,6 @@ class AuthorizationIT {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dev.darklaunch.server.testing.TestDatabase.fresh(), TestServer::withAdminPassword);
-        admin = server.admin();
         assertThat(admin.post(P + "/flags", FLAG).status()).isEqualTo(201);
         assertThat(admin.post(P + "/segments", SEGMENT).status()).isEqualTo(201);
         assertThat(admin.post("/api/v1/projects", Map.of("key", "other", "name", "Other")).status()).isEqualTo(201);
@@ -70,10 +73,10 @@ class AuthorizationIT {
         credentials.put("pipeline-staging", server.token("pipeline", "default", "staging"));
         credentials.put("pipeline-production", server.token("pipeline", "default", "production"));
         credentials.put("pipeline-other-project", server.token("pipeline", "other", "production"));
-        Http.Response revoked = admin.post("/api/v1/tokens", Map.of("name", "soon revoked", "kind", "admin"));
-        revokedId = revoked.json().at("/token/id").asLong();
+        JsonNode revoked = new Fixtures(admin).token(Map.of("name", "soon revoked", "kind", "admin"));
+        revokedId = revoked.at("/token/id").asLong();
         assertThat(admin.delete("/api/v1/tokens/" + revokedId).status()).isEqualTo(200);
-        credentials.put("revoked", revoked.json().get("secret").asText());
+        credentials.put("revoked", revoked.get("secret").asText());
         server.user("viewer@example.com", PASSWORD, "viewer");
         server.user("editor@example.com", PASSWORD, "editor");
         sessions.put("viewer", browser(server.signIn("viewer@example.com", PASSWORD), true));
@@ -95,11 +98,6 @@ class AuthorizationIT {
     private static Map<String, String> browser(TestServer.SignedIn signedIn, boolean csrf) {
         return csrf ? Map.of("Cookie", "darklaunch_session=" + signedIn.secret(), "X-CSRF-Token", signedIn.csrfToken())
                 : Map.of("Cookie", "darklaunch_session=" + signedIn.secret());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     static List<Route> routes() {

@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,6 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * last test then shows the server still takes a well-formed write on every route.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DarklaunchServerTest
 class BadInputIT {
 
     private static final String PROJECT = "/api/v1/projects/default";
@@ -67,7 +69,9 @@ class BadInputIT {
     private static final String CONFIG_BODY = """
             {"on":true,"offVariation":1,"fallthrough":{"variation":0},"rules":[{"clauses":[{"attribute":"country","op":"in","values":["NO"]}],"serve":{"variation":0}}]}""";
 
+    @Given
     private static TestServer server;
+    @Given
     private static Http http;
 
     /** A write route and a body it accepts, so that each bad request differs from a good one in one way only. */
@@ -145,8 +149,6 @@ class BadInputIT {
 
     @BeforeAll
     static void startServerWithFixtures() {
-        server = TestServer.start();
-        http = server.admin();
         assertThat(http.post(PROJECT + "/flags", FLAG_BODY).status()).isEqualTo(201);
         assertThat(http.put(CONFIG, CONFIG_BODY.replace("\"on\":true", "\"on\":false")).status()).isEqualTo(200);
         assertThat(http.post(PROJECT + "/segments", "{\"key\":\"bad-seg\",\"name\":\"Bad segment\"}").status()).isEqualTo(201);
@@ -154,13 +156,6 @@ class BadInputIT {
         assertThat(http.post(PROJECT + "/deployments", "{\"service\":\"s\",\"version\":\"1\",\"environment\":\"staging\"}")
                 .status()).isEqualTo(201);
         assertThat(server.user("fixture@example.com", "a fixture password", "viewer")).isEqualTo(2);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     static Stream<Route> routes() {
@@ -176,7 +171,7 @@ class BadInputIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("routes")
     @DisplayName("19: a body over 1 MiB (with Content-Length) → 413 payload_too_large, nothing written")
-    void oversizedBodyIsRefused(Route route) {
+    void oversized_body_is_refused(Route route) {
         byte[] body = oversized(route);
         JsonNode error = assertRefused(413, () -> http.send(route.method(), route.path(), body, "application/json"));
         assertThat(error.get("error").asText()).isEqualTo("payload_too_large");
@@ -185,7 +180,7 @@ class BadInputIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("routes")
     @DisplayName("19: a body over 1 MiB sent chunked (no Content-Length) → 413 payload_too_large, nothing written")
-    void oversizedChunkedBodyIsRefused(Route route) {
+    void oversized_chunked_body_is_refused(Route route) {
         byte[] body = oversized(route);
         JsonNode error = assertRefused(413, () -> sendChunked(route, body));
         assertThat(error.get("error").asText()).isEqualTo("payload_too_large");
@@ -213,7 +208,7 @@ class BadInputIT {
     @ParameterizedTest(name = "{0} as {1}: {2}")
     @MethodSource("wrongContentTypes")
     @DisplayName("19: a body with a wrong or missing Content-Type (text, XML, forms) → 415, nothing written")
-    void wrongContentTypeIsRefused(Route route, String contentType, String body) {
+    void wrong_content_type_is_refused(Route route, String contentType, String body) {
         JsonNode error = assertRefused(415, () -> http.send(route.method(), route.path(), body, contentType));
         assertThat(error.get("error").asText()).isEqualTo("unsupported_media_type");
         assertThat(error.get("message").asText()).contains("application/json");
@@ -251,7 +246,7 @@ class BadInputIT {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("invalidJson")
     @DisplayName("19: invalid JSON (truncated, trailing garbage, single quotes, …) → 400 with a message about JSON, nothing written")
-    void invalidJsonIsRefused(Route route, byte[] body) {
+    void invalid_json_is_refused(Route route, byte[] body) {
         JsonNode error = assertRefused(400, () -> http.send(route.method(), route.path(), body, "application/json"));
         assertThat(error.get("message").asText()).containsIgnoringCase("JSON");
     }
@@ -266,7 +261,7 @@ class BadInputIT {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("notObjects")
     @DisplayName("19: JSON that is not an object (array, string, number, boolean, null) → 400, nothing written")
-    void jsonThatIsNotAnObjectIsRefused(Route route, String body) {
+    void json_that_is_not_an_object_is_refused(Route route, String body) {
         JsonNode error = assertRefused(400, () -> http.send(route.method(), route.path(), body, "application/json"));
         assertThat(error.get("message").asText()).contains("JSON object");
     }
@@ -293,7 +288,7 @@ class BadInputIT {
     @ParameterizedTest(name = "{0}: {2}")
     @MethodSource("unknownFields")
     @DisplayName("19: unknown fields → 400 with field naming the unknown field, nothing written")
-    void unknownFieldsAreRefused(Route route, String body, String field) {
+    void unknown_fields_are_refused(Route route, String body, String field) {
         JsonNode error = assertRefused(400, () -> http.send(route.method(), route.path(), body, "application/json"));
         assertThat(error.path("field").asText()).isEqualTo(field);
         assertThat(error.get("message").asText()).contains("bogusField");
@@ -325,7 +320,7 @@ class BadInputIT {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("unstorableText")
     @DisplayName("19: text containing NUL (in values and in field names) or unpaired surrogates → 400, nothing written")
-    void unstorableTextIsRefused(Route route, String body) {
+    void unstorable_text_is_refused(Route route, String body) {
         JsonNode error = assertRefused(400, () -> http.send(route.method(), route.path(), body, "application/json"));
         assertThat(error.get("message").asText()).containsAnyOf("NUL", "surrogate");
     }
@@ -348,7 +343,7 @@ class BadInputIT {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("deepNesting")
     @DisplayName("19: deep nesting → 400 saying it is nested too deeply, nothing written")
-    void deepNestingIsRefused(Route route, String body) {
+    void deep_nesting_is_refused(Route route, String body) {
         JsonNode error = assertRefused(400, () -> http.send(route.method(), route.path(), body, "application/json"));
         assertThat(error.get("message").asText()).contains("nested too deeply");
     }
@@ -394,7 +389,7 @@ class BadInputIT {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("hugeArrays")
     @DisplayName("19: huge arrays (still under 1 MiB) → 400 naming the list and its limit, nothing written")
-    void hugeArraysAreRefused(Route route, String body, String field, String limit) {
+    void huge_arrays_are_refused(Route route, String body, String field, String limit) {
         assertThat(body.length()).isLessThan(ONE_MIB);
         JsonNode error = assertRefused(400, () -> http.send(route.method(), route.path(), body, "application/json"));
         assertThat(error.path("field").asText()).startsWith(field);
@@ -449,7 +444,7 @@ class BadInputIT {
     @ParameterizedTest(name = "percentage {0}")
     @MethodSource("extremePercentages")
     @DisplayName("6: a release percentage at the extremes of what JSON can write → 400 naming it, quickly, nothing written")
-    void extremePercentagesAreRefused(String percentage) {
+    void extreme_percentages_are_refused(String percentage) {
         String body = "{\"steps\":[{\"percentage\":" + percentage + "}]}";
         JsonNode error = assertRefused(400, () -> http.post(PROJECT + "/deployments/1/release", body));
         assertThat(error.path("field").asText()).isEqualTo("steps[0].percentage");
@@ -459,7 +454,7 @@ class BadInputIT {
     @ParameterizedTest(name = "{0}: {1} = {2}")
     @MethodSource("wrongTypes")
     @DisplayName("19: a value of the wrong type (string for on, number for key, …) → 400 with field naming it, nothing written")
-    void wrongTypesAreRefused(Route route, String field, String rawValue) {
+    void wrong_types_are_refused(Route route, String field, String rawValue) {
         ObjectNode body = route.valid();
         body.set(field, read(rawValue));
         JsonNode error = assertRefused(400, () -> http.send(route.method(), route.path(), write(body), "application/json"));
@@ -525,7 +520,7 @@ class BadInputIT {
     @ParameterizedTest(name = "{0}: {1} = {2}")
     @MethodSource("wrongTypesEverywhere")
     @DisplayName("19: any field or element of any write route given a value of another type → 400 in the caller's words, nothing written")
-    void aWrongTypeAnywhereIsRefusedInTheCallersWords(Route route, String pointer, String value, String body) {
+    void a_wrong_type_anywhere_is_refused_in_the_callers_words(Route route, String pointer, String value, String body) {
         assertRefused(400, () -> http.send(route.method(), route.path(), body, "application/json"));
     }
 
@@ -546,7 +541,7 @@ class BadInputIT {
     @ParameterizedTest(name = "GET {0}?{1}={2}")
     @MethodSource("badPaging")
     @DisplayName("19: negative, zero, huge or non-numeric limit and garbage cursor → 400 naming the parameter")
-    void badPagingIsRefused(String list, String parameter, String value) {
+    void bad_paging_is_refused(String list, String parameter, String value) {
         String path = list + "?" + parameter + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
         JsonNode error = assertRefused(400, () -> http.get(path));
         assertThat(error.path("field").asText()).isEqualTo(parameter);
@@ -555,7 +550,7 @@ class BadInputIT {
 
     @Test
     @DisplayName("19 (control): the cursors the server hands out still page through flags and the audit log")
-    void realCursorsStillWork() {
+    void real_cursors_still_work() {
         if (http.get(PROJECT + "/flags/paging-flag").status() == 404) {
             assertThat(http.post(PROJECT + "/flags", FLAG_BODY.replace("bad-input", "paging-flag")).status()).isEqualTo(201);
         }
@@ -593,7 +588,7 @@ class BadInputIT {
     @ParameterizedTest(name = "GET {0}?{1}={2}")
     @MethodSource("timesInQueries")
     @DisplayName("6: a time outside 0001–9999 in since or until → 400 naming the parameter and the accepted range")
-    void timesOutsideTheRangeInQueriesAreRefused(String list, String parameter, String time) {
+    void times_outside_the_range_in_queries_are_refused(String list, String parameter, String time) {
         String path = list + "?" + parameter + "=" + URLEncoder.encode(time, StandardCharsets.UTF_8);
         JsonNode error = assertRefused(400, () -> http.get(path));
         assertThat(error.path("field").asText()).isEqualTo(parameter);
@@ -603,7 +598,7 @@ class BadInputIT {
     @ParameterizedTest(name = "release at {0}")
     @MethodSource("timesOutOfRange")
     @DisplayName("6: a release step at a time outside 0001–9999 → 400 naming the step's at and the accepted range, nothing written")
-    void releaseStepsOutsideTheRangeAreRefused(String time) {
+    void release_steps_outside_the_range_are_refused(String time) {
         String body = "{\"steps\":[{\"percentage\":10},{\"percentage\":50,\"at\":\"" + time + "\"}]}";
         JsonNode error = assertRefused(400, () -> http.post(PROJECT + "/deployments/1/release", body));
         assertThat(error.path("field").asText()).isEqualTo("steps[1].at");
@@ -616,7 +611,7 @@ class BadInputIT {
 
     @Test
     @DisplayName("6 (control): times at the edges of the range are taken")
-    void timesAtTheEdgesOfTheRangeAreTaken() {
+    void times_at_the_edges_of_the_range_are_taken() {
         for (String time : List.of("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59.999999Z")) {
             Http.Response response = http.get(PROJECT + "/audit?since=" + URLEncoder.encode(time, StandardCharsets.UTF_8));
             assertThat(response.status()).as("since=%s → %s", time, response).isEqualTo(200);
@@ -634,7 +629,7 @@ class BadInputIT {
     @ParameterizedTest(name = "{0} with If-Match: {1}")
     @MethodSource("badIfMatch")
     @DisplayName("19: a malformed If-Match on a versioned write (with an otherwise valid body) → 400 naming If-Match, nothing written")
-    void badIfMatchIsRefused(Route route, String ifMatch) {
+    void bad_if_match_is_refused(Route route, String ifMatch) {
         JsonNode error = assertRefused(400, () -> http.with("If-Match", ifMatch)
                 .send(route.method(), route.path(), route.validBody(), "application/json"));
         assertThat(error.path("field").asText()).isEqualTo("If-Match");
@@ -645,7 +640,7 @@ class BadInputIT {
     @Test
     @Order(Integer.MAX_VALUE)
     @DisplayName("19: after all of this the server is healthy: a well-formed write succeeds on every route, with one audit event each")
-    void aWellFormedWriteStillWorksOnEveryRoute() {
+    void a_well_formed_write_still_works_on_every_route() {
         for (Route route : ROUTES) {
             int before = auditEvents();
             Http.Response response = http.send(route.method(), route.path(), route.validBody(), "application/json");

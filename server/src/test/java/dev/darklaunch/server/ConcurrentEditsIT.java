@@ -2,9 +2,10 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,26 +20,22 @@ import java.util.concurrent.Executors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** RELIABILITY 13: 100 concurrent edits of one flag at the same version — exactly one wins, nothing is lost. */
+@DarklaunchServerTest
 class ConcurrentEditsIT {
 
     private static final String FLAG = "/api/v1/projects/default/flags/contested";
     private static final String CONFIG = FLAG + "/environments/production";
     private static final int WRITERS = 100;
 
+    @Given
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
         Http.Response created = server.admin().post("/api/v1/projects/default/flags", Map.of("key", "contested",
                 "name", "Contested", "kind", "string",
                 "variations", List.of(Map.of("value", "a"), Map.of("value", "b"))));
         assertThat(created.status()).isEqualTo(201);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

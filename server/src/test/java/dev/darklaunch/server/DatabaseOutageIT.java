@@ -2,14 +2,16 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.DarklaunchServerTest.Database;
+import dev.darklaunch.server.testing.DarklaunchServerTest.Lifetime;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.StoppableDatabase;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -22,27 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * message and nothing half-applied; when it returns, the server recovers by itself.
  * Uses its own PostgreSQL, since it stops it.
  */
+@DarklaunchServerTest(database = Database.STOPPABLE, lifetime = Lifetime.PER_TEST)
 class DatabaseOutageIT {
 
-    @TempDir
-    Path dataDir;
+    @Given
     private StoppableDatabase database;
+    @Given
     private TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (database != null) {
-            database.close();
-        }
-    }
 
     @Test
     void writes_answer_503_while_the_database_is_down_and_work_again_when_it_returns() throws Exception {
-        database = new StoppableDatabase(dataDir);
-        server = TestServer.start(database.url());
         Http admin = server.admin();
         String flags = "/api/v1/projects/default/flags";
         assertThat(admin.post(flags, flag("before-outage")).status()).isEqualTo(201);
@@ -63,15 +54,11 @@ class DatabaseOutageIT {
         assertThat(admin.as(null).get("/health/live").status()).isEqualTo(200);
 
         database.start();
-        Http.Response recovered = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            recovered = admin.post(flags, flag("after-outage"));
-            if (recovered.status() != 503) {
-                break;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // poll interval
-        }
+        Http.Response recovered = Await.value(Duration.ofSeconds(60), Duration.ofMillis(200), "a write answered other than 503",
+                () -> {
+                    Http.Response attempt = admin.post(flags, flag("after-outage"));
+                    return attempt.status() != 503 ? attempt : null;
+                });
         assertThat(recovered).isNotNull();
         assertThat(recovered.status()).as(recovered.toString()).isEqualTo(201);
         assertThat(admin.as(null).get("/health/ready").status()).isEqualTo(200);
@@ -84,13 +71,11 @@ class DatabaseOutageIT {
 
     @Test
     void a_release_step_that_falls_due_while_the_database_is_down_applies_once_it_returns() throws Exception {
-        database = new StoppableDatabase(dataDir);
-        server = TestServer.start(database.url());
         Http admin = server.admin();
         String deployments = "/api/v1/projects/default/deployments";
-        Http.Response recorded = admin.post(deployments, Map.of("service", "checkout", "version", "3.0.0",
+        JsonNode recorded = new Fixtures(admin).deployment(Map.of("service", "checkout", "version", "3.0.0",
                 "environment", "production", "flags", List.of("through-outage")));
-        long id = recorded.json().get("id").asLong();
+        long id = recorded.get("id").asLong();
         Http.Response released = admin.post(deployments + "/" + id + "/release", Map.of("steps", List.of(Map.of("percentage", 10),
                 Map.of("percentage", 100, "after", "PT2S"))));
         assertThat(released.status()).isEqualTo(200);
@@ -102,16 +87,10 @@ class DatabaseOutageIT {
         Await.past(OffsetDateTime.parse(released.json().at("/release/steps/1/dueAt").asText()).toInstant().plusSeconds(1));
         database.start();
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode deployment = null;
-        while (System.nanoTime() < deadline) {
+        JsonNode deployment = Await.value(Duration.ofSeconds(60), Duration.ofMillis(200), "the plan completed after the outage", () -> {
             Http.Response found = admin.get(deployments + "/" + id);
-            if (found.status() == 200 && found.json().at("/release/state").asText().equals("completed")) {
-                deployment = found.json();
-                break;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // poll interval
-        }
+            return found.status() == 200 && found.json().at("/release/state").asText().equals("completed") ? found.json() : null;
+        });
         assertThat(deployment).as("the plan completed after the outage").isNotNull();
         assertThat(deployment.at("/flags/0/percentage").asDouble()).isEqualTo(100.0);
         assertThat(deployment.get("status").asText()).as("the refused rollback did not happen").isEqualTo("started");

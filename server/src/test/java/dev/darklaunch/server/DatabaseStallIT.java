@@ -3,10 +3,13 @@ package dev.darklaunch.server;
 import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.store.DatabaseSettings;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.DarklaunchServerTest.Database;
+import dev.darklaunch.server.testing.DarklaunchServerTest.Lifetime;
 import dev.darklaunch.server.testing.DatabaseProxy;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.SseStream;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * within a short bound, and everything works again once the database answers. Also: connections
  * reset mid-write answer 503, never 500. The stall comes from a TCP proxy that stops forwarding.
  */
+@DarklaunchServerTest(database = Database.PROXIED, lifetime = Lifetime.PER_TEST, config = "timeouts")
 class DatabaseStallIT {
 
     private static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(2);
@@ -44,30 +48,27 @@ class DatabaseStallIT {
     private static final Duration TOKEN_CACHE_TTL = Duration.ofSeconds(10);
 
     private final ExecutorService requests = Executors.newCachedThreadPool();
+    @Given
+    private String database;
+    @Given
     private DatabaseProxy proxy;
+    @Given
     private TestServer server;
+
+    /** Short feed timings, and a database timeout short enough to wait out in a test. */
+    static Config timeouts(Config config) {
+        return config
+                .withFeed(FeedSettings.DEFAULTS.withHeartbeat(Duration.ofMillis(500)).withReconcileInterval(Duration.ofMillis(500)))
+                .withDatabase(new DatabaseSettings(DATABASE_TIMEOUT));
+    }
 
     @AfterEach
     void stop() {
-        if (proxy != null) {
-            proxy.resume();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
         requests.shutdownNow();
     }
 
     @Test
     void a_stalled_database_costs_each_request_at_most_the_timeout_and_sdks_keep_being_served() throws Exception {
-        String database = TestDatabase.fresh();
-        proxy = new DatabaseProxy(database);
-        server = TestServer.start(DatabaseProxy.url(database, proxy), config -> config
-                .withFeed(FeedSettings.DEFAULTS.withHeartbeat(Duration.ofMillis(500)).withReconcileInterval(Duration.ofMillis(500)))
-                .withDatabase(new DatabaseSettings(DATABASE_TIMEOUT)));
         Http admin = server.admin();
         assertThat(admin.post(P + "/flags", SdkFeedIT.flag("steady")).status()).isEqualTo(201);
         String sdk = server.token("sdk", "default", "production");
@@ -125,10 +126,6 @@ class DatabaseStallIT {
 
     @Test
     void a_commit_whose_answer_is_lost_answers_503_saying_the_change_may_have_been_made() throws Exception {
-        String database = TestDatabase.fresh();
-        proxy = new DatabaseProxy(database);
-        server = TestServer.start(DatabaseProxy.url(database, proxy), config -> config
-                .withDatabase(new DatabaseSettings(DATABASE_TIMEOUT)));
         Http admin = server.admin();
         assertThat(admin.post(P + "/flags", SdkFeedIT.flag("in-doubt")).status()).isEqualTo(201);
 
@@ -149,10 +146,6 @@ class DatabaseStallIT {
 
     @Test
     void connections_reset_while_writes_run_answer_503_and_never_500() throws Exception {
-        String database = TestDatabase.fresh();
-        proxy = new DatabaseProxy(database);
-        server = TestServer.start(DatabaseProxy.url(database, proxy), config -> config
-                .withDatabase(new DatabaseSettings(DATABASE_TIMEOUT)));
         Http admin = server.admin();
         assertThat(admin.post(P + "/flags", SdkFeedIT.flag("flapping")).status()).isEqualTo(201);
         AtomicInteger ok = new AtomicInteger();

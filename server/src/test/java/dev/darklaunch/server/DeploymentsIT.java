@@ -7,6 +7,7 @@ import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.SdkTestTimings;
 import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.Fixtures;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
@@ -111,8 +112,9 @@ class DeploymentsIT {
     void a_rollback_of_several_flags_reaches_the_sdk_as_one_change() throws Exception {
         TestServer server = keep(TestServer.start(TestDatabase.fresh(), FAST_FEED));
         Http admin = server.admin();
+        Fixtures given = new Fixtures(admin);
         long id = deploy(admin, "production", "a", "b", "c");
-        admin.post(P + "/deployments/" + id + "/release", null);
+        given.release(id, null);
         DarklaunchClient sdk = keep(client(server, "production"));
         Await.until(WAIT, "the condition", () -> states(sdk).equals("true/true/true"));
 
@@ -242,14 +244,14 @@ class DeploymentsIT {
         TestServer server = keep(TestServer.start(TestDatabase.fresh(), FAST_FEED));
         Http admin = server.admin();
         long id = deploy(admin, "staging", "careful");
-        Http.Response released = admin.post(P + "/deployments/" + id + "/release", Map.of("steps", List.of(Map.of("percentage", 5),
+        JsonNode released = new Fixtures(admin).release(id, Map.of("steps", List.of(Map.of("percentage", 5),
                 Map.of("percentage", 100, "after", "PT2S"))));
         Http.Response paused = admin.post(P + "/deployments/" + id + "/release/pause", Map.of("comment", "watching"));
         assertThat(paused.json().at("/release/state").asText()).isEqualTo("paused");
         assertThat(admin.post(P + "/deployments/" + id + "/release/pause", null).status()).as("pausing twice is fine").isEqualTo(200);
 
         // past the moment the second step was due, and one scheduler check more: a paused plan must not have moved
-        Await.past(OffsetDateTime.parse(released.json().at("/release/steps/1/dueAt").asText()).toInstant().plusSeconds(2));
+        Await.past(OffsetDateTime.parse(released.at("/release/steps/1/dueAt").asText()).toInstant().plusSeconds(2));
         assertThat(admin.get(P + "/deployments/" + id).json().at("/flags/0/percentage").asDouble()).isEqualTo(5.0);
 
         Http.Response resumed = admin.post(P + "/deployments/" + id + "/release/resume", null);
@@ -264,10 +266,11 @@ class DeploymentsIT {
     void a_failed_deployment_switches_its_flags_off_in_production_by_policy_and_not_in_staging_by_default() {
         TestServer server = keep(TestServer.start(TestDatabase.fresh(), FAST_FEED));
         Http admin = server.admin();
+        Fixtures given = new Fixtures(admin);
         long production = deploy(admin, "production", "prod-feature");
         long staging = deploy(admin, "staging", "staging-feature");
-        admin.post(P + "/deployments/" + production + "/release", null);
-        admin.post(P + "/deployments/" + staging + "/release", null);
+        given.release(production, null);
+        given.release(staging, null);
 
         Http.Response failed = admin.send("PATCH", P + "/deployments/" + production, Map.of("status", "failed"), "application/json");
         assertThat(failed.json().get("status").asText()).isEqualTo("failed");
@@ -283,7 +286,7 @@ class DeploymentsIT {
                 "rollbackOnFailure", true));
         assertThat(policy.json().get("rollbackOnFailure").asBoolean()).isTrue();
         long next = deploy(admin, "staging", "staging-feature-2");
-        admin.post(P + "/deployments/" + next + "/release", null);
+        given.release(next, null);
         assertThat(admin.send("PATCH", P + "/deployments/" + next, Map.of("status", "failed"), "application/json")
                 .json().at("/flags/0/on").asBoolean()).isFalse();
     }
@@ -361,10 +364,11 @@ class DeploymentsIT {
     void a_pipeline_token_works_only_on_deployments_in_its_own_environments() {
         TestServer server = keep(TestServer.start(TestDatabase.fresh(), FAST_FEED));
         Http admin = server.admin();
-        admin.post("/api/v1/projects", Map.of("key", "other", "name", "Other"));
+        Fixtures given = new Fixtures(admin);
+        given.project("other", "Other");
         Http pipeline = admin.as(server.token("pipeline", "default", "production"));
         long staging = deploy(admin, "staging", "staging-only");
-        admin.post(P + "/flags", Map.of("key", "unrelated", "name", "Unrelated", "kind", "boolean",
+        given.flag(Map.of("key", "unrelated", "name", "Unrelated", "kind", "boolean",
                 "variations", List.of(Map.of("value", true), Map.of("value", false))));
         int events = admin.auditEvents();
 
@@ -406,8 +410,10 @@ class DeploymentsIT {
     @MethodSource("badDeployments")
     void bad_deployments_are_refused_with_400_naming_the_field_and_nothing_is_written(Map<String, Object> body, String field) {
         Http admin = shared().admin();
-        admin.post(P + "/flags", Map.of("key", "colour", "name", "Colour", "kind", "string",
-                "variations", List.of(Map.of("value", "red"), Map.of("value", "blue"))));
+        if (admin.get(P + "/flags/colour").status() == 404) { // the shared server keeps it from the case before
+            new Fixtures(admin).flag(Map.of("key", "colour", "name", "Colour", "kind", "string",
+                    "variations", List.of(Map.of("value", "red"), Map.of("value", "blue"))));
+        }
         int events = admin.auditEvents();
         int deployments = admin.get(P + "/deployments?limit=500").json().get("items").size();
         Http.Response response = admin.post(P + "/deployments", body);

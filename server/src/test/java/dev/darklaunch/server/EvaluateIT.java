@@ -1,9 +1,11 @@
 package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -13,18 +15,21 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The evaluate preview: the SDK's evaluator over the environment's current data, with reasons. */
+@DarklaunchServerTest
 class EvaluateIT {
 
     private static final String P = "/api/v1/projects/default";
     private static final String EVALUATE = P + "/environments/production/evaluate";
+    @Given
     private static TestServer server;
+    @Given
+    private static Fixtures given;
+    @Given
     private static Http admin;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
-        admin = server.admin();
-        admin.post(P + "/flags", Map.of("key", "new-checkout", "name", "New checkout", "kind", "boolean",
+        given.flag(Map.of("key", "new-checkout", "name", "New checkout", "kind", "boolean",
                 "variations", List.of(Map.of("value", true), Map.of("value", false))));
         Http.Response put = admin.put(P + "/flags/new-checkout/environments/production", Map.of("on", true, "offVariation", 1,
                 "targets", List.of(Map.of("variation", 0, "values", List.of("vip"))),
@@ -32,13 +37,8 @@ class EvaluateIT {
                         "values", List.of("NO"))), "serve", Map.of("variation", 0))),
                 "fallthrough", Map.of("variation", 1)));
         assertThat(put.status()).as(put.toString()).isEqualTo(200);
-        admin.post(P + "/flags", Map.of("key", "banner", "name", "Banner", "kind", "string",
+        given.flag(Map.of("key", "banner", "name", "Banner", "kind", "string",
                 "variations", List.of(Map.of("value", "blue"), Map.of("value", "green"))));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,25 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server answers other requests meanwhile. Prerequisites: cycles and graphs with too many paths
  * are refused when saving, a deep acyclic chain is accepted.
  */
+@DarklaunchServerTest
 class EvaluationLimitsIT {
 
     private static final String P = "/api/v1/projects/default";
     private static final String BOMB = "((a{1000}){1000}){1000}";
     /** Far above the milliseconds a refusal takes, far below the seconds compiling a bomb took. */
     private static final Duration QUICKLY = Duration.ofSeconds(3);
+    @Given
     private static TestServer server;
+    @Given
     private static Http admin;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        admin = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void a_bomb_in_a_flag_rule_is_refused_quickly_and_the_server_stays_responsive() {

@@ -2,14 +2,13 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.SseStream;
 import dev.darklaunch.server.testing.SseStream.Event;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import dev.darklaunch.server.testing.TestServer.SignedIn;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -30,31 +29,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * even when transactions commit out of order, resumes after Last-Event-ID, sends heartbeats, caps
  * streams per caller and ends when the session ends.
  */
+@DarklaunchServerTest(servers = 2, adminPassword = true, config = "quickHeartbeat")
 class EventsIT {
 
     private static final String P = "/api/v1/projects/default";
     private static final Duration WAIT = Duration.ofSeconds(10);
+    @Given
     private static String databaseUrl;
+    @Given
     private static TestServer a;
+    @Given(server = 1)
     private static TestServer b;
+    @Given
     private static Http admin;
 
-    @BeforeAll
-    static void start() {
-        databaseUrl = TestDatabase.fresh();
-        FeedSettings quickHeartbeat = FeedSettings.DEFAULTS.withHeartbeat(Duration.ofMillis(300));
-        a = TestServer.start(databaseUrl, config -> TestServer.withAdminPassword(config).withFeed(quickHeartbeat));
-        b = TestServer.start(databaseUrl, config -> TestServer.withAdminPassword(config).withFeed(quickHeartbeat));
-        admin = a.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        for (TestServer server : new TestServer[]{a, b}) {
-            if (server != null) {
-                server.close();
-            }
-        }
+    static Config quickHeartbeat(Config config) {
+        return config.withFeed(FeedSettings.DEFAULTS.withHeartbeat(Duration.ofMillis(300)));
     }
 
     private static SseStream events(TestServer server, SignedIn signedIn, String lastEventId) {

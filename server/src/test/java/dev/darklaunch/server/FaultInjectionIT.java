@@ -266,16 +266,8 @@ class FaultInjectionIT {
     }
 
     private ServerProcess awaitFirstReady() {
-        long deadline = System.nanoTime() + START.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ServerProcess instance : instances) {
-                if (instance.ready()) {
-                    return instance;
-                }
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos()); // poll interval
-        }
-        throw new AssertionError("no instance came back within " + START + ":\n" + logTails());
+        return Await.value(START, Duration.ofMillis(50), () -> "no instance came back:\n" + logTails(),
+                () -> instances.stream().filter(ServerProcess::ready).findFirst().orElse(null));
     }
 
     /**

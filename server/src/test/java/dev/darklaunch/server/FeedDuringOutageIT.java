@@ -2,16 +2,18 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.DarklaunchServerTest.Database;
+import dev.darklaunch.server.testing.DarklaunchServerTest.Lifetime;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.SseStream;
 import dev.darklaunch.server.testing.SseStream.Event;
 import dev.darklaunch.server.testing.StoppableDatabase;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,30 +29,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * database is back, a change committed then reaches the stream, and the refused write never appears.
  * Uses its own PostgreSQL, since it stops it.
  */
+@DarklaunchServerTest(database = Database.STOPPABLE, lifetime = Lifetime.PER_TEST, config = "quickFeed")
 class FeedDuringOutageIT {
 
     private static final Duration HEARTBEAT = Duration.ofMillis(300);
 
-    @TempDir
-    Path dataDir;
+    @Given
     private StoppableDatabase database;
+    @Given
     private TestServer server;
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+    static Config quickFeed(Config config) {
+        return config.withFeed(FeedSettings.DEFAULTS.withHeartbeat(HEARTBEAT).withReconcileInterval(Duration.ofMillis(500)));
     }
 
     @Test
     void streams_and_snapshots_keep_serving_through_an_outage_and_catch_up_after_it() throws Exception {
-        database = new StoppableDatabase(dataDir);
-        server = TestServer.start(database.url(),
-                FeedSettings.DEFAULTS.withHeartbeat(HEARTBEAT).withReconcileInterval(Duration.ofMillis(500)));
         Http admin = server.admin();
         assertThat(admin.post(P + "/flags", SdkFeedIT.flag("steady")).status()).isEqualTo(201);
         String sdk = server.token("sdk", "default", "production");
@@ -71,15 +65,10 @@ class FeedDuringOutageIT {
             assertThat(flags.json().get("revision").asLong()).isEqualTo(revision);
 
             database.start();
-            Http.Response flip = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                flip = admin.post(P + "/flags/steady/environments/production/on", null);
-                if (flip.status() != 503) {
-                    break;
-                }
-                SdkFeedIT.sleep(Duration.ofMillis(200));
-            }
+            Http.Response flip = Await.value(Duration.ofSeconds(60), Duration.ofMillis(200), "a flip answered other than 503", () -> {
+                Http.Response attempt = admin.post(P + "/flags/steady/environments/production/on", null);
+                return attempt.status() != 503 ? attempt : null;
+            });
             assertThat(flip).isNotNull();
             assertThat(flip.status()).as(flip.toString()).isEqualTo(200);
 

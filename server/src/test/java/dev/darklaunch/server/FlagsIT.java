@@ -1,10 +1,11 @@
 package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,22 +16,16 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The flag API end to end against real PostgreSQL: definitions, configurations, references, versions, audit. */
+@DarklaunchServerTest
 class FlagsIT {
 
     private static final String P = "/api/v1/projects/default";
+    @Given
     private static TestServer server;
+    @Given
+    private static Fixtures given;
+    @Given
     private static Http admin;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        admin = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     static Map<String, Object> booleanFlag(String key) {
         return Map.of("key", key, "name", "Flag " + key, "kind", "boolean", "tags", List.of("team-a"),
@@ -73,7 +68,7 @@ class FlagsIT {
 
     @Test
     void if_match_protects_every_write_from_lost_updates() {
-        admin.post(P + "/flags", booleanFlag("guarded"));
+        given.flag(booleanFlag("guarded"));
         Http.Response flag = admin.get(P + "/flags/guarded");
         assertThat(flag.header("ETag")).hasValue("\"1\"");
         Map<String, Object> renamed = new HashMap<>(booleanFlag("guarded"));
@@ -89,7 +84,7 @@ class FlagsIT {
 
     @Test
     void a_configuration_with_rules_rollout_and_segments_round_trips() {
-        admin.post(P + "/flags", booleanFlag("rich"));
+        given.flag(booleanFlag("rich"));
         assertThat(admin.post(P + "/segments", Map.of("key", "beta-testers", "name", "Beta testers")).status()).isEqualTo(201);
         Map<String, Object> config = Map.of("on", true, "offVariation", 1,
                 "targets", List.of(Map.of("variation", 0, "values", List.of("user-1"))),
@@ -115,7 +110,7 @@ class FlagsIT {
 
     @Test
     void a_configuration_without_off_variation_and_with_metadata_round_trips_and_bad_metadata_is_refused() {
-        admin.post(P + "/flags", booleanFlag("described"));
+        given.flag(booleanFlag("described"));
         java.util.HashMap<String, Object> config = new java.util.HashMap<>(Map.of("on", false,
                 "fallthrough", Map.of("variation", 0), "metadata", Map.of("version", "1.0.2", "ticket", 42, "reviewed", true)));
         config.put("offVariation", null); // serve the caller's default while off
@@ -137,8 +132,8 @@ class FlagsIT {
 
     @Test
     void references_must_exist_and_prerequisites_cannot_form_a_cycle() {
-        admin.post(P + "/flags", booleanFlag("parent"));
-        admin.post(P + "/flags", booleanFlag("child"));
+        given.flag(booleanFlag("parent"));
+        given.flag(booleanFlag("child"));
         Http.Response unknownSegment = admin.put(P + "/flags/child/environments/production", Map.of("on", true, "offVariation", 1,
                 "fallthrough", Map.of("variation", 0), "rules", List.of(Map.of("clauses", List.of(Map.of("attribute", "key",
                         "op", "segmentMatch", "values", List.of("nobody"))), "serve", Map.of("variation", 0)))));
@@ -163,8 +158,8 @@ class FlagsIT {
     void a_definition_change_that_orphans_a_served_variation_is_refused() {
         Map<String, Object> flag = Map.of("key", "colour", "name", "Colour", "kind", "string",
                 "variations", List.of(Map.of("value", "red"), Map.of("value", "green"), Map.of("value", "blue")));
-        admin.post(P + "/flags", flag);
-        admin.put(P + "/flags/colour/environments/production", Map.of("on", true, "offVariation", 0, "fallthrough", Map.of("variation", 2)));
+        given.flag(flag);
+        given.configuration("colour", "production", Map.of("on", true, "offVariation", 0, "fallthrough", Map.of("variation", 2)));
         Http.Response shrink = admin.put(P + "/flags/colour", Map.of("key", "colour", "name", "Colour", "kind", "string",
                 "variations", List.of(Map.of("value", "red"), Map.of("value", "green"))));
         assertThat(shrink.status()).isEqualTo(409);
@@ -173,8 +168,8 @@ class FlagsIT {
 
     @Test
     void a_new_environment_starts_with_every_flag_off() {
-        admin.post(P + "/flags", booleanFlag("everywhere"));
-        admin.post(P + "/flags/everywhere/environments/production/on", null);
+        given.flag(booleanFlag("everywhere"));
+        given.toggle("everywhere", "production", true);
         Http.Response created = admin.post(P + "/environments", Map.of("key", "qa", "name", "QA"));
         assertThat(created.status()).isEqualTo(201);
         JsonNode config = admin.get(P + "/flags/everywhere/environments/qa").json();
@@ -185,7 +180,7 @@ class FlagsIT {
     @Test
     void flags_are_listed_by_key_with_filters_and_cursor_paging() {
         for (String key : List.of("list-a", "list-b", "list-c")) {
-            admin.post(P + "/flags", booleanFlag(key));
+            given.flag(booleanFlag(key));
         }
         List<String> keys = new ArrayList<>();
         String cursor = null;
@@ -201,9 +196,9 @@ class FlagsIT {
 
     @Test
     void the_audit_log_pages_newest_first_without_gaps() {
-        admin.post(P + "/flags", booleanFlag("audited"));
+        given.flag(booleanFlag("audited"));
         for (int i = 0; i < 5; i++) {
-            admin.post(P + "/flags/audited/environments/development/" + (i % 2 == 0 ? "on" : "off"), null);
+            given.toggle("audited", "development", i % 2 == 0);
         }
         List<Long> seqs = new ArrayList<>();
         String cursor = null;
@@ -231,11 +226,11 @@ class FlagsIT {
 
     @Test
     void tokens_are_revocable_at_once_and_the_last_admin_token_is_kept() {
-        Http.Response created = admin.post("/api/v1/tokens", Map.of("name", "temp", "kind", "pipeline", "project", "default",
+        JsonNode created = given.token(Map.of("name", "temp", "kind", "pipeline", "project", "default",
                 "environments", List.of("staging")));
-        String secret = created.json().get("secret").asText();
+        String secret = created.get("secret").asText();
         assertThat(admin.as(secret).get(P + "/flags").status()).isEqualTo(200);
-        assertThat(admin.delete("/api/v1/tokens/" + created.json().at("/token/id").asLong()).status()).isEqualTo(200);
+        assertThat(admin.delete("/api/v1/tokens/" + created.at("/token/id").asLong()).status()).isEqualTo(200);
         assertThat(admin.as(secret).get(P + "/flags").status()).isEqualTo(401);
 
         long bootstrapId = 0;

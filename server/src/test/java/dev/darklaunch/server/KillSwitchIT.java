@@ -6,16 +6,16 @@ import dev.darklaunch.server.deployments.Releases;
 import dev.darklaunch.server.deployments.StepCondition;
 import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -39,24 +39,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * why, shows it in the deployment, and moves again only when a person resumes it — also when the
  * manual change and a release step commit at the same moment.
  */
+@DarklaunchServerTest(config = "quickReconcile")
 class KillSwitchIT {
 
     private static final String P = "/api/v1/projects/default";
     private static final Duration WAIT = Duration.ofSeconds(20);
+    @Given
     private static String database;
+    @Given
     private static TestServer server;
+    @Given
+    private static Fixtures given;
+    @Given
     private static Http admin;
 
-    @BeforeAll
-    static void start() {
-        database = TestDatabase.fresh();
-        server = TestServer.start(database, FeedSettings.DEFAULTS.withReconcileInterval(Duration.ofMillis(500)));
-        admin = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    static Config quickReconcile(Config config) {
+        return config.withFeed(FeedSettings.DEFAULTS.withReconcileInterval(Duration.ofMillis(500)));
     }
 
     @Test
@@ -102,7 +100,7 @@ class KillSwitchIT {
     @Test
     void any_manual_change_of_the_flags_configuration_pauses_the_plan() {
         long id = deploy("edited-by-hand");
-        admin.post(P + "/deployments/" + id + "/release", Map.of("steps", List.of(
+        given.release(id, Map.of("steps", List.of(
                 Map.of("percentage", 10), Map.of("percentage", 50, "after", "PT1H"))));
         JsonNode config = config("edited-by-hand");
         Map<String, Object> edited = Map.of("on", true, "offVariation", 1, "fallthrough", Map.of("variation", 0));
@@ -118,7 +116,7 @@ class KillSwitchIT {
     @Test
     void rolling_back_another_deployment_that_shipped_the_flag_pauses_this_plan() {
         long first = deploy("shared-flag");
-        admin.post(P + "/deployments/" + first + "/release", Map.of("steps", List.of(
+        given.release(first, Map.of("steps", List.of(
                 Map.of("percentage", 10), Map.of("percentage", 50, "after", "PT1H"))));
         long second = deploy("shared-flag");
         assertThat(admin.post(P + "/deployments/" + second + "/rollback", null).status()).isEqualTo(200);

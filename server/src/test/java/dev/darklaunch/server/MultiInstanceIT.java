@@ -2,12 +2,12 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.SseStream;
 import dev.darklaunch.server.testing.SseStream.Event;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,33 +26,28 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the SDK streams on every other one, and a change whose notification never came (committed
  * without pg_notify, as when a LISTEN connection is down) is repaired by the reconcile loop.
  */
+@DarklaunchServerTest(servers = 3, config = "reconcile")
 class MultiInstanceIT {
 
     private static final Duration RECONCILE = Duration.ofSeconds(1);
+    @Given
     private static String databaseUrl;
+    @Given
     private static TestServer a;
+    @Given(server = 1)
     private static TestServer b;
+    @Given(server = 2)
     private static TestServer c;
     private static String sdk;
 
-    @BeforeAll
-    static void start() {
-        databaseUrl = TestDatabase.fresh();
-        FeedSettings settings = FeedSettings.DEFAULTS.withReconcileInterval(RECONCILE);
-        a = TestServer.start(databaseUrl, settings);
-        b = TestServer.start(databaseUrl, settings);
-        c = TestServer.start(databaseUrl, settings);
-        assertThat(a.admin().post(P + "/flags", SdkFeedIT.flag("shared")).status()).isEqualTo(201);
-        sdk = a.token("sdk", "default", "production");
+    static Config reconcile(Config config) {
+        return config.withFeed(FeedSettings.DEFAULTS.withReconcileInterval(RECONCILE));
     }
 
-    @AfterAll
-    static void stop() {
-        for (TestServer server : new TestServer[]{a, b, c}) {
-            if (server != null) {
-                server.close();
-            }
-        }
+    @BeforeAll
+    static void start() {
+        assertThat(a.admin().post(P + "/flags", SdkFeedIT.flag("shared")).status()).isEqualTo(201);
+        sdk = a.token("sdk", "default", "production");
     }
 
     @Test

@@ -1,10 +1,11 @@
 package dev.darklaunch.server;
 
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.OfrepFixture;
 import dev.darklaunch.server.testing.OfrepSpec;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with the error code OFREP clients act on and a message saying what to fix — never a 500. Kept
  * apart from {@link BadInputIT}, whose checks are about writes and Darklaunch's own error shape.
  */
+@DarklaunchServerTest
 class OfrepBadInputIT {
 
+    @Given
     private static TestServer server;
     private static Http sdk;
     private static OfrepSpec spec;
@@ -35,14 +38,8 @@ class OfrepBadInputIT {
     @BeforeAll
     static void start() {
         spec = OfrepSpec.load();
-        server = TestServer.start();
         OfrepFixture.create(server.admin());
         sdk = server.admin().as(server.token("sdk", "default", OfrepFixture.ENVIRONMENT));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     static Stream<Arguments> badBodies() {

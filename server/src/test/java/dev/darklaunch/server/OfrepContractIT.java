@@ -1,10 +1,12 @@
 package dev.darklaunch.server;
 
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.OfrepFixture;
 import dev.darklaunch.server.testing.OfrepSpec;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,13 +21,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a missing flag, a value the caller will read as another type, bad contexts, unreadable requests,
  * 401 and 403, bulk answers and 304.
  */
+@DarklaunchServerTest
 class OfrepContractIT {
 
     private static final String SINGLE_PATH = "/ofrep/v1/evaluate/flags/{key}";
     private static final String BULK_PATH = "/ofrep/v1/evaluate/flags";
     private static final Map<String, Object> CONTEXT = Map.of("context", Map.of("targetingKey", "user-1", "country", "NO"));
 
+    @Given
     private static TestServer server;
+
+    @Given
+    private static Fixtures given;
     private static Http sdk;
     private static Http client;
     private static OfrepSpec spec;
@@ -33,15 +40,9 @@ class OfrepContractIT {
     @BeforeAll
     static void start() {
         spec = OfrepSpec.load();
-        server = TestServer.start();
         OfrepFixture.create(server.admin());
         sdk = server.admin().as(server.token("sdk", "default", OfrepFixture.ENVIRONMENT));
         client = server.admin().as(OfrepFixture.clientToken(server.admin(), "https://shop.example.com"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     private static Http.Response single(Http http, String key, Object body) {
@@ -128,7 +129,7 @@ class OfrepContractIT {
             assertThat(event.id()).isNotBlank();
             assertThat(spec.problems("#/components/schemas/sseEventData", event.data())).as(event.data()).isEmpty();
         } finally {
-            server.admin().post(OfrepFixture.P + "/flags/disabled/environments/production/off", null);
+            given.toggle("disabled", "production", false);
             // so no later test sees the flag switch back mid-way
             dev.darklaunch.server.testing.Await.until(java.time.Duration.ofSeconds(10), "the flag is off again",
                     () -> !sdk.post("/ofrep/v1/evaluate/flags/disabled", CONTEXT).json().path("value").asBoolean(true));

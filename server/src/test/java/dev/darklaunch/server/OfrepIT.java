@@ -1,10 +1,12 @@
 package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.OfrepFixture;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reasons, the bulk ETag that changes exactly when the answer does, and client tokens that see
  * client-side flags only, from the origins they list.
  */
+@DarklaunchServerTest
 class OfrepIT {
 
     private static final String SINGLE = "/ofrep/v1/evaluate/flags/";
@@ -28,23 +31,20 @@ class OfrepIT {
     /** The flag one test creates. */
     private static final String PLAIN = "plain";
 
+    @Given
     private static TestServer server;
+    @Given
+    private static Fixtures given;
+    @Given
     private static Http admin;
     private static Http sdk;
     private static Http client;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
-        admin = server.admin();
         OfrepFixture.create(admin);
         sdk = admin.as(server.token("sdk", "default", OfrepFixture.ENVIRONMENT));
         client = admin.as(OfrepFixture.clientToken(admin, SHOP, "http://localhost:5173"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     private static Map<String, Object> context(String key, Object... attributes) {
@@ -155,12 +155,12 @@ class OfrepIT {
         assertThat(client.post(BULK, context("etag-user", "country", "SE")).header("ETag")).isNotEqualTo(Optional(etag));
 
         // a flip of a flag it sees
-        admin.post(P + "/flags/on-off/environments/production/off", null);
+        given.toggle("on-off", "production", false);
         dev.darklaunch.server.testing.Await.until(java.time.Duration.ofSeconds(10), "the flip is served",
                 () -> client.with("If-None-Match", etag).post(BULK, norway).status() == 200);
         Http.Response changed = client.with("If-None-Match", etag).post(BULK, norway);
         assertThat(changed.header("ETag").orElseThrow()).isNotEqualTo(etag);
-        admin.post(P + "/flags/on-off/environments/production/on", null);
+        given.toggle("on-off", "production", true);
     }
 
     private static java.util.Optional<String> Optional(String value) {
@@ -245,7 +245,7 @@ class OfrepIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } finally {
-            admin.post(P + "/flags/by-country/environments/production/on", null);
+            given.toggle("by-country", "production", true);
             awaitRevisionServed(); // so no later test sees the flag come back on mid-way
         }
         Http.Response badToken = admin.as(null).get("/ofrep/v1/events?token=dl_client_" + "x".repeat(43));
@@ -254,13 +254,13 @@ class OfrepIT {
 
     @Test
     void revoking_a_client_token_ends_its_event_streams_at_once() {
-        Http.Response created = admin.post("/api/v1/tokens", Map.of("name", "soon revoked", "kind", "client", "project", "default",
+        JsonNode created = given.token(Map.of("name", "soon revoked", "kind", "client", "project", "default",
                 "environments", List.of("production"), "origins", List.of(SHOP)));
-        String secret = created.json().get("secret").asText();
+        String secret = created.get("secret").asText();
         try (dev.darklaunch.server.testing.SseStream events = dev.darklaunch.server.testing.SseStream.open(
                 server.base() + "/ofrep/v1/events?token=" + secret, Map.of())) {
             assertThat(events.status()).isEqualTo(200);
-            assertThat(admin.delete("/api/v1/tokens/" + created.json().at("/token/id").asLong()).status()).isEqualTo(200);
+            assertThat(admin.delete("/api/v1/tokens/" + created.at("/token/id").asLong()).status()).isEqualTo(200);
             assertThat(events.awaitEnd(java.time.Duration.ofSeconds(10))).as("the stream ended").isTrue();
         }
         assertThat(admin.as(secret).post(BULK, context("u1")).status()).isEqualTo(401);

@@ -6,6 +6,9 @@ import dev.darklaunch.sdk.Context;
 import dev.darklaunch.sdk.DarklaunchClient;
 import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.SdkTestTimings;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.OfrepFixture;
 import dev.darklaunch.server.testing.TestServer;
@@ -35,13 +38,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * It evaluates the same flags as the embedded {@link DarklaunchClient} for the same people and must
  * give the same answers, and sees a flip.
  */
+@DarklaunchServerTest
 class OfrepNodeIT {
 
     private static final Path CLIENT = Path.of("src", "test", "node-ofrep");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> BOOLEANS = List.of("on-off", "by-country", "rollout-30", "disabled", OfrepFixture.SERVER_ONLY);
 
+    @Given
     private static TestServer server;
+
+    @Given
+    private static Fixtures given;
+    @Given
     private static Http admin;
     private static String token;
     private static DarklaunchClient darklaunch;
@@ -52,8 +61,6 @@ class OfrepNodeIT {
             throw new IllegalStateException(CLIENT.toAbsolutePath() + "/node_modules is missing: the build installs it with npm"
                     + " (server/pom.xml, execution node-ofrep-npm-ci), which -DskipUi leaves out; build without -DskipUi");
         }
-        server = TestServer.start();
-        admin = server.admin();
         OfrepFixture.create(admin);
         token = server.token("sdk", "default", OfrepFixture.ENVIRONMENT);
         darklaunch = DarklaunchClient.create(SdkTestTimings.fast(DarklaunchConfig.builder()
@@ -64,9 +71,6 @@ class OfrepNodeIT {
     static void stop() {
         if (darklaunch != null) {
             darklaunch.close();
-        }
-        if (server != null) {
-            server.close();
         }
     }
 
@@ -129,7 +133,7 @@ class OfrepNodeIT {
         } finally {
             node.destroy();
             node.waitFor(10, TimeUnit.SECONDS);
-            admin.post(OfrepFixture.P + "/flags/by-country/environments/production/on", null);
+            given.toggle("by-country", "production", true);
         }
     }
 

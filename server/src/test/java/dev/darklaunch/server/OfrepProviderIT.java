@@ -8,6 +8,9 @@ import dev.darklaunch.sdk.DarklaunchClient;
 import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.SdkTestTimings;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.OfrepFixture;
 import dev.darklaunch.server.testing.TestServer;
@@ -39,11 +42,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * flags as the embedded {@link DarklaunchClient} for the same contexts, gets equal answers, and
  * sees a flip.
  */
+@DarklaunchServerTest
 class OfrepProviderIT {
 
     private static final String DOMAIN = "darklaunch-ofrep-it";
 
+    @Given
     private static TestServer server;
+
+    @Given
+    private static Fixtures given;
+    @Given
     private static Http admin;
     private static DarklaunchClient darklaunch;
     private static Client openFeature;
@@ -51,8 +60,6 @@ class OfrepProviderIT {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
-        admin = server.admin();
         OfrepFixture.create(admin);
         String token = server.token("sdk", "default", OfrepFixture.ENVIRONMENT);
         darklaunch = DarklaunchClient.create(SdkTestTimings.fast(DarklaunchConfig.builder()
@@ -74,7 +81,6 @@ class OfrepProviderIT {
         if (provider != null) {
             provider.shutdown();
         }
-        server.close();
     }
 
     /** The same person, as each client takes a context. */
@@ -174,7 +180,7 @@ class OfrepProviderIT {
                     () -> !darklaunch.boolVariation("by-country", person.darklaunch(), true));
             assertThat(openFeature.getBooleanDetails("by-country", true, person.openFeature()).getReason()).isEqualTo("DISABLED");
         } finally {
-            admin.post(OfrepFixture.P + "/flags/by-country/environments/production/on", null);
+            given.toggle("by-country", "production", true);
             Await.until(Duration.ofSeconds(10), "the flag is back on",
                     () -> openFeature.getBooleanValue("by-country", false, person.openFeature())
                             && darklaunch.boolVariation("by-country", person.darklaunch(), false));

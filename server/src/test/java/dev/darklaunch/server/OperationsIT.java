@@ -2,11 +2,12 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.RawHttp;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,19 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the things every response carries: HEAD like GET, JSON errors even for requests the HTTP codec
  * refuses, and no caching of what is not a served asset.
  */
+@DarklaunchServerTest
 class OperationsIT {
 
+    @Given
     private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void liveness_and_readiness_answer_without_a_token() {
@@ -111,8 +104,8 @@ class OperationsIT {
         List<String> paths = new java.util.ArrayList<>(readablePaths());
         paths.addAll(List.of("/", "/assets/no-such-file-0123abcd.js", "/api/v1/projects/default/flags?limit=1"));
         // OFREP's change stream is for browsers: the client token is in the address (EventSource sends no headers)
-        String clientToken = server.admin().post("/api/v1/tokens", Map.of("name", "head page", "kind", "client", "project", "default",
-                "environments", List.of("production"), "origins", List.of("https://shop.example.com"))).json().get("secret").asText();
+        String clientToken = new Fixtures(server.admin()).token(Map.of("name", "head page", "kind", "client", "project", "default",
+                "environments", List.of("production"), "origins", List.of("https://shop.example.com"))).get("secret").asText();
         paths.replaceAll(path -> path.equals("/ofrep/v1/events") ? path + "?token=" + clientToken : path);
         for (String path : paths) {
             Http client = server.admin().as(path.startsWith("/sdk/") ? sdk : path.startsWith("/ofrep/v1/events?") ? null
@@ -182,14 +175,14 @@ class OperationsIT {
         String secret = server.token("pipeline", "default", "staging");
         server.admin().as(secret).get("/api/v1/projects/default");
         List<String> lastUsed = new java.util.ArrayList<>();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (lastUsed.isEmpty() && System.nanoTime() < deadline) {
+        Await.until(Duration.ofSeconds(10), "lastUsedAt is written", () -> {
             server.admin().get("/api/v1/tokens").json().get("items").forEach(token -> {
                 if (token.get("kind").asText().equals("pipeline") && token.has("lastUsedAt")) {
                     lastUsed.add(token.get("lastUsedAt").asText());
                 }
             });
-        }
+            return !lastUsed.isEmpty();
+        });
         assertThat(lastUsed).as("lastUsedAt is written shortly after use").isNotEmpty();
     }
 }

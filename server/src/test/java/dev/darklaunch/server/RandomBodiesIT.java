@@ -85,19 +85,19 @@ class RandomBodiesIT {
 
     @Property(tries = 150)
     @Label("19: random JSON values at every write route → no 5xx; a 4xx is {error, message} and writes nothing")
-    void randomJsonValues(@ForAll("targets") Target target, @ForAll("randomJson") JsonNode body) {
+    void random_json_values(@ForAll("targets") Target target, @ForAll("randomJson") JsonNode body) {
         check(new Attempt(target, serialize(body), "application/json", null));
     }
 
     @Property(tries = 250)
     @Label("19: valid bodies with fields removed, types swapped, extreme numbers, extra fields → no 5xx, no partial write")
-    void mutatedValidBodies(@ForAll("mutatedAttempts") Attempt attempt) {
+    void mutated_valid_bodies(@ForAll("mutatedAttempts") Attempt attempt) {
         check(attempt);
     }
 
     @Property(tries = 120)
     @Label("19: random bytes and broken JSON under assorted content types → no 5xx, no partial write")
-    void randomBytes(@ForAll("targets") Target target, @ForAll("rawBodies") byte[] body, @ForAll("contentTypes") String contentType) {
+    void random_bytes(@ForAll("targets") Target target, @ForAll("rawBodies") byte[] body, @ForAll("contentTypes") String contentType) {
         check(new Attempt(target, body, contentType, null));
     }
 

@@ -6,6 +6,9 @@ import dev.darklaunch.sdk.DarklaunchClient;
 import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.SdkTestTimings;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.DarklaunchServerTest.Lifetime;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
@@ -21,32 +24,33 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The README's curl walkthrough, run as written against a real server, so it never goes stale. */
+@DarklaunchServerTest(lifetime = Lifetime.PER_TEST)
 class ReadmeWalkthroughIT {
+
+    @Given
+    private TestServer server;
 
     @Test
     void the_readme_walkthrough_works_as_written() throws Exception {
         String readme = Files.readString(Path.of(System.getProperty("darklaunch.repo.root", "..")).resolve("README.md"));
         String script = walkthrough(readme);
-        try (TestServer server = TestServer.start()) {
-            String output = run(script, server);
-            assertThat(output).contains("\"action\":\"flag.off\"", "error rate up after deploy");
+        String output = run(script, server);
+        assertThat(output).contains("\"action\":\"flag.off\"", "error rate up after deploy");
 
-            JsonNode events = server.admin().get("/api/v1/projects/default/audit?flag=new-checkout").json().get("items");
-            assertThat(events).extracting(e -> e.get("action").asText())
-                    .containsExactly("flag.off", "flag.config.update", "flag.create");
-            assertThat(events.get(0).get("actor").asText()).contains("deploy pipeline");
-        }
+        JsonNode events = server.admin().get("/api/v1/projects/default/audit?flag=new-checkout").json().get("items");
+        assertThat(events).extracting(e -> e.get("action").asText())
+                .containsExactly("flag.off", "flag.config.update", "flag.create");
+        assertThat(events.get(0).get("actor").asText()).contains("deploy pipeline");
     }
 
     @Test
     void the_readme_pipeline_loop_works_as_written_and_an_sdk_sees_the_release_and_the_rollback() throws Exception {
         String readme = Files.readString(Path.of(System.getProperty("darklaunch.repo.root", "..")).resolve("README.md"));
         String script = codeBlock(readme, "## Ship dark, release, roll back", "# 1. ");
-        try (TestServer server = TestServer.start();
-             DarklaunchClient sdk = DarklaunchClient.create(SdkTestTimings.fast(DarklaunchConfig.builder()
-                     .baseUri(URI.create(server.base()))
-                     .sdkToken(server.token("sdk", "default", "production"))
-                     .initTimeout(Duration.ofSeconds(10))).build())) {
+        try (DarklaunchClient sdk = DarklaunchClient.create(SdkTestTimings.fast(DarklaunchConfig.builder()
+                .baseUri(URI.create(server.base()))
+                .sdkToken(server.token("sdk", "default", "production"))
+                .initTimeout(Duration.ofSeconds(10))).build())) {
             List<Double> seen = new CopyOnWriteArrayList<>();
             sdk.addFlagChangeListener(keys -> {
                 if (keys.contains("one-click-pay")) {
@@ -70,11 +74,9 @@ class ReadmeWalkthroughIT {
     void the_readme_ofrep_walkthrough_works_as_written() throws Exception {
         String readme = Files.readString(Path.of(System.getProperty("darklaunch.repo.root", "..")).resolve("README.md"));
         String script = codeBlock(readme, "## Use it from any language", "# 1. ");
-        try (TestServer server = TestServer.start()) {
-            String output = run(script, server);
-            assertThat(output).contains("{\"key\":\"new-footer\",\"value\":true,\"reason\":\"TARGETING_MATCH\",\"variant\":\"0\"}");
-            assertThat(output.strip()).endsWith("304");
-        }
+        String output = run(script, server);
+        assertThat(output).contains("{\"key\":\"new-footer\",\"value\":true,\"reason\":\"TARGETING_MATCH\",\"variant\":\"0\"}");
+        assertThat(output.strip()).endsWith("304");
     }
 
     private static double shareOn(DarklaunchClient sdk) {

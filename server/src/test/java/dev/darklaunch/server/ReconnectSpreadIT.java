@@ -5,6 +5,8 @@ import dev.darklaunch.sdk.DarklaunchClient;
 import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.Status;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.Fixtures;
 import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +36,8 @@ class ReconnectSpreadIT {
         String database = TestDatabase.fresh();
         int port = freePort();
         TestServer server = TestServer.start(database, FeedSettings.DEFAULTS, port);
-        server.admin().post("/api/v1/projects/default/flags", Map.of("key", "f", "name", "F", "kind", "boolean",
+        Fixtures given = new Fixtures(server.admin()); // the restarted server answers at the same address
+        given.flag(Map.of("key", "f", "name", "F", "kind", "boolean",
                 "variations", List.of(Map.of("value", true), Map.of("value", false))));
         String token = server.token("sdk", "default", "production");
 
@@ -58,7 +60,7 @@ class ReconnectSpreadIT {
 
             long restartedAt = System.nanoTime();
             server = TestServer.start(database, FeedSettings.DEFAULTS, port);
-            server.admin().post("/api/v1/projects/default/flags/f/environments/production/on", null);
+            given.toggle("f", "production", true);
             awaitAll(Duration.ofSeconds(40), clients, c -> c.isEnabled("f", Context.of("u")));
 
             assertThat(backAt).as("every SDK reconnected").hasSize(SDKS);
@@ -76,13 +78,7 @@ class ReconnectSpreadIT {
 
     private static void awaitAll(Duration timeout, List<DarklaunchClient> clients,
                                  java.util.function.Predicate<DarklaunchClient> condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!clients.stream().allMatch(condition)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not every SDK got there within " + timeout);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // poll interval
-        }
+        Await.until(timeout, "every SDK got there", () -> clients.stream().allMatch(condition));
     }
 
     private static int freePort() throws IOException {

@@ -6,8 +6,11 @@ import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.SdkTestTimings;
 import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.DarklaunchServerTest.Lifetime;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The real SDK against real servers and PostgreSQL: the mission loop, atomic changes, restarts. */
+@DarklaunchServerTest(lifetime = Lifetime.PER_TEST, config = "fastFeed")
 class SdkEndToEndIT {
 
     private static final String P = "/api/v1/projects/default";
@@ -36,6 +40,14 @@ class SdkEndToEndIT {
     private static final Context USER = Context.of("user-1");
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    @Given
+    private TestServer server;
+    @Given
+    private String database;
+
+    static Config fastFeed(Config config) {
+        return config.withFeed(FAST_FEED);
+    }
 
     @AfterEach
     void close() throws Exception {
@@ -46,7 +58,6 @@ class SdkEndToEndIT {
 
     @org.junit.jupiter.api.RepeatedTest(3) // it once caught a listener told about data from before it was added
     void a_flag_flipped_over_rest_reaches_the_sdk_listener_and_is_enabled_changes() throws Exception {
-        TestServer server = keep(TestServer.start(TestDatabase.fresh(), FAST_FEED));
         Http admin = server.admin();
         assertThat(admin.post(P + "/flags", booleanFlag("new-checkout")).status()).isEqualTo(201);
         DarklaunchClient client = keep(client(server.base(), server.token("sdk", "default", "production")));
@@ -69,13 +80,13 @@ class SdkEndToEndIT {
 
     @Test
     void a_change_to_several_flags_reaches_the_sdk_as_one_atomic_change() throws Exception {
-        TestServer server = keep(TestServer.start(TestDatabase.fresh(), FAST_FEED));
         Http admin = server.admin();
-        admin.post(P + "/segments", Map.of("key", "beta", "name", "Beta"));
-        admin.put(P + "/segments/beta/environments/production", Map.of("included", List.of("user-1")));
+        Fixtures given = new Fixtures(admin);
+        given.segment(Map.of("key", "beta", "name", "Beta"));
+        given.segmentConfiguration("beta", "production", Map.of("included", List.of("user-1")));
         for (String key : List.of("a", "b", "c")) {
-            admin.post(P + "/flags", booleanFlag(key));
-            admin.put(P + "/flags/" + key + "/environments/production", Map.of("on", true, "offVariation", 1,
+            given.flag(booleanFlag(key));
+            given.configuration(key, "production", Map.of("on", true, "offVariation", 1,
                     "fallthrough", Map.of("variation", 1), "rules", List.of(Map.of("clauses", List.of(Map.of(
                             "attribute", "key", "op", "segmentMatch", "values", List.of("beta"))), "serve", Map.of("variation", 0)))));
         }
@@ -116,11 +127,11 @@ class SdkEndToEndIT {
     /** RELIABILITY 11: the SDK's server killed and restarted 50 times while flags flip; the SDK ends at exactly the final state. */
     @Test
     void an_sdk_ends_at_the_final_state_after_its_server_restarts_fifty_times_during_flips() throws Exception {
-        String database = TestDatabase.fresh();
-        TestServer writer = keep(TestServer.start(database, FAST_FEED));
+        TestServer writer = server;
         Http admin = writer.admin();
+        Fixtures given = new Fixtures(admin);
         List<String> keys = List.of("f0", "f1", "f2", "f3");
-        keys.forEach(key -> admin.post(P + "/flags", booleanFlag(key)));
+        keys.forEach(key -> given.flag(booleanFlag(key)));
         String token = writer.token("sdk", "default", "production");
 
         int port = freePort();

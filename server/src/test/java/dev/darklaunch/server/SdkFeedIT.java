@@ -2,12 +2,14 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.SseStream;
 import dev.darklaunch.server.testing.SseStream.Event;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * live patches, resuming (RELIABILITY 7), heartbeats, bounded lifetime and per-token caps
  * (RELIABILITY 22), revocation closing streams (RELIABILITY 8), and who may read the feed.
  */
+@DarklaunchServerTest(config = "feed")
 class SdkFeedIT {
 
     static final String P = "/api/v1/projects/default";
@@ -33,24 +36,22 @@ class SdkFeedIT {
     static final int HISTORY = 5;
     static final int MAX_STREAMS = 2;
 
+    @Given
     private static String databaseUrl;
+    @Given
     private static TestServer server;
+    @Given
     private static Http admin;
     private static String sdk;
 
-    @BeforeAll
-    static void start() {
-        databaseUrl = TestDatabase.fresh();
-        server = TestServer.start(databaseUrl, FeedSettings.DEFAULTS.withHeartbeat(HEARTBEAT).withHistorySize(HISTORY)
-                .withMaxStreamsPerToken(MAX_STREAMS));
-        admin = server.admin();
-        assertThat(admin.post(P + "/flags", flag("checkout")).status()).isEqualTo(201);
-        sdk = server.token("sdk", "default", "production");
+    static Config feed(Config config) {
+        return config.withFeed(FeedSettings.DEFAULTS.withHeartbeat(HEARTBEAT).withHistorySize(HISTORY).withMaxStreamsPerToken(MAX_STREAMS));
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
+    @BeforeAll
+    static void start() {
+        assertThat(admin.post(P + "/flags", flag("checkout")).status()).isEqualTo(201);
+        sdk = server.token("sdk", "default", "production");
     }
 
     @Test
@@ -216,10 +217,10 @@ class SdkFeedIT {
 
     @Test
     void revoking_a_token_closes_its_stream_within_a_second() {
-        Http.Response created = admin.post("/api/v1/tokens", Map.of("name", "soon revoked sdk", "kind", "sdk",
+        JsonNode created = new Fixtures(admin).token(Map.of("name", "soon revoked sdk", "kind", "sdk",
                 "project", "default", "environments", List.of("production")));
-        String secret = created.json().get("secret").asText();
-        long id = created.json().at("/token/id").asLong();
+        String secret = created.get("secret").asText();
+        long id = created.at("/token/id").asLong();
         try (SseStream stream = SseStream.open(server.base(), secret, null)) {
             assertThat(stream.nextEvent(Duration.ofSeconds(5)).name()).isEqualTo("snapshot");
             assertThat(admin.delete("/api/v1/tokens/" + id).status()).isEqualTo(200);
@@ -261,17 +262,12 @@ class SdkFeedIT {
             }
 
             open.remove(0).close();
-            int status = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (System.nanoTime() < deadline && status != 200) {
-                SseStream again = SseStream.open(server.base(), capped, null);
-                status = again.status();
-                if (status == 200) {
-                    open.add(again);
-                } else {
-                    sleep(Duration.ofMillis(100));
-                }
-            }
+            SseStream again = Await.value(Duration.ofSeconds(5), Duration.ofMillis(100), "a stream accepted again", () -> {
+                SseStream attempt = SseStream.open(server.base(), capped, null);
+                return attempt.status() == 200 ? attempt : null;
+            });
+            open.add(again);
+            int status = again.status();
             assertThat(status).as("a closed stream frees its place").isEqualTo(200);
         } finally {
             open.forEach(SseStream::close);
@@ -386,19 +382,15 @@ class SdkFeedIT {
     }
 
     static long awaitRevision(TestServer server, String sdk, long revision) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        long served = -1;
-        while (System.nanoTime() < deadline) {
-            Http.Response response = server.admin().as(sdk).get("/sdk/v1/flags");
-            if (response.status() == 200) {
-                served = response.json().get("revision").asLong();
-                if (served >= revision) {
-                    return served;
-                }
-            }
-            sleep(Duration.ofMillis(50));
-        }
-        throw new AssertionError("the feed did not reach revision " + revision + " (serves " + served + ")");
+        long[] served = {-1};
+        return Await.value(Duration.ofSeconds(10), Duration.ofMillis(50),
+                () -> "the feed did not reach revision " + revision + " (serves " + served[0] + ")", () -> {
+                    Http.Response response = server.admin().as(sdk).get("/sdk/v1/flags");
+                    if (response.status() == 200) {
+                        served[0] = response.json().get("revision").asLong();
+                    }
+                    return served[0] >= revision ? served[0] : null;
+                });
     }
 
     static JsonNode json(Event event) {
@@ -413,10 +405,6 @@ class SdkFeedIT {
         List<String> keys = new ArrayList<>();
         flags.forEach(f -> keys.add(f.at("/flag/key").asText()));
         return keys;
-    }
-
-    static void sleep(Duration duration) {
-        java.util.concurrent.locks.LockSupport.parkNanos(duration.toNanos());
     }
 
     static Connection jdbc(String url) throws Exception {

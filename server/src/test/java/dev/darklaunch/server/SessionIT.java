@@ -2,15 +2,17 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.auth.SessionSettings;
+import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import dev.darklaunch.server.testing.TestServer.SignedIn;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
 
@@ -22,26 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * changes (refused changes write nothing), signing out everywhere at once, and the first admin
  * bootstrapped from DARKLAUNCH_ADMIN_PASSWORD.
  */
+@DarklaunchServerTest(adminPassword = true)
 class SessionIT {
 
     private static final Map<String, Object> PROJECT = Map.of("key", "ui", "name", "UI");
+    @Given
     private static String databaseUrl;
+    @Given
     private static TestServer server;
+    @Given
     private static Http admin;
-
-    @BeforeAll
-    static void start() {
-        databaseUrl = TestDatabase.fresh();
-        server = TestServer.start(databaseUrl, TestServer::withAdminPassword);
-        admin = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void the_bootstrapped_admin_signs_in_with_DARKLAUNCH_ADMIN_PASSWORD_and_gets_a_strict_http_only_cookie() {
@@ -227,7 +219,7 @@ class SessionIT {
             // idle: unused for longer than 2 s
             SignedIn idle = quick.signIn("admin", TestServer.ADMIN_PASSWORD);
             assertThat(idle.withoutCsrf().get("/api/v1/me").status()).isEqualTo(200);
-            Thread.sleep(2_600);
+            Await.past(Instant.now().plusMillis(2_600)); // idle: only the clock may pass, any request would count as use
             Http.Response expired = idle.withoutCsrf().get("/api/v1/me");
             assertThat(expired.status()).isEqualTo(401);
             assertThat(expired.json().get("message").asText()).contains("expired");
@@ -235,11 +227,11 @@ class SessionIT {
             // absolute: used every few hundred ms, it still ends 5 s after sign-in
             SignedIn busy = quick.signIn("admin", TestServer.ADMIN_PASSWORD);
             long start = System.nanoTime();
-            int status;
-            do {
-                Thread.sleep(300);
-                status = busy.withoutCsrf().get("/api/v1/me").status();
-            } while (status == 200 && System.nanoTime() - start < Duration.ofSeconds(15).toNanos());
+            // the pace of use is part of the test: a request every 300 ms, each one sliding the idle timeout
+            int status = Await.value(Duration.ofSeconds(15), Duration.ofMillis(300), "the busy session ends", () -> {
+                int answer = busy.withoutCsrf().get("/api/v1/me").status();
+                return answer == 200 ? null : answer;
+            });
             long lasted = Duration.ofNanos(System.nanoTime() - start).toMillis();
             assertThat(status).isEqualTo(401);
             assertThat(lasted).as("the idle timeout slid with use, until the absolute end").isBetween(4_000L, 7_000L);

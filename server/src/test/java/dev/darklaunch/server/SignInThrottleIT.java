@@ -1,12 +1,11 @@
 package dev.darklaunch.server;
 
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
 import dev.darklaunch.server.testing.FromAddress;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,21 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * password checks run on a small pool of their own, so a flood of bogus sign-ins cannot hold a
  * real one for long. Several clients are played from different loopback addresses.
  */
+@DarklaunchServerTest(adminPassword = true)
 class SignInThrottleIT {
 
+    @Given
     private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(TestDatabase.fresh(), TestServer::withAdminPassword);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void guessing_admins_password_from_one_address_never_locks_out_the_right_password_from_another() {

@@ -8,10 +8,11 @@ import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.http.ClientConnections;
 import dev.darklaunch.server.http.HttpSettings;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.Slowloris;
 import dev.darklaunch.server.testing.SseStream;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * limit), and meanwhile health checks, SDK polls and SDK streams are served as usual. Thousands of
  * slow connections are played from several loopback addresses.
  */
+@DarklaunchServerTest(config = "limits")
 class SlowClientsIT {
 
     static final Duration HEADER_TIMEOUT = Duration.ofSeconds(8);
@@ -50,26 +52,26 @@ class SlowClientsIT {
     static final int ATTEMPTS_PER_ADDRESS = 500;
 
     private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    @Given
     private static TestServer server;
     private static String sdkToken;
+
+    static Config limits(Config config) {
+        return config.withFeed(FeedSettings.DEFAULTS.withHeartbeat(Duration.ofSeconds(1)))
+                .withHttp(HttpSettings.DEFAULTS.withHeaderTimeout(HEADER_TIMEOUT).withIdleTimeout(IDLE_TIMEOUT)
+                        .withMaxConnectionsPerAddress(PER_ADDRESS));
+    }
 
     @BeforeAll
     static void start() {
         logs.start();
         logger().addAppender(logs);
-        server = TestServer.start(TestDatabase.fresh(), config -> config
-                .withFeed(FeedSettings.DEFAULTS.withHeartbeat(Duration.ofSeconds(1)))
-                .withHttp(HttpSettings.DEFAULTS.withHeaderTimeout(HEADER_TIMEOUT).withIdleTimeout(IDLE_TIMEOUT)
-                        .withMaxConnectionsPerAddress(PER_ADDRESS)));
         sdkToken = server.token("sdk", "default", "production");
     }
 
     @AfterAll
     static void stop() {
         logger().detachAppender(logs);
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

@@ -8,11 +8,10 @@ import dev.darklaunch.sdk.DarklaunchClient;
 import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.SdkTestTimings;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -40,26 +39,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * also when the server refuses a report once, and read back through
  * {@code GET …/environments/{env}/tracked-events}; bad event sums are 400 naming the field.
  */
+@DarklaunchServerTest
 class TrackedEventsIT {
 
     private static final String P = "/api/v1/projects/default";
     private static final Context USER = Context.of("user-1");
 
+    @Given
     private static String databaseUrl;
+    @Given
     private static TestServer server;
+    @Given
     private static Http admin;
-
-    @BeforeAll
-    static void start() {
-        databaseUrl = TestDatabase.fresh();
-        server = TestServer.start(databaseUrl);
-        admin = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void events_tracked_by_the_sdk_are_stored_once_per_minute_and_read_back() throws Exception {

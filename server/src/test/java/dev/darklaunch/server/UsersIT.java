@@ -1,11 +1,11 @@
 package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestServer;
 import dev.darklaunch.server.testing.TestServer.SignedIn;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -17,24 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * passwords, emails unique regardless of case, the last admin kept, and sessions ended when a
  * user is deleted or their password is reset.
  */
+@DarklaunchServerTest(adminPassword = true)
 class UsersIT {
 
     private static final String PASSWORD = "a decent password 42";
+    @Given
     private static TestServer server;
+    @Given
     private static Http admin;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dev.darklaunch.server.testing.TestDatabase.fresh(), TestServer::withAdminPassword);
-        admin = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void an_admin_creates_reads_changes_and_deletes_a_user_and_every_step_is_audited_without_the_password() {

@@ -15,9 +15,10 @@ import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.ModelJson;
 import dev.darklaunch.sdk.internal.model.SegmentConfig;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -40,29 +41,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * again changes nothing; a pipeline token is refused and a malformed payload writes nothing.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DarklaunchServerTest
 class UnleashImportIT {
 
     private static final String P = "/api/v1/projects/default";
     private static final String IMPORT = P + "/import/unleash?environment=production";
     private static final ObjectMapper LENIENT = ModelJson.mapper().copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    @Given
     private static TestServer server;
+    @Given
     private static Http admin;
     private static JsonNode payload;
     private static JsonNode firstImport;
 
     @BeforeAll
     static void start() throws IOException {
-        server = TestServer.start();
-        admin = server.admin();
         try (InputStream in = UnleashImportIT.class.getResourceAsStream("/unleash/realistic-payload.json")) {
             payload = Http.mapper().readTree(in);
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

@@ -96,7 +96,7 @@ class UnleashSpecificationTest {
     }
 
     @Test
-    void everyListedExceptionNamesACaseOfTheSpecification() throws IOException {
+    void every_listed_exception_names_a_case_of_the_specification() throws IOException {
         if (caseIds.isEmpty()) {
             specification().forEach(node -> { });
         }

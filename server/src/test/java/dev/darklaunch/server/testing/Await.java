@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Waiting on conditions, not on time: changes reach servers and SDKs asynchronously. */
 public final class Await {
@@ -15,24 +16,34 @@ public final class Await {
 
     /** Polls until the condition holds; fails naming {@code what} after {@code timeout}. */
     public static void until(Duration timeout, String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + timeout);
-            }
-            LockSupport.parkNanos(POLL.toNanos());
-        }
+        value(timeout, POLL, () -> what, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
     }
 
     /** Polls until {@code value} gives something other than null, and returns it; fails naming {@code what} after {@code timeout}. */
-    public static <T> T value(Duration timeout, String what, java.util.function.Supplier<T> value) {
+    public static <T> T value(Duration timeout, String what, Supplier<T> value) {
+        return value(timeout, POLL, () -> what, value);
+    }
+
+    /**
+     * Polls every {@code every} (for checks that cost the server something, or whose pace is part
+     * of the test) until {@code value} gives something other than null, and returns it.
+     */
+    public static <T> T value(Duration timeout, Duration every, String what, Supplier<T> value) {
+        return value(timeout, every, () -> what, value);
+    }
+
+    /**
+     * Polls as above; {@code what} is asked for only on failure, so it can tell what things looked
+     * like by then (a log's tail, say).
+     */
+    public static <T> T value(Duration timeout, Duration every, Supplier<String> what, Supplier<T> value) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (T got; ; LockSupport.parkNanos(POLL.toNanos())) {
+        for (T got; ; LockSupport.parkNanos(every.toNanos())) {
             if ((got = value.get()) != null) {
                 return got;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + timeout);
+                throw new AssertionError(what.get() + ": not within " + timeout);
             }
         }
     }

@@ -75,16 +75,12 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Waits until it answers {@code /health/ready}; fails, showing its log, if it died or took too long. */
     public void awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!ready()) {
+        Await.value(timeout, Duration.ofMillis(100), () -> name + " not ready:\n" + logTail(), () -> {
             if (!isAlive()) {
                 throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + logTail());
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(name + " not ready within " + timeout + ":\n" + logTail());
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // poll interval
-        }
+            return ready() ? Boolean.TRUE : null;
+        });
     }
 
     public boolean ready() {

@@ -4,13 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.assertj.core.api.Assertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +32,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * rollout editor or the production switch's confirmation. The page is opened with its Content
  * Security Policy bypassed, only so that axe's script can be injected.
  */
+@DarklaunchServerTest(adminPassword = true)
+@ExtendWith(BrowserExtension.class)
 class AccessibilityIT {
 
     private static final Path AXE = Paths.get(System.getProperty("darklaunch.axe", "../admin-ui/node_modules/axe-core/axe.min.js"));
@@ -43,35 +47,25 @@ class AccessibilityIT {
                   nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ': ' + n.failureSummary.replace(/\\s+/g, ' ')) })));
             }""";
 
+    @Given
     private static TestServer server;
+    @Given
     private static Browser browser;
     private static String axe;
 
     @BeforeAll
     static void start() throws IOException {
         axe = Files.readString(AXE);
-        server = TestServer.start(TestDatabase.fresh(), TestServer::withAdminPassword);
-        browser = new Browser(server.base());
-        Http admin = server.admin();
-        admin.post("/api/v1/projects/default/flags", Map.of("key", "a11y-flag", "name", "Accessible flag", "kind", "boolean",
+        Fixtures given = new Fixtures(server.admin());
+        given.flag(Map.of("key", "a11y-flag", "name", "Accessible flag", "kind", "boolean",
                 "tags", List.of("checkout"), "variations", List.of(Map.of("value", true), Map.of("value", false))));
-        admin.post("/api/v1/projects/default/segments", Map.of("key", "staff", "name", "Staff", "description", "Everyone at the company"));
-        admin.post("/api/v1/projects/default/deployments", Map.of("service", "checkout", "version", "1.0.0",
+        given.segment(Map.of("key", "staff", "name", "Staff", "description", "Everyone at the company"));
+        given.deployment(Map.of("service", "checkout", "version", "1.0.0",
                 "environment", "production", "flags", List.of("a11y-flag")));
     }
 
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Test
-    void theMainPagesHaveNoSeriousOrCriticalViolations() {
+    void the_main_pages_have_no_serious_or_critical_violations() {
         List<String> problems = new ArrayList<>();
         try (Browser.Tab tab = browser.open("/", true)) {
             Page page = tab.page();

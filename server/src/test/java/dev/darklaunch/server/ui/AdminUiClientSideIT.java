@@ -5,14 +5,14 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.OfrepFixture;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.assertj.core.api.Assertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.Map;
@@ -25,31 +25,19 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * allowed to use them, listed with those origins, revoked) and the flags marked client-side on
  * their page. Each test checks the outcome over the REST API and over OFREP with the token.
  */
+@DarklaunchServerTest(adminPassword = true)
+@ExtendWith(BrowserExtension.class)
 class AdminUiClientSideIT {
 
     private static final String P = OfrepFixture.P;
+    @Given
     private static TestServer server;
+    @Given
     private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(TestDatabase.fresh(), TestServer::withAdminPassword);
-        browser = new Browser(server.base());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
 
     /** An admin creates a client token for two origins, sees them listed, and revokes it: OFREP refuses it then. */
     @Test
-    void anAdminCreatesAClientTokenForTheOriginsOfAWebShopAndRevokesIt() {
+    void an_admin_creates_a_client_token_for_the_origins_of_a_web_shop_and_revokes_it() {
         createFlag("shop-banner", true);
         try (Browser.Tab tab = browser.open("/tokens")) {
             Page page = tab.page();
@@ -99,7 +87,7 @@ class AdminUiClientSideIT {
      * editing the definition keeps the mark, and clearing it hides the flag from the token again.
      */
     @Test
-    void anEditorMarksAFlagClientSideAndAClientTokenThenEvaluatesIt() {
+    void an_editor_marks_a_flag_client_side_and_a_client_token_then_evaluates_it() {
         createFlag("new-header", false);
         String origin = "https://www.example.org";
         String clientToken = OfrepFixture.clientToken(server.admin(), origin);

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.assertj.core.api.Assertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
@@ -24,26 +25,14 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * deployment's status. Each test does it through the UI and then reads the server's state over
  * the REST API.
  */
+@DarklaunchServerTest(adminPassword = true)
+@ExtendWith(BrowserExtension.class)
 class AdminUiEditingIT {
 
+    @Given
     private static TestServer server;
+    @Given
     private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(TestDatabase.fresh(), TestServer::withAdminPassword);
-        browser = new Browser(server.base());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
 
     /**
      * Flag definition: name, description, tags, owner, lifecycle, a renamed and an added
@@ -51,7 +40,7 @@ class AdminUiEditingIT {
      * flags list's archived filter.
      */
     @Test
-    void aProductOwnerEditsAFlagDefinitionResolvesAConflictAndArchivesIt() {
+    void a_product_owner_edits_a_flag_definition_resolves_a_conflict_and_archives_it() {
         Http.Response created = server.admin().post("/api/v1/projects/default/flags", Map.of(
                 "key", "banner-colour", "name", "Banner colour", "kind", "string",
                 "variations", List.of(Map.of("value", "red"), Map.of("value", "green"))));
@@ -139,7 +128,7 @@ class AdminUiEditingIT {
      * for applications: the page says so, and a save from the page keeps both.
      */
     @Test
-    void aConfigurationWithoutAnOffVariationAndWithMetadataKeepsBothWhenSavedFromThePage() {
+    void a_configuration_without_an_off_variation_and_with_metadata_keeps_both_when_saved_from_the_page() {
         Http.Response created = server.admin().post("/api/v1/projects/default/flags", Map.of(
                 "key", "spring-promo", "name", "Spring promo", "kind", "boolean",
                 "variations", List.of(Map.of("value", true), Map.of("value", false))));
@@ -168,7 +157,7 @@ class AdminUiEditingIT {
 
     /** Segments: name and description change in the browser; the key stays. */
     @Test
-    void aProductOwnerRenamesASegment() {
+    void a_product_owner_renames_a_segment() {
         Assertions.assertThat(server.admin().post("/api/v1/projects/default/segments",
                 Map.of("key", "early-birds", "name", "Early birds")).status()).isEqualTo(201);
         try (Browser.Tab tab = browser.open("/projects/default/segments/early-birds")) {
@@ -194,7 +183,7 @@ class AdminUiEditingIT {
      * it production, turns a failure policy off and adds an environment.
      */
     @Test
-    void anAdminCreatesAProjectAndAnEditorSetsUpItsEnvironments() {
+    void an_admin_creates_a_project_and_an_editor_sets_up_its_environments() {
         try (Browser.Tab tab = browser.open("/")) {
             Page page = tab.page();
             tab.signIn("admin", TestServer.ADMIN_PASSWORD);
@@ -260,7 +249,7 @@ class AdminUiEditingIT {
 
     /** Your own password: a wrong current one is refused at its field; then it changes and other sessions end. */
     @Test
-    void aSignedInUserChangesTheirOwnPassword() {
+    void a_signed_in_user_changes_their_own_password() {
         server.user("pia@example.com", "first password 0123", "editor");
         TestServer.SignedIn elsewhere = server.signIn("pia@example.com", "first password 0123");
         try (Browser.Tab tab = browser.open("/")) {
@@ -297,7 +286,7 @@ class AdminUiEditingIT {
      * policy switches its flags off (the confirmation says so); succeeded in staging.
      */
     @Test
-    void aProductOwnerReportsDeploymentsFailedAndSucceeded() {
+    void a_product_owner_reports_deployments_failed_and_succeeded() {
         Http pipeline = new Http(server.base(), server.token("pipeline", "default", "production", "staging"));
         Http.Response failing = pipeline.post("/api/v1/projects/default/deployments", Map.of(
                 "service", "payments", "version", "2.0.0", "environment", "production", "flags", List.of("pay-later")));
@@ -306,9 +295,9 @@ class AdminUiEditingIT {
         Assertions.assertThat(pipeline.post("/api/v1/projects/default/deployments/" + failingId + "/release", Map.of()).status())
                 .isEqualTo(200);
         Assertions.assertThat(flagOn("pay-later", "production")).as("released").isTrue();
-        Http.Response fine = pipeline.post("/api/v1/projects/default/deployments", Map.of(
+        JsonNode fine = new Fixtures(pipeline).deployment(Map.of(
                 "service", "search", "version", "7.1.0", "environment", "staging", "flags", List.of("fuzzy-search")));
-        long fineId = fine.json().get("id").asLong();
+        long fineId = fine.get("id").asLong();
 
         try (Browser.Tab tab = browser.open("/projects/default/deployments")) {
             Page page = tab.page();

@@ -10,13 +10,15 @@ import dev.darklaunch.sdk.DarklaunchConfig;
 import dev.darklaunch.sdk.EvaluationDetail;
 import dev.darklaunch.sdk.SdkTestTimings;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.time.Duration;
@@ -34,35 +36,30 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * database, with the real Java SDK on the other side: what a product owner does in the UI reaches
  * applications, and what the UI shows agrees with what the SDK answers.
  */
+@DarklaunchServerTest(adminPassword = true)
+@ExtendWith(BrowserExtension.class)
 class AdminUiIT {
 
     /** Changes reach SDKs asynchronously. */
     private static final Duration SDK_WAIT = Duration.ofSeconds(30);
 
+    @Given
     private static TestServer server;
+
+    @Given
+    private static Fixtures given;
+    @Given
     private static Browser browser;
     private static final List<DarklaunchClient> clients = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(TestDatabase.fresh(), TestServer::withAdminPassword);
-        browser = new Browser(server.base());
-    }
 
     @AfterAll
     static void stop() {
         clients.forEach(DarklaunchClient::close);
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     /** Issue "Admin UI", test 1: create, switch on, rule + 25 % rollout, preview = SDK, audited. */
     @Test
-    void productOwnerCreatesAFlagRulesItAndThePreviewAgreesWithTheSdk() {
+    void product_owner_creates_a_flag_rules_it_and_the_preview_agrees_with_the_sdk() {
         try (Browser.Tab tab = browser.open("/")) {
             Page page = tab.page();
             tab.signIn("admin", TestServer.ADMIN_PASSWORD);
@@ -153,8 +150,8 @@ class AdminUiIT {
 
     /** The mission loop: a switch flipped in the browser reaches a connected SDK's listener. */
     @Test
-    void aToggleInTheUiReachesAConnectedSdk() throws InterruptedException {
-        server.admin().post("/api/v1/projects/default/flags", booleanFlag("dark-feature", "Dark feature"));
+    void a_toggle_in_the_ui_reaches_a_connected_sdk() throws InterruptedException {
+        given.flag(booleanFlag("dark-feature", "Dark feature"));
         DarklaunchClient sdk = client("production");
         java.util.concurrent.BlockingQueue<Set<String>> changes = new java.util.concurrent.LinkedBlockingQueue<>();
         Await.until(SDK_WAIT, "the SDK seeing the change", () -> sdk.boolVariationDetail("dark-feature", Context.of("u"), true).reason().kind().name().equals("OFF"));
@@ -188,7 +185,7 @@ class AdminUiIT {
 
     /** RELIABILITY 21: stored markup renders inert; CSP without inline script; CSRF needed. */
     @Test
-    void markupInFlagDataIsShownAsTextUnderAStrictPolicy() {
+    void markup_in_flag_data_is_shown_as_text_under_a_strict_policy() {
         String markup = "<img src=x onerror=alert(1)>";
         Http.Response created = server.admin().post("/api/v1/projects/default/flags", Map.of(
                 "key", "xss-probe", "name", markup, "kind", "boolean", "description", "<script>alert(2)</script>",
@@ -231,8 +228,8 @@ class AdminUiIT {
 
     /** RELIABILITY 21 / roles: a viewer sees everything, can change nothing, and the API agrees. */
     @Test
-    void aViewerCanReadButNotChange() {
-        server.admin().post("/api/v1/projects/default/flags", booleanFlag("viewer-probe", "Viewer probe"));
+    void a_viewer_can_read_but_not_change() {
+        given.flag(booleanFlag("viewer-probe", "Viewer probe"));
         server.user("vera@example.com", "viewer password 0123", "viewer");
 
         try (Browser.Tab tab = browser.open("/projects/default/flags")) {
@@ -275,7 +272,7 @@ class AdminUiIT {
 
     /** Admins create a token (its secret shown once) and revoke it; add a user; sign out. */
     @Test
-    void anAdminManagesTokensAndUsers() {
+    void an_admin_manages_tokens_and_users() {
         try (Browser.Tab tab = browser.open("/tokens")) {
             Page page = tab.page();
             tab.signIn("admin", TestServer.ADMIN_PASSWORD);
@@ -313,7 +310,7 @@ class AdminUiIT {
             page.reload();
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
         }
-        server.admin().post("/api/v1/projects/default/flags", booleanFlag("phone-layout", "Phone layout"));
+        given.flag(booleanFlag("phone-layout", "Phone layout"));
         try (Browser.Tab tab = browser.open("/projects/default/flags")) {
             tab.page().setViewportSize(390, 844);
             tab.signIn("ed@example.com", "editor password 0123");
@@ -328,7 +325,7 @@ class AdminUiIT {
 
     /** Issue test 3: a release along a plan and a rollback, started on the deployments page, reach an SDK. */
     @Test
-    void aReleaseAndARollbackFromTheDeploymentsPageReachAnSdk() throws InterruptedException {
+    void a_release_and_a_rollback_from_the_deployments_page_reach_an_sdk() throws InterruptedException {
         String pipeline = server.token("pipeline", "default", "production");
         Http.Response recorded = new Http(server.base(), pipeline).post("/api/v1/projects/default/deployments", Map.of(
                 "service", "checkout", "version", "1.4.2", "environment", "production", "commit", "9f1c2ab",
@@ -392,8 +389,8 @@ class AdminUiIT {
 
     /** Issue test 5: a change another client makes over REST shows in an open page without reload. */
     @Test
-    void changesByOthersShowUpLive() {
-        server.admin().post("/api/v1/projects/default/flags", booleanFlag("live-probe", "Live probe"));
+    void changes_by_others_show_up_live() {
+        given.flag(booleanFlag("live-probe", "Live probe"));
         try (Browser.Tab tab = browser.open("/projects/default/flags?q=live-probe")) {
             Page page = tab.page();
             tab.signIn("admin", TestServer.ADMIN_PASSWORD);
@@ -408,7 +405,7 @@ class AdminUiIT {
 
             page.locator("tr[data-flag=live-probe] .flag-name").click();
             assertThat(page.locator(".audit-list [data-action='flag.on']")).hasCount(1);
-            server.admin().post("/api/v1/projects/default/flags/live-probe/environments/staging/off", Map.of("comment", "rolled back by hand"));
+            given.toggle("live-probe", "staging", false, Map.of("comment", "rolled back by hand"));
             assertThat(page.locator("table.envs tr[data-env=staging] [role=switch]")).hasAttribute("aria-checked", "false");
             assertThat(page.locator(".audit-list [data-action='flag.off']")).containsText("rolled back by hand");
         }
@@ -419,7 +416,7 @@ class AdminUiIT {
      * row is reported (target/screenshots/flags-500.txt), not asserted: the machine is shared.
      */
     @Test
-    void theFlagsPageShows500FlagsFromOneRequest() throws java.io.IOException {
+    void the_flags_page_shows_500_flags_from_one_request() throws java.io.IOException {
         List<Map<String, Object>> features = java.util.stream.IntStream.range(0, 500)
                 .mapToObj(i -> Map.<String, Object>of("name", "bulk-%03d".formatted(i), "enabled", i % 3 == 0,
                         "strategies", List.of(Map.of("name", "default"))))
@@ -470,7 +467,7 @@ class AdminUiIT {
 
     /** The UI's routes never stand in for the API, the SDK feed or operations. */
     @Test
-    void uiRoutesLeaveTheServerPathsAlone() {
+    void ui_routes_leave_the_server_paths_alone() {
         Http html = server.admin().as(null).with("Accept", "text/html");
         Assertions.assertThat(html.get("/api/v1/projects").status()).isEqualTo(401);
         Assertions.assertThat(html.get("/api/v1/nothing-here").status()).isEqualTo(401);

@@ -4,13 +4,13 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.BoundingBox;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.assertj.core.api.Assertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
@@ -25,26 +25,14 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * rollout's "bucket by" attribute means for contexts without it. Each is checked in the browser
  * and, where something changes, against the server's state.
  */
+@DarklaunchServerTest(adminPassword = true)
+@ExtendWith(BrowserExtension.class)
 class AdminUiProductOwnerIT {
 
+    @Given
     private static TestServer server;
+    @Given
     private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(TestDatabase.fresh(), TestServer::withAdminPassword);
-        browser = new Browser(server.base());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
 
     /**
      * The production switch in the flags list asks first; its dialog lies outside the table, fits
@@ -52,7 +40,7 @@ class AdminUiProductOwnerIT {
      * switch and the buttons, Tab between them, Escape cancels). Turning off turns the flag off.
      */
     @Test
-    void theKillSwitchDialogInTheFlagsListFitsTheScreenAndWorksByMouseAndKeyboard() {
+    void the_kill_switch_dialog_in_the_flags_list_fits_the_screen_and_works_by_mouse_and_keyboard() {
         for (int[] size : new int[][]{{1366, 768}, {390, 844}}) {
             int width = size[0];
             int height = size[1];
@@ -123,7 +111,7 @@ class AdminUiProductOwnerIT {
 
     /** The header's live indicator on the admin pages outside a project, while the server is up. */
     @Test
-    void theLiveIndicatorSaysLiveOnTheTokensAndUsersPages() {
+    void the_live_indicator_says_live_on_the_tokens_and_users_pages() {
         try (Browser.Tab tab = browser.open("/tokens")) {
             Page page = tab.page();
             tab.signIn("admin", TestServer.ADMIN_PASSWORD);
@@ -145,7 +133,7 @@ class AdminUiProductOwnerIT {
      * (nothing), and no step that will never come is listed as due.
      */
     @Test
-    void aRolledBackReleaseAndACancelledPlanShowWhatIsServedNow() {
+    void a_rolled_back_release_and_a_cancelled_plan_show_what_is_served_now() {
         Http pipeline = new Http(server.base(), server.token("pipeline", "default", "production"));
         long completed = deployment(pipeline, "search", "3.0.0", List.of("fuzzy-ranking"));
         Assertions.assertThat(pipeline.post(deploymentPath(completed) + "/release",
@@ -182,7 +170,7 @@ class AdminUiProductOwnerIT {
 
     /** Sentences with a count agree with it: one flag "is", two flags "are". */
     @Test
-    void sentencesWithACountAgreeWithIt() {
+    void sentences_with_a_count_agree_with_it() {
         Http pipeline = new Http(server.base(), server.token("pipeline", "default", "production"));
         long one = deployment(pipeline, "mail", "1.0.0", List.of("digest-mails"));
         long two = deployment(pipeline, "mail", "1.1.0", List.of("digest-mails", "mail-preview"));
@@ -213,7 +201,7 @@ class AdminUiProductOwnerIT {
 
     /** In a two-way rollout, the other share follows each keystroke, before the field is left. */
     @Test
-    void theOtherShareOfATwoWayRolloutFollowsAsYouType() {
+    void the_other_share_of_a_two_way_rollout_follows_as_you_type() {
         created(booleanFlag("two-way", "Two-way rollout"));
         try (Browser.Tab tab = browser.open("/projects/default/flags/two-way?env=staging")) {
             Page page = tab.page();
@@ -255,7 +243,7 @@ class AdminUiProductOwnerIT {
      * them the off variation.
      */
     @Test
-    void theBucketByFieldSaysWhatHappensToContextsWithoutTheAttribute() {
+    void the_bucket_by_field_says_what_happens_to_contexts_without_the_attribute() {
         created(booleanFlag("by-org", "Rolled out by organisation"));
         try (Browser.Tab tab = browser.open("/projects/default/flags/by-org?env=staging")) {
             Page page = tab.page();

@@ -28,7 +28,7 @@ class ChromiumLocatorTest {
     Path dir;
 
     @Test
-    void theSystemPropertyComesFirstThenTheVariable() throws IOException {
+    void the_system_property_comes_first_then_the_variable() throws IOException {
         Path property = executable("by-property/chrome");
         Path variable = executable("by-variable/chromium");
         Path onPath = executable("bin/chromium");
@@ -41,7 +41,7 @@ class ChromiumLocatorTest {
     }
 
     @Test
-    void aNamedBrowserThatIsNotExecutableIsAnErrorNotSkipped() throws IOException {
+    void a_named_browser_that_is_not_executable_is_an_error_not_skipped() throws IOException {
         Path notExecutable = Files.createFile(dir.resolve("chromium.txt"));
         executable("bin/chromium");
         Map<String, String> env = Map.of(ChromiumLocator.VARIABLE, notExecutable.toString(), "PATH", dir.resolve("bin").toString());
@@ -55,7 +55,7 @@ class ChromiumLocatorTest {
     }
 
     @Test
-    void onThePathTheNamesAreTriedInOrderEachAlongThePath() throws IOException {
+    void on_the_path_the_names_are_tried_in_order_each_along_the_path() throws IOException {
         Path first = Files.createDirectories(dir.resolve("first"));
         Path googleChrome = executable("first/google-chrome");
         executable("second/chromium-browser");
@@ -74,7 +74,7 @@ class ChromiumLocatorTest {
     }
 
     @Test
-    void withNothingOnThePathTheUsualLocationsAreTriedInOrder() throws IOException {
+    void with_nothing_on_the_path_the_usual_locations_are_tried_in_order() throws IOException {
         Path missing = dir.resolve("usual/missing");
         Path usual = executable("usual/chrome");
         Path later = executable("later/chromium");
@@ -87,7 +87,7 @@ class ChromiumLocatorTest {
     }
 
     @Test
-    void playwrightsOwnBrowserIsDownloadedUnlessPlaywrightIsToldNotTo() {
+    void playwrights_own_browser_is_downloaded_unless_playwright_is_told_not_to() {
         assertThat(locator(Map.of(), null, List.of()).mayDownload()).isTrue();
         assertThat(locator(Map.of(ChromiumLocator.SKIP_DOWNLOAD, "0"), null, List.of()).mayDownload()).isTrue();
         assertThat(locator(Map.of(ChromiumLocator.SKIP_DOWNLOAD, "false"), null, List.of()).mayDownload()).isTrue();
@@ -100,7 +100,7 @@ class ChromiumLocatorTest {
      * not download one: Playwright's driver runs, no browser does (its browser cache is empty).
      */
     @Test
-    void withNoBrowserAnywhereTheTestsFailWithOneLineSayingWhatToInstallOrSet() throws IOException {
+    void with_no_browser_anywhere_the_tests_fail_with_one_line_saying_what_to_install_or_set() throws IOException {
         Path emptyCache = Files.createDirectories(dir.resolve("ms-playwright"));
         ChromiumLocator nothing = locator(Map.of("PATH", dir.resolve("empty").toString(), ChromiumLocator.SKIP_DOWNLOAD, "1"), null, List.of());
         assertThat(nothing.systemChromium()).isEmpty();

@@ -14,13 +14,16 @@ import dev.darklaunch.sdk.EvaluationDetail;
 import dev.darklaunch.sdk.Reason;
 import dev.darklaunch.sdk.SdkTestTimings;
 import dev.darklaunch.server.testing.Await;
+import dev.darklaunch.server.testing.DarklaunchServerTest;
+import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.OfrepFixture;
-import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * endpoint with {@code If-None-Match}); a page on an origin the token does not list is refused by
  * the browser; a flag not marked {@code clientSide} cannot be read through the client token.
  */
+@DarklaunchServerTest
+@ExtendWith(BrowserExtension.class)
 class OfrepBrowserIT {
 
     private static final String P = OfrepFixture.P;
@@ -72,7 +77,12 @@ class OfrepBrowserIT {
             flag("disabled", "boolean", true),
             flag(MISSING, "boolean", true));
 
+    @Given
     private static TestServer server;
+
+    @Given
+    private static Fixtures given;
+    @Given
     private static Browser browser;
     private static StaticSite allowedSite;
     private static StaticSite otherSite;
@@ -85,7 +95,6 @@ class OfrepBrowserIT {
             throw new IllegalStateException(BUNDLE.toAbsolutePath() + " is missing: the build makes it with npm"
                     + " (server/pom.xml, execution browser-ofrep-bundle), which -DskipUi leaves out; build without -DskipUi");
         }
-        server = TestServer.start(TestDatabase.fresh());
         Map<String, StaticSite.File> files = Map.of(
                 "/", StaticSite.File.of("text/html; charset=utf-8", PAGE),
                 "/openfeature.js", StaticSite.File.of("text/javascript; charset=utf-8", BUNDLE));
@@ -104,12 +113,11 @@ class OfrepBrowserIT {
                         .initTimeout(Duration.ofSeconds(10)))
                 .build());
         assertThat(sdk.isReady()).as("the Java SDK is ready").isTrue();
-        browser = new Browser(server.base());
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[]{browser, sdk, allowedSite, otherSite, server}) {
+        for (AutoCloseable closeable : new AutoCloseable[]{sdk, allowedSite, otherSite}) {
             if (closeable != null) {
                 try {
                     closeable.close();
@@ -121,7 +129,7 @@ class OfrepBrowserIT {
     }
 
     @Test
-    void theWebSdkGivesWhatDarklaunchClientGivesForEveryFlagAndContext() {
+    void the_web_sdk_gives_what_darklaunch_client_gives_for_every_flag_and_context() {
         try (Browser.Tab tab = browser.open(allowedSite.origin() + "/")) {
             Page page = tab.page();
             // a key of its own: the provider keeps answers per targeting key (see the next test)
@@ -165,7 +173,7 @@ class OfrepBrowserIT {
      * server's ETag covers the whole context, so the new attributes get a fresh answer, not a 304.
      */
     @Test
-    void newAttributesForTheSameUserGetFreshAnswers() {
+    void new_attributes_for_the_same_user_get_fresh_answers() {
         try (Browser.Tab tab = browser.open(allowedSite.origin() + "/")) {
             Page page = tab.page();
             assertThat(start(page, Map.of("targetingKey", "traveller", "country", "DE"), 0)).isEqualTo("READY");
@@ -178,7 +186,7 @@ class OfrepBrowserIT {
     }
 
     @Test
-    void aFlipReachesThePageThroughPollingWithinSeconds() {
+    void a_flip_reaches_the_page_through_polling_within_seconds() {
         try (Browser.Tab tab = browser.open(allowedSite.origin() + "/")) {
             Page page = tab.page();
             assertThat(start(page, Map.of("targetingKey", "flip-user"), POLL_MILLIS)).isEqualTo("READY");
@@ -197,7 +205,7 @@ class OfrepBrowserIT {
                 assertThat(latency).as("flip to page, ms (polling every %d ms)", POLL_MILLIS).isLessThan(2_000);
                 assertThat(changes.toString()).contains("on-off");
             } finally {
-                server.admin().post(P + "/flags/on-off/environments/" + ENV + "/on", Map.of());
+                given.toggle("on-off", ENV, true, Map.of());
                 Await.until(Duration.ofSeconds(20), "the Java SDK sees on-off on again (for the other tests)",
                         () -> sdk.boolVariation("on-off", Context.of("flip-user"), false));
             }
@@ -205,7 +213,7 @@ class OfrepBrowserIT {
     }
 
     @Test
-    void aPageOnAnOriginTheTokenDoesNotListIsRefusedByTheBrowser() {
+    void a_page_on_an_origin_the_token_does_not_list_is_refused_by_the_browser() {
         try (Browser.Tab tab = browser.open(otherSite.origin() + "/")) {
             Page page = tab.page();
             List<String> console = new CopyOnWriteArrayList<>();
@@ -245,7 +253,7 @@ class OfrepBrowserIT {
     }
 
     @Test
-    void aFlagNotMarkedClientSideCannotBeReadThroughTheClientToken() {
+    void a_flag_not_marked_client_side_cannot_be_read_through_the_client_token() {
         assertThat(sdk.boolVariation(OfrepFixture.SERVER_ONLY, Context.of("user-1"), false)).as("the flag exists, on, for servers").isTrue();
         try (Browser.Tab tab = browser.open(allowedSite.origin() + "/")) {
             Page page = tab.page();
@@ -274,7 +282,7 @@ class OfrepBrowserIT {
 
     /** The README's browser example works as shown there (the README shows it as readme-example.js has it). */
     @Test
-    void theReadmeExampleWorksAsShown() throws Exception {
+    void the_readme_example_works_as_shown() throws Exception {
         String example = Files.readString(EXAMPLE, StandardCharsets.UTF_8);
         String shown = example.substring(example.indexOf("// README example begins\n") + "// README example begins\n".length(),
                 example.indexOf("// README example ends")).stripIndent();
