@@ -121,12 +121,15 @@ public final class FlagConfigs {
      * (SDKs get them as one patch and never see some applied and others not), in one statement:
      * the configurations, the revision, the change log, an audit event per configuration (as part
      * of {@code deployment}, if not null) and the pauses of {@code pause}. Returns the written
-     * configurations in the order given.
+     * configurations in the order given. Each flag at most once.
      */
     public static Future<List<ConfigView>> write(SqlClient tx, String actor, Scope scope, List<Write> writes,
                                                  Optional<String> comment, Long deployment, Pause pause) {
         if (writes.isEmpty()) {
             return Future.succeededFuture(List.of());
+        }
+        if (writes.stream().map(Write::flagId).distinct().count() < writes.size()) { // one statement updates a row once
+            return Future.failedFuture(new IllegalArgumentException("a write names each flag once"));
         }
         Tuple parameters = Tuple.tuple()
                 .addLong(scope.environmentId())

@@ -32,7 +32,13 @@ import java.util.OptionalLong;
 /**
  * Flags and their per-environment configurations. Every write is one transaction that changes
  * the rows, bumps the revision of each affected environment (the SDK feed) and appends the audit
- * event, so all three commit together or not at all.
+ * event, so all three commit together or not at all; each follows one pattern, as a flat chain:
+ * scope → lock → If-Match ({@link IfMatch}) → validate → write → change log → audit → answer.
+ *
+ * <p>The instance methods open their transactions (the API's face). The static ones run in the
+ * caller's transaction, for writes that span capabilities (deployments, imports): {@link #insert},
+ * {@link #lockConfigs} and {@link #writeConfigs}. The configuration writes themselves are single
+ * statements in {@link FlagConfigs}, the SQL-only store of configurations.
  */
 public final class FlagStore {
 
