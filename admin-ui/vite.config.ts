@@ -1,7 +1,8 @@
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 // The server serves this build from its classpath at /darklaunch-admin-ui (see ARCHITECTURE.md).
-// Proxy /api to a running server during `npm run dev`.
+// Proxy /api to a running server during `npm run dev`. `npm test` runs the unit tests (Vitest,
+// in Node: they cover the pure modules, the browser tests in the server module cover the pages).
 export default defineConfig({
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
@@ -16,5 +17,9 @@ export default defineConfig({
   },
   server: {
     proxy: { '/api': 'http://localhost:8080' },
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
   },
 });

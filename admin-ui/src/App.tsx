@@ -15,15 +15,7 @@ import { DeploymentsPage } from './pages/Deployments';
 import { EnvironmentsPage } from './pages/Environments';
 import { AccountPage } from './pages/Account';
 import { CreateProject } from './pages/CreateProject';
-
-/** What every page gets: who is signed in, what they may do, and the current project. */
-export interface PageProps {
-  session: Session;
-  project: Project;
-  canEdit: boolean;
-  /** Reads the projects again, after a change to a project or its environments. */
-  reloadProjects: () => Promise<void>;
-}
+import type { PageProps } from './props';
 
 export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
@@ -114,6 +106,7 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
       const first = projects.find((p) => p.key === 'default') ?? projects[0];
       if (first) navigate(`/projects/${encodeURIComponent(first.key)}/flags`, true);
     }
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- redirects only when the projects or the address change
   }, [projects, path]);
 
   if (error) return <main class="centered"><ErrorMessage error={error} /></main>;

@@ -139,13 +139,15 @@ async function request<T>(method: string, path: string, body?: unknown, headers:
     throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection and try again.');
   }
   const text = await response.text();
-  let json: any = undefined;
+  let json: unknown = undefined;
   if (text) {
     try { json = JSON.parse(text); } catch { /* not JSON: described below */ }
   }
   if (!response.ok) {
-    const error = json && typeof json.message === 'string'
-      ? new ApiError(response.status, String(json.error ?? 'error'), json.message, json.field)
+    // the server's error body: {error, message, field?}
+    const problem = (json ?? {}) as { error?: unknown; message?: unknown; field?: string };
+    const error = typeof problem.message === 'string'
+      ? new ApiError(response.status, String(problem.error ?? 'error'), problem.message, problem.field)
       : new ApiError(response.status, 'http_' + response.status, `The server answered ${response.status} ${response.statusText}.`);
     if (response.status === 401 && csrfToken && !path.endsWith('/session')) {
       csrfToken = null;

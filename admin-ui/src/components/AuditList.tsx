@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type AuditEvent } from '../api';
 import { Diff } from './Diff';
-import { Empty, ErrorMessage, formatTime, Loading, useLoad } from './common';
+import { Empty, ErrorMessage, Loading, useLoad } from './common';
+import { formatTime } from '../format';
 import { useLiveRefresh } from '../live';
 
 export interface AuditFilter { flag?: string; segment?: string; environment?: string; deployment?: string; since?: string; until?: string }
@@ -18,6 +19,7 @@ export function AuditList({ project, filter, limit = 50, version = '' }: {
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => { setOlder([]); }, [project, key]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- a new first page sets the cursor, unless older pages were loaded
   useEffect(() => { if (older.length === 0) setNext(first.data?.next ?? null); }, [first.data]);
   useLiveRefresh(first.reload);
 

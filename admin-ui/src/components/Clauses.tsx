@@ -1,4 +1,5 @@
-import { OPERATORS, type Clause, type Json, type Operator } from '../api';
+import { OPERATORS, type Operator } from '../api';
+import { newClauseDraft, NUMBER_OPS, STRING_OPS, type ClauseDraft, type ValueType } from '../drafts/clause';
 
 export const OPERATOR_LABELS: Record<Operator, string> = {
   in: 'is one of', startsWith: 'starts with', endsWith: 'ends with', contains: 'contains', matches: 'matches regex',
@@ -6,53 +7,6 @@ export const OPERATOR_LABELS: Record<Operator, string> = {
   semverEq: '= (semver)', semverLt: '< (semver)', semverLte: '≤ (semver)', semverGt: '> (semver)', semverGte: '≥ (semver)',
   before: 'before (date)', after: 'after (date)', inCidr: 'in address range', exists: 'exists', segmentMatch: 'in segment',
 };
-
-const STRING_OPS = new Set<Operator>(['in', 'startsWith', 'endsWith', 'contains', 'matches']);
-const NUMBER_OPS = new Set<Operator>(['numberEq', 'numberLt', 'numberLte', 'numberGt', 'numberGte']);
-
-export type ValueType = 'string' | 'number' | 'boolean';
-
-/** A clause as edited: values as text, one per line, typed on save. */
-export interface ClauseDraft { attribute: string; op: Operator; text: string; valueType: ValueType; negate: boolean; caseInsensitive: boolean }
-
-export function toDraft(c: Clause): ClauseDraft {
-  const values = c.values ?? [];
-  const first = values[0];
-  return {
-    attribute: c.attribute, op: c.op,
-    text: values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('\n'),
-    valueType: typeof first === 'number' ? 'number' : typeof first === 'boolean' ? 'boolean' : 'string',
-    negate: !!c.negate, caseInsensitive: !!c.caseInsensitive,
-  };
-}
-
-export function newClause(): ClauseDraft {
-  return { attribute: 'key', op: 'in', text: '', valueType: 'string', negate: false, caseInsensitive: false };
-}
-
-/** The clause the API takes; throws an Error naming the value that does not fit the operator. */
-export function fromDraft(d: ClauseDraft, where: string): Clause {
-  const lines = d.op === 'exists' ? [] : d.text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  const type: ValueType = NUMBER_OPS.has(d.op) ? 'number' : d.op === 'in' ? d.valueType : 'string';
-  const values: Json[] = lines.map((l) => {
-    if (type === 'number' || ((d.op === 'before' || d.op === 'after') && /^\d+$/.test(l))) {
-      const n = Number(l);
-      if (!isFinite(n)) throw new Error(`${where}: “${l}” is not a number`);
-      return n;
-    }
-    if (type === 'boolean') {
-      if (l !== 'true' && l !== 'false') throw new Error(`${where}: “${l}” is not true or false`);
-      return l === 'true';
-    }
-    return l;
-  });
-  if (d.op !== 'exists' && values.length === 0) throw new Error(`${where}: give at least one value`);
-  const clause: Clause = { attribute: d.attribute.trim(), op: d.op };
-  if (d.op !== 'exists') clause.values = values;
-  if (d.negate) clause.negate = true;
-  if (d.caseInsensitive && STRING_OPS.has(d.op)) clause.caseInsensitive = true;
-  return clause;
-}
 
 function placeholder(op: Operator): string {
   switch (op) {
@@ -112,7 +66,7 @@ export function ClausesEditor({ clauses, onChange, segments, idPrefix, allowSegm
           </fieldset>
         );
       })}
-      <button type="button" onClick={() => onChange([...clauses, newClause()])}>Add condition</button>
+      <button type="button" onClick={() => onChange([...clauses, newClauseDraft()])}>Add condition</button>
       <datalist id="attributes">
         {['key', 'email', 'country', 'plan', 'beta', 'version', 'ip', 'createdAt'].map((a) => <option value={a} />)}
       </datalist>

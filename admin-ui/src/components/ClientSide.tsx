@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, type Flag } from '../api';
-import { writeOf } from './FlagDefinition';
+import { writeOf } from '../flag';
 
 /**
  * Whether web pages may evaluate the flag with a client token (its definition's `clientSide`).

@@ -1,12 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Rollout, Serve, Variation } from '../api';
-import { showValue } from './common';
-
-export function variationLabel(variations: Variation[], index: number): string {
-  const v = variations[index];
-  if (!v) return `#${index} (missing)`;
-  return v.name ? `${v.name} (${showValue(v.value)})` : showValue(v.value);
-}
+import { percent, rolloutFrom, totalOf, variationFrom, weightSum, weightsOf, withBucketBy, withPercent } from '../drafts/rollout';
+import { variationLabel } from '../flag';
 
 export function VariationSelect({ variations, value, onChange, label }: { variations: Variation[]; value: number; onChange: (i: number) => void; label: string }) {
   return (
@@ -36,8 +31,6 @@ export function OptionalVariationSelect({ variations, value, onChange, label }: 
   );
 }
 
-const percent = (weight: number, total: number) => Math.round((weight / total) * 100 * 1000) / 1000;
-
 /**
  * Where a serve stands, which decides what a context lacking the rollout's bucketing attribute
  * gets: a rule does not match it, the default rule serves it the off variation.
@@ -49,17 +42,14 @@ export function ServeEditor({ serve, variations, onChange, idPrefix, label, plac
   serve: Serve; variations: Variation[]; onChange: (s: Serve) => void; idPrefix: string; label: string; place: ServePlace;
 }) {
   const mode = serve.rollout ? 'rollout' : 'variation';
-  const toRollout = (): Rollout => ({
-    variations: variations.map((_, i) => ({ variation: i, weight: i === (serve.variation ?? 0) ? 100000 : 0 })),
-  });
   return (
     <fieldset class="serve">
       <legend>{label}</legend>
       <div class="radios" role="radiogroup">
         <label><input type="radio" name={`${idPrefix}-mode`} checked={mode === 'variation'}
-          onChange={() => onChange({ variation: serve.rollout?.variations.reduce((a, b) => (b.weight > a.weight ? b : a)).variation ?? 0 })} /> one variation</label>
+          onChange={() => onChange({ variation: variationFrom(serve) })} /> one variation</label>
         <label><input type="radio" name={`${idPrefix}-mode`} checked={mode === 'rollout'}
-          onChange={() => onChange({ rollout: toRollout() })} /> a percentage rollout</label>
+          onChange={() => onChange({ rollout: rolloutFrom(serve, variations.length) })} /> a percentage rollout</label>
       </div>
       {mode === 'variation'
         ? <VariationSelect label="Variation" variations={variations} value={serve.variation ?? 0} onChange={(variation) => onChange({ variation })} />
@@ -74,29 +64,19 @@ export function ServeEditor({ serve, variations, onChange, idPrefix, label, plac
 function RolloutEditor({ rollout, variations, onChange, idPrefix, withoutAttribute }: {
   rollout: Rollout; variations: Variation[]; onChange: (r: Rollout) => void; idPrefix: string; withoutAttribute: string;
 }) {
-  const total = rollout.total ?? 100000;
+  const total = totalOf(rollout);
   // every variation of the flag gets a row, in flag order
-  const weights = variations.map((_, i) => rollout.variations.find((w) => w.variation === i)?.weight ?? 0);
+  const weights = weightsOf(rollout, variations.length);
   // the number field being typed in shows what was typed ("12." on the way to "12.5"); the others
   // show the weights, so in a two-way rollout the other share follows every keystroke
   const [typing, setTyping] = useState<{ index: number; text: string } | null>(null);
-  const write = (next: number[]) => onChange({
-    ...rollout,
-    variations: next.map((weight, variation) => ({ variation, weight })),
-  });
-  const setPercent = (i: number, p: number) => {
-    const w = Math.max(0, Math.min(total, Math.round((p / 100) * total)));
-    const next = [...weights];
-    next[i] = w;
-    if (variations.length === 2) next[1 - i] = total - w;
-    write(next);
-  };
+  const setPercent = (i: number, p: number) => onChange(withPercent(rollout, variations.length, i, p));
   const typed = (i: number, input: HTMLInputElement) => {
     setTyping({ index: i, text: input.value });
     // empty while the text is no number yet (a lone "-", or cleared to type anew): wait for more
     if (input.value !== '' && Number.isFinite(input.valueAsNumber)) setPercent(i, input.valueAsNumber);
   };
-  const sum = weights.reduce((a, b) => a + b, 0);
+  const sum = weightSum(rollout, variations.length);
   const hintId = `${idPrefix}-bucket-hint`;
   return (
     <div class="rollout">
@@ -121,7 +101,7 @@ function RolloutEditor({ rollout, variations, onChange, idPrefix, withoutAttribu
       {sum !== total && <p class="error" role="alert">The percentages add up to {percent(sum, total)} %, not 100 %.</p>}
       <label class="field">Bucket by attribute <small>(the context key when empty)</small>
         <input value={rollout.bucketBy ?? ''} placeholder="key" aria-describedby={hintId}
-          onInput={(ev) => { const v = ev.currentTarget.value.trim(); const { bucketBy: _, ...rest } = rollout; onChange(v ? { ...rest, bucketBy: v } : rest); }} />
+          onInput={(ev) => onChange(withBucketBy(rollout, ev.currentTarget.value))} />
       </label>
       <p class="hint" id={hintId}>Contexts without this attribute are never in the rollout: {withoutAttribute}.</p>
     </div>

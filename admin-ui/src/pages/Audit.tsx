@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { PageProps } from '../App';
+import type { PageProps } from '../props';
 import { AuditList } from '../components/AuditList';
 import { useLocation } from '../router';
 
@@ -10,6 +10,7 @@ export function AuditPage({ project }: PageProps) {
   const { query, setQuery } = useLocation();
   const current = Object.fromEntries(FILTERS.map((f) => [f, query.get(f) ?? ''])) as Record<typeof FILTERS[number], string>;
   const [form, setForm] = useState(current);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the form follows the address only when the address changes
   useEffect(() => setForm(current), [query.toString()]);
   const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
   const filter = {

@@ -1,7 +1,9 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type Deployment, type Environment, type Release } from '../api';
-import type { PageProps } from '../App';
-import { ago, ConfirmDialog, Empty, ErrorMessage, formatTime, Loading, useLoad } from '../components/common';
+import type { PageProps } from '../props';
+import { Empty, ErrorMessage, Loading, useLoad } from '../components/common';
+import { ConfirmDialog, FormDialog } from '../components/dialogs';
+import { ago, formatTime } from '../format';
 import { useLiveRefresh } from '../live';
 import { count, plural } from '../plural';
 import { useLocation } from '../router';
@@ -33,6 +35,7 @@ export function DeploymentsPage({ project, canEdit }: PageProps) {
   useEffect(() => {
     const t = setTimeout(() => { if (serviceInput.trim() !== service) setQuery({ service: serviceInput.trim() || undefined }); }, 300);
     return () => clearTimeout(t);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- writes what is typed (debounced); a change of the address alone writes nothing back
   }, [serviceInput]);
 
   const replaced = (d: Deployment) => {
@@ -222,58 +225,43 @@ interface StepDraft { percentage: string; after: string }
 function ReleaseDialog({ deployment, onClose }: {
   deployment: Deployment; onClose: (plan: { steps?: { percentage: number; after?: string }[]; comment: string } | null) => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const [mode, setMode] = useState<'now' | 'plan'>('plan');
   const [steps, setSteps] = useState<StepDraft[]>([{ percentage: '1', after: '' }, { percentage: '10', after: 'PT10M' }, { percentage: '100', after: 'PT1H' }]);
-  const [comment, setComment] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => { ref.current?.showModal(); }, []);
   const set = (i: number, change: Partial<StepDraft>) => setSteps(steps.map((s, j) => (j === i ? { ...s, ...change } : s)));
 
-  const submit = (ev: Event) => {
-    ev.preventDefault();
+  const submit = (comment: string) => {
     if (mode === 'now') { onClose({ comment }); return; }
     const plan = steps.map((s, i) => ({ percentage: Number(s.percentage), ...(i > 0 && s.after.trim() ? { after: s.after.trim().toUpperCase() } : {}) }));
-    if (plan.some((s) => !(s.percentage > 0 && s.percentage <= 100))) { setError('Each step needs a percentage above 0 and at most 100.'); return; }
-    if (plan.some((s, i) => i > 0 && s.percentage <= plan[i - 1].percentage)) { setError('Percentages must rise from step to step.'); return; }
-    if (plan.some((s, i) => i > 0 && !s.after)) { setError('Every step after the first needs a wait, such as PT10M (10 minutes) or PT1H.'); return; }
+    if (plan.some((s) => !(s.percentage > 0 && s.percentage <= 100))) throw new Error('Each step needs a percentage above 0 and at most 100.');
+    if (plan.some((s, i) => i > 0 && s.percentage <= plan[i - 1].percentage)) throw new Error('Percentages must rise from step to step.');
+    if (plan.some((s, i) => i > 0 && !s.after)) throw new Error('Every step after the first needs a wait, such as PT10M (10 minutes) or PT1H.');
     onClose({ steps: plan, comment });
   };
 
   return (
-    <dialog ref={ref} class="dialog" aria-labelledby="release-title" onCancel={(ev) => { ev.preventDefault(); onClose(null); }}>
-      <form onSubmit={submit}>
-        <h2 id="release-title">Release {deployment.service} {deployment.version} in {deployment.environment}</h2>
-        <div class="radios" role="radiogroup" aria-label="How to release">
-          <label><input type="radio" name="mode" checked={mode === 'plan'} onChange={() => setMode('plan')} /> along a plan</label>
-          <label><input type="radio" name="mode" checked={mode === 'now'} onChange={() => setMode('now')} /> everyone at once</label>
-        </div>
-        {mode === 'plan' && (
-          <fieldset>
-            <legend>Steps (waits are ISO-8601 durations: PT10M is 10 minutes, PT1H an hour, P1D a day)</legend>
-            {steps.map((s, i) => (
-              <div class="row" key={i}>
-                <label class="field narrow">Step {i + 1} %
-                  <input type="number" min={0.001} max={100} step={0.001} required value={s.percentage} onInput={(ev) => set(i, { percentage: ev.currentTarget.value })} />
-                </label>
-                {i > 0 && <label class="field narrow">after
-                  <input value={s.after} placeholder="PT10M" size={8} onInput={(ev) => set(i, { after: ev.currentTarget.value })} /></label>}
-                {steps.length > 1 && <button type="button" class="link" onClick={() => setSteps(steps.filter((_, j) => j !== i))} aria-label={`Remove step ${i + 1}`}>Remove</button>}
-              </div>
-            ))}
-            <button type="button" onClick={() => setSteps([...steps, { percentage: '100', after: 'PT1H' }])}>Add step</button>
-          </fieldset>
-        )}
-        <p class="hint">Flags: {deployment.flags.map((f) => f.key).join(', ') || 'none'}. Rollouts are sticky: raising a share only adds users.</p>
-        <label class="field">Comment for the audit log (optional)
-          <input value={comment} maxLength={2000} onInput={(ev) => setComment(ev.currentTarget.value)} />
-        </label>
-        {error && <p class="error" role="alert">{error}</p>}
-        <div class="actions">
-          <button type="button" onClick={() => onClose(null)}>Cancel</button>
-          <button type="submit" class="primary">Start release</button>
-        </div>
-      </form>
-    </dialog>
+    <FormDialog titleId="release-title" title={<>Release {deployment.service} {deployment.version} in {deployment.environment}</>}
+      submitLabel="Start release" withComment onSubmit={submit} onCancel={() => onClose(null)}>
+      <div class="radios" role="radiogroup" aria-label="How to release">
+        <label><input type="radio" name="mode" checked={mode === 'plan'} onChange={() => setMode('plan')} /> along a plan</label>
+        <label><input type="radio" name="mode" checked={mode === 'now'} onChange={() => setMode('now')} /> everyone at once</label>
+      </div>
+      {mode === 'plan' && (
+        <fieldset>
+          <legend>Steps (waits are ISO-8601 durations: PT10M is 10 minutes, PT1H an hour, P1D a day)</legend>
+          {steps.map((s, i) => (
+            <div class="row" key={i}>
+              <label class="field narrow">Step {i + 1} %
+                <input type="number" min={0.001} max={100} step={0.001} required value={s.percentage} onInput={(ev) => set(i, { percentage: ev.currentTarget.value })} />
+              </label>
+              {i > 0 && <label class="field narrow">after
+                <input value={s.after} placeholder="PT10M" size={8} onInput={(ev) => set(i, { after: ev.currentTarget.value })} /></label>}
+              {steps.length > 1 && <button type="button" class="link" onClick={() => setSteps(steps.filter((_, j) => j !== i))} aria-label={`Remove step ${i + 1}`}>Remove</button>}
+            </div>
+          ))}
+          <button type="button" onClick={() => setSteps([...steps, { percentage: '100', after: 'PT1H' }])}>Add step</button>
+        </fieldset>
+      )}
+      <p class="hint">Flags: {deployment.flags.map((f) => f.key).join(', ') || 'none'}. Rollouts are sticky: raising a share only adds users.</p>
+    </FormDialog>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Environment } from '../api';
-import type { PageProps } from '../App';
+import type { PageProps } from '../props';
 import { ErrorMessage } from '../components/common';
 import { useLiveRefresh } from '../live';
 
@@ -39,6 +39,7 @@ function EnvironmentForm({ project, env, canEdit, onSaved }: {
   const dirty = JSON.stringify(draft) !== JSON.stringify(draftOf(base));
   // take a newer version from the server unless there are unsaved edits (saving those over it
   // then answers 412, which offers a reload)
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new version from the server is taken
   useEffect(() => { if (!dirty) { setBase(env); setDraft(draftOf(env)); } }, [env.version]);
 
   const reload = () => { setError(null); setBase(env); setDraft(draftOf(env)); setPolicyTouched(false); onSaved(); };

@@ -1,47 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Environment, type Flag, type FlagConfig, type FlagConfigView, type Json, type Prerequisite, type Serve } from '../api';
-import type { PageProps } from '../App';
+import { api, type Environment, type EvaluationDetail, type Flag, type FlagConfig, type FlagConfigView, type Json } from '../api';
+import type { PageProps } from '../props';
 import { AuditList } from '../components/AuditList';
-import { ClausesEditor, fromDraft, newClause, toDraft, type ClauseDraft } from '../components/Clauses';
-import { OptionalVariationSelect, ServeEditor, variationLabel } from '../components/Serve';
+import { ClausesEditor } from '../components/Clauses';
+import { OptionalVariationSelect, ServeEditor } from '../components/Serve';
 import { Toggle } from '../components/Toggle';
-import { EditFlagDialog, writeOf } from '../components/FlagDefinition';
+import { EditFlagDialog } from '../components/FlagDefinition';
 import { ClientSide } from '../components/ClientSide';
-import { ago, ConfirmDialog, ErrorMessage, Loading, showValue, useLoad } from '../components/common';
+import { ErrorMessage, Loading, useLoad } from '../components/common';
+import { ConfirmDialog } from '../components/dialogs';
+import { fromConfigDraft, moveRule, newRuleDraft, toConfigDraft, type ConfigDraft, type RuleDraft } from '../drafts/flagConfig';
+import { staleness, variationLabel, writeOf } from '../flag';
+import { ago, showValue } from '../format';
 import { useLiveRefresh } from '../live';
 import { useLocation } from '../router';
-import { staleness } from './Flags';
-
-interface RuleDraft { id: string; description: string; clauses: ClauseDraft[]; serve: Serve }
-interface Draft {
-  on: boolean; offVariation: number | null; targets: string[]; rules: RuleDraft[]; fallthrough: Serve; prerequisites: Prerequisite[];
-  metadata?: FlagConfig['metadata'];
-}
-
-function toDraftConfig(flag: Flag, c: FlagConfig): Draft {
-  return {
-    on: c.on, offVariation: c.offVariation,
-    targets: flag.variations.map((_, i) => (c.targets ?? []).filter((t) => t.variation === i).flatMap((t) => t.values ?? []).join('\n')),
-    rules: (c.rules ?? []).map((r) => ({ id: r.id ?? '', description: r.description ?? '', clauses: r.clauses.map(toDraft), serve: r.serve })),
-    fallthrough: c.fallthrough, prerequisites: c.prerequisites ?? [],
-    ...(c.metadata ? { metadata: c.metadata } : {}),
-  };
-}
-
-function fromDraftConfig(d: Draft): FlagConfig {
-  const targets = d.targets.map((text, variation) => ({ variation, values: text.split(/[\s,]+/).filter(Boolean) })).filter((t) => t.values.length);
-  return {
-    on: d.on, offVariation: d.offVariation, targets,
-    rules: d.rules.map((r, i) => ({
-      ...(r.id.trim() ? { id: r.id.trim() } : {}),
-      ...(r.description.trim() ? { description: r.description.trim() } : {}),
-      clauses: r.clauses.map((c, j) => fromDraft(c, `Rule ${i + 1}, condition ${j + 1}`)),
-      serve: r.serve,
-    })),
-    fallthrough: d.fallthrough, prerequisites: d.prerequisites,
-    ...(d.metadata ? { metadata: d.metadata } : {}),
-  };
-}
 
 export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: string }) {
   const { query, setQuery, navigate } = useLocation();
@@ -169,13 +141,13 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
   const segments = useLoad(() => api.segments(project).then((s) => s.map((x) => x.key)), [project]);
   const others = useLoad(() => api.flags(project, { limit: 500 }).then((p) => p.items.filter((f) => f.key !== flag.key)), [project, flag.key]);
   const [base, setBase] = useState<FlagConfigView | null>(null);
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const [draft, setDraft] = useState<ConfigDraft | null>(null);
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const [confirming, setConfirming] = useState(false);
 
-  const dirty = !!(base && draft && JSON.stringify(toDraftConfig(flag, base.config)) !== JSON.stringify(draft));
+  const dirty = !!(base && draft && JSON.stringify(toConfigDraft(flag, base.config)) !== JSON.stringify(draft));
 
   // take the server's configuration when it is newer, keeping unsaved edits (their version is
   // refreshed only when untouched, so a save over someone else's change gets a 412 to resolve)
@@ -183,25 +155,27 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
     if (!config.data) return;
     if (!draft || !dirty) {
       setBase(config.data);
-      setDraft(toDraftConfig(flag, config.data.config));
+      setDraft(toConfigDraft(flag, config.data.config));
     }
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- runs for each configuration loaded, not for each edit
   }, [config.data]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- a new version in the flag's state (a change elsewhere) loads the configuration again
   useEffect(() => { if (stateVersion !== undefined && base && stateVersion !== base.version) config.reload(); }, [stateVersion]);
 
   if (config.error && !config.data) return <ErrorMessage error={config.error} />;
   if (!draft || !base) return <Loading />;
   const variations = flag.variations;
-  const set = (change: Partial<Draft>) => { setSaved(false); setDraft({ ...draft, ...change }); };
+  const set = (change: Partial<ConfigDraft>) => { setSaved(false); setDraft({ ...draft, ...change }); };
 
   const save = async (confirmedComment?: string) => {
     setError(null);
     let body: FlagConfig;
-    try { body = fromDraftConfig(draft); } catch (e) { setError(e); return; }
+    try { body = fromConfigDraft(draft); } catch (e) { setError(e); return; }
     const text = confirmedComment ?? comment;
     try {
       const view = await api.saveFlagConfig(project, flag.key, env.key, { ...body, ...(text.trim() ? { comment: text.trim() } : {}) }, base.version);
       setBase(view);
-      setDraft(toDraftConfig(flag, view.config));
+      setDraft(toConfigDraft(flag, view.config));
       setComment('');
       setSaved(true);
       onSaved();
@@ -214,12 +188,7 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
   };
 
   const ruleSet = (i: number, change: Partial<RuleDraft>) => set({ rules: draft.rules.map((r, j) => (j === i ? { ...r, ...change } : r)) });
-  const move = (i: number, by: number) => {
-    const rules = [...draft.rules];
-    const [r] = rules.splice(i, 1);
-    rules.splice(i + by, 0, r);
-    set({ rules });
-  };
+  const move = (i: number, by: number) => set({ rules: moveRule(draft.rules, i, by) });
 
   return (
     <form class="config" onSubmit={submit} aria-label={`Configuration in ${env.name}`}>
@@ -285,7 +254,7 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
             </li>
           ))}
         </ol>
-        <button type="button" onClick={() => set({ rules: [...draft.rules, { id: '', description: '', clauses: [newClause()], serve: { variation: 0 } }] })}>Add rule</button>
+        <button type="button" onClick={() => set({ rules: [...draft.rules, newRuleDraft()] })}>Add rule</button>
 
         <h3>Default rule</h3>
         <ServeEditor label="Everyone else gets" serve={draft.fallthrough} variations={variations} idPrefix="fallthrough"
@@ -296,7 +265,7 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
             <label class="field grow">Comment for the audit log
               <input name="comment" value={comment} maxLength={2000} onInput={(ev) => setComment(ev.currentTarget.value)} placeholder="why this change" />
             </label>
-            <button type="button" disabled={!dirty} onClick={() => { setError(null); setDraft(toDraftConfig(flag, base.config)); }}>Discard</button>
+            <button type="button" disabled={!dirty} onClick={() => { setError(null); setDraft(toConfigDraft(flag, base.config)); }}>Discard</button>
             <button type="submit" class="primary" disabled={!dirty}>Save {env.name}</button>
           </div>
         )}
@@ -319,7 +288,7 @@ function EvaluatePreview({ project, flag, envs, initialEnv }: { project: string;
   const [env, setEnv] = useState(initialEnv);
   const [key, setKey] = useState('');
   const [attributes, setAttributes] = useState('{}');
-  const [result, setResult] = useState<{ value?: Json; variationIndex: number; reason: any; revision: number } | null>(null);
+  const [result, setResult] = useState<EvaluationDetail & { revision: number } | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => setEnv(initialEnv), [initialEnv]);
 
@@ -341,7 +310,7 @@ function EvaluatePreview({ project, flag, envs, initialEnv }: { project: string;
   };
 
   const r = result?.reason;
-  const why = !r ? '' : r.kind === 'RULE_MATCH' ? `rule ${r.ruleIndex + 1}${r.ruleId ? ` “${r.ruleId}”` : ''} matched`
+  const why = !r ? '' : r.kind === 'RULE_MATCH' ? `rule ${(r.ruleIndex ?? 0) + 1}${r.ruleId ? ` “${r.ruleId}”` : ''} matched`
     : r.kind === 'PREREQUISITE_FAILED' ? `prerequisite “${r.prerequisiteKey}” was not met`
     : r.kind === 'TARGET_MATCH' ? 'the context key is targeted individually'
     : r.kind === 'FALLTHROUGH' ? 'no target or rule matched: the default rule'
@@ -369,7 +338,7 @@ function EvaluatePreview({ project, flag, envs, initialEnv }: { project: string;
       {result && (
         <dl class="result" aria-live="polite" data-testid="evaluation">
           <dt>Value</dt><dd class="value"><code>{showValue(result.value)}</code> <span class="hint">(variation #{result.variationIndex})</span></dd>
-          <dt>Reason</dt><dd class="reason"><span class="reason-kind">{r.kind}</span>{r.inRollout ? ' · in rollout' : ''} — {why}</dd>
+          <dt>Reason</dt><dd class="reason"><span class="reason-kind">{result.reason.kind}</span>{result.reason.inRollout ? ' · in rollout' : ''} — {why}</dd>
           <dt>Revision</dt><dd>{result.revision}</dd>
         </dl>
       )}

@@ -1,25 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, type Flag, type FlagKind } from '../api';
-import { parseVariation } from '../components/FlagDefinition';
-import type { PageProps } from '../App';
+import type { PageProps } from '../props';
 import { Toggle } from '../components/Toggle';
-import { ago, Empty, ErrorMessage, Loading, useLoad } from '../components/common';
+import { Empty, ErrorMessage, Loading, useLoad } from '../components/common';
+import { FormDialog } from '../components/dialogs';
+import { parseVariation, staleness } from '../flag';
+import { ago } from '../format';
 import { useLiveRefresh } from '../live';
-import { count } from '../plural';
 import { useLocation } from '../router';
-
-const STALE_DAYS = 7;
-const DAY = 86_400_000;
-
-/** Temporary flags no SDK evaluated for a week are candidates for removal. */
-export function staleness(flag: Flag): string | null {
-  if (flag.lifecycle !== 'temporary') return null;
-  const times = Object.values(flag.environments).map((s) => s.lastEvaluatedAt).filter(Boolean) as string[];
-  const last = times.length ? Math.max(...times.map((t) => new Date(t).getTime())) : null;
-  const cutoff = Date.now() - STALE_DAYS * DAY;
-  if (last !== null) return last < cutoff ? `Not evaluated by any SDK for ${count(STALE_DAYS, 'day')}: remove it from the code?` : null;
-  return new Date(flag.createdAt).getTime() < cutoff ? `Never evaluated by an SDK since it was created: is it still needed?` : null;
-}
 
 export function FlagsPage({ project, canEdit }: PageProps) {
   const { query, setQuery, navigate } = useLocation();
@@ -36,6 +24,7 @@ export function FlagsPage({ project, canEdit }: PageProps) {
   useEffect(() => {
     const timer = setTimeout(() => { if (search !== q) setQuery({ q: search.trim() || undefined }); }, 250);
     return () => clearTimeout(timer);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- writes what is typed (debounced); a change of the address alone writes nothing back
   }, [search]);
 
   const filter = { q: q || undefined, tag: tag || undefined, archived: archived || undefined };
@@ -159,62 +148,46 @@ function CreateFlag({ project, onClose }: { project: string; onClose: (created: 
   const [variations, setVariations] = useState('');
   const [description, setDescription] = useState('');
   const [tags, setTags] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => { dialog.current?.showModal(); }, []);
 
-  const submit = async (ev: Event) => {
-    ev.preventDefault();
-    try {
-      const values = kind === 'boolean' ? [true, false]
-        : variations.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => parseVariation(kind, l));
-      const flag = await api.createFlag(project, {
-        key: key.trim(), name: name.trim() || key.trim(), kind, variations: values.map((value) => ({ value })),
-        ...(description.trim() ? { description: description.trim() } : {}),
-        tags: tags.split(/[\s,]+/).filter(Boolean),
-      });
-      onClose(flag.key);
-    } catch (e) {
-      setError(e);
-    }
+  const submit = async () => {
+    const values = kind === 'boolean' ? [true, false]
+      : variations.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => parseVariation(kind, l));
+    const flag = await api.createFlag(project, {
+      key: key.trim(), name: name.trim() || key.trim(), kind, variations: values.map((value) => ({ value })),
+      ...(description.trim() ? { description: description.trim() } : {}),
+      tags: tags.split(/[\s,]+/).filter(Boolean),
+    });
+    onClose(flag.key);
   };
 
   return (
-    <dialog ref={dialog} class="dialog" aria-labelledby="new-flag-title" onCancel={(ev) => { ev.preventDefault(); onClose(null); }}>
-      <form onSubmit={submit}>
-        <h2 id="new-flag-title">New flag</h2>
-        <label class="field">Key <small>(used in code; letters, digits, . _ -)</small>
-          <input name="key" required pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" maxLength={100} value={key} onInput={(ev) => setKey(ev.currentTarget.value)} />
+    <FormDialog titleId="new-flag-title" title="New flag" submitLabel="Create flag" onSubmit={submit} onCancel={() => onClose(null)}>
+      <label class="field">Key <small>(used in code; letters, digits, . _ -)</small>
+        <input name="key" required pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" maxLength={100} value={key} onInput={(ev) => setKey(ev.currentTarget.value)} />
+      </label>
+      <label class="field">Name
+        <input name="name" maxLength={200} value={name} placeholder={key} onInput={(ev) => setName(ev.currentTarget.value)} />
+      </label>
+      <label class="field">Kind
+        <select name="kind" value={kind} onChange={(ev) => setKind(ev.currentTarget.value as FlagKind)}>
+          <option value="boolean">boolean (on / off)</option>
+          <option value="string">string</option>
+          <option value="number">number</option>
+          <option value="json">JSON</option>
+        </select>
+      </label>
+      {kind !== 'boolean' && (
+        <label class="field">Variations <small>(one value per line{kind === 'json' ? ', as JSON' : ''})</small>
+          <textarea name="variations" rows={4} required value={variations} onInput={(ev) => setVariations(ev.currentTarget.value)} />
         </label>
-        <label class="field">Name
-          <input name="name" maxLength={200} value={name} placeholder={key} onInput={(ev) => setName(ev.currentTarget.value)} />
-        </label>
-        <label class="field">Kind
-          <select name="kind" value={kind} onChange={(ev) => setKind(ev.currentTarget.value as FlagKind)}>
-            <option value="boolean">boolean (on / off)</option>
-            <option value="string">string</option>
-            <option value="number">number</option>
-            <option value="json">JSON</option>
-          </select>
-        </label>
-        {kind !== 'boolean' && (
-          <label class="field">Variations <small>(one value per line{kind === 'json' ? ', as JSON' : ''})</small>
-            <textarea name="variations" rows={4} required value={variations} onInput={(ev) => setVariations(ev.currentTarget.value)} />
-          </label>
-        )}
-        <label class="field">Description
-          <textarea name="description" rows={2} maxLength={2000} value={description} onInput={(ev) => setDescription(ev.currentTarget.value)} />
-        </label>
-        <label class="field">Tags <small>(separated by spaces or commas)</small>
-          <input name="tags" value={tags} onInput={(ev) => setTags(ev.currentTarget.value)} />
-        </label>
-        <p class="hint">The flag starts off in every environment.</p>
-        <ErrorMessage error={error} />
-        <div class="actions">
-          <button type="button" onClick={() => onClose(null)}>Cancel</button>
-          <button type="submit" class="primary">Create flag</button>
-        </div>
-      </form>
-    </dialog>
+      )}
+      <label class="field">Description
+        <textarea name="description" rows={2} maxLength={2000} value={description} onInput={(ev) => setDescription(ev.currentTarget.value)} />
+      </label>
+      <label class="field">Tags <small>(separated by spaces or commas)</small>
+        <input name="tags" value={tags} onInput={(ev) => setTags(ev.currentTarget.value)} />
+      </label>
+      <p class="hint">The flag starts off in every environment.</p>
+    </FormDialog>
   );
 }

@@ -1,9 +1,12 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type Segment, type SegmentConfigView } from '../api';
-import type { PageProps } from '../App';
-import { ClausesEditor, fromDraft, newClause, toDraft, type ClauseDraft } from '../components/Clauses';
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Segment } from '../api';
+import type { PageProps } from '../props';
+import { ClausesEditor } from '../components/Clauses';
 import { AuditList } from '../components/AuditList';
-import { ago, ConfirmDialog, Empty, ErrorMessage, Loading, useLoad } from '../components/common';
+import { Empty, ErrorMessage, Loading, useLoad } from '../components/common';
+import { ConfirmDialog, FormDialog } from '../components/dialogs';
+import { fromSegmentDraft, newSegmentRuleDraft, toSegmentDraft, type SegmentDraft } from '../drafts/segmentConfig';
+import { ago } from '../format';
 import { useLiveRefresh } from '../live';
 import { useLocation } from '../router';
 
@@ -43,54 +46,33 @@ function CreateSegment({ project, onClose }: { project: string; onClose: (key: s
   const [key, setKey] = useState('');
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => { dialog.current?.showModal(); }, []);
-  const submit = async (ev: Event) => {
-    ev.preventDefault();
-    try {
-      const s = await api.createSegment(project, { key: key.trim(), name: name.trim() || key.trim(), ...(description.trim() ? { description: description.trim() } : {}) });
-      onClose(s.key);
-    } catch (e) { setError(e); }
+  const submit = async () => {
+    const s = await api.createSegment(project, { key: key.trim(), name: name.trim() || key.trim(), ...(description.trim() ? { description: description.trim() } : {}) });
+    onClose(s.key);
   };
   return (
-    <dialog ref={dialog} class="dialog" aria-labelledby="new-segment-title" onCancel={(ev) => { ev.preventDefault(); onClose(null); }}>
-      <form onSubmit={submit}>
-        <h2 id="new-segment-title">New segment</h2>
-        <label class="field">Key <input required value={key} pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" onInput={(ev) => setKey(ev.currentTarget.value)} /></label>
-        <label class="field">Name <input value={name} placeholder={key} onInput={(ev) => setName(ev.currentTarget.value)} /></label>
-        <label class="field">Description <textarea rows={2} value={description} onInput={(ev) => setDescription(ev.currentTarget.value)} /></label>
-        <ErrorMessage error={error} />
-        <div class="actions">
-          <button type="button" onClick={() => onClose(null)}>Cancel</button>
-          <button type="submit" class="primary">Create segment</button>
-        </div>
-      </form>
-    </dialog>
+    <FormDialog titleId="new-segment-title" title="New segment" submitLabel="Create segment" onSubmit={submit} onCancel={() => onClose(null)}>
+      <label class="field">Key <input required value={key} pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" onInput={(ev) => setKey(ev.currentTarget.value)} /></label>
+      <label class="field">Name <input value={name} placeholder={key} onInput={(ev) => setName(ev.currentTarget.value)} /></label>
+      <label class="field">Description <textarea rows={2} value={description} onInput={(ev) => setDescription(ev.currentTarget.value)} /></label>
+    </FormDialog>
   );
 }
-
-interface Draft { included: string; excluded: string; rules: { id: string; clauses: ClauseDraft[] }[] }
-const toDraftSegment = (v: SegmentConfigView): Draft => ({
-  included: (v.config.included ?? []).join('\n'), excluded: (v.config.excluded ?? []).join('\n'),
-  rules: (v.config.rules ?? []).map((r) => ({ id: r.id ?? '', clauses: r.clauses.map(toDraft) })),
-});
-const keys = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
 function SegmentDetail({ project, canEdit, segmentKey }: PageProps & { segmentKey: string }) {
   const { query, setQuery, navigate } = useLocation();
   const env = project.environments.find((e) => e.key === query.get('env')) ?? project.environments[0];
   const segment = useLoad(() => api.segment(project.key, segmentKey), [project.key, segmentKey]);
   const config = useLoad(() => api.segmentConfig(project.key, segmentKey, env.key), [project.key, segmentKey, env.key]);
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const [draft, setDraft] = useState<SegmentDraft | null>(null);
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [editing, setEditing] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const dirty = !!(config.data && draft && JSON.stringify(toDraftSegment(config.data)) !== JSON.stringify(draft));
-  useEffect(() => { if (config.data) setDraft(toDraftSegment(config.data)); }, [config.data]);
+  const dirty = !!(config.data && draft && JSON.stringify(toSegmentDraft(config.data.config)) !== JSON.stringify(draft));
+  useEffect(() => { if (config.data) setDraft(toSegmentDraft(config.data.config)); }, [config.data]);
   useLiveRefresh(() => { if (!dirty) config.reload(); segment.reload(); }, (ev) => ev.targetKind === 'segment' && ev.targetKey === segmentKey);
   const base = `/projects/${encodeURIComponent(project.key)}/segments`;
 
@@ -102,11 +84,7 @@ function SegmentDetail({ project, canEdit, segmentKey }: PageProps & { segmentKe
     if (!draft || !config.data) return;
     setError(null);
     try {
-      const body = {
-        included: keys(draft.included), excluded: keys(draft.excluded),
-        rules: draft.rules.map((r, i) => ({ ...(r.id.trim() ? { id: r.id.trim() } : {}), clauses: r.clauses.map((c, j) => fromDraft(c, `Rule ${i + 1}, condition ${j + 1}`)) })),
-        ...(comment.trim() ? { comment: comment.trim() } : {}),
-      };
+      const body = { ...fromSegmentDraft(draft), ...(comment.trim() ? { comment: comment.trim() } : {}) };
       const view = await api.saveSegmentConfig(project.key, segmentKey, env.key, body, config.data.version);
       config.setData(view);
       setComment('');
@@ -160,7 +138,7 @@ function SegmentDetail({ project, canEdit, segmentKey }: PageProps & { segmentKe
                 </li>
               ))}
             </ol>
-            <button type="button" onClick={() => setDraft({ ...draft, rules: [...draft.rules, { id: '', clauses: [newClause()] }] })}>Add rule</button>
+            <button type="button" onClick={() => setDraft({ ...draft, rules: [...draft.rules, newSegmentRuleDraft()] })}>Add rule</button>
             {canEdit && (
               <div class="save-bar">
                 <label class="field grow">Comment for the audit log <input value={comment} onInput={(ev) => setComment(ev.currentTarget.value)} /></label>
@@ -192,38 +170,21 @@ function EditSegment({ project, segment, onClose, onReload }: {
   const [base, setBase] = useState(segment);
   const [name, setName] = useState(segment.name);
   const [description, setDescription] = useState(segment.description ?? '');
-  const [error, setError] = useState<unknown>(null);
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => { dialog.current?.showModal(); }, []);
   const reload = async () => {
-    setError(null);
-    try {
-      const fresh = await onReload();
-      setBase(fresh); setName(fresh.name); setDescription(fresh.description ?? '');
-    } catch (e) { setError(e); }
+    const fresh = await onReload();
+    setBase(fresh); setName(fresh.name); setDescription(fresh.description ?? '');
   };
-  const submit = async (ev: Event) => {
-    ev.preventDefault();
-    setError(null);
-    try {
-      onClose(await api.updateSegment(project, base.key, { key: base.key, name: name.trim(),
-        ...(description.trim() ? { description: description.trim() } : {}) }, base.version));
-    } catch (e) { setError(e); }
+  const submit = async () => {
+    onClose(await api.updateSegment(project, base.key, { key: base.key, name: name.trim(),
+      ...(description.trim() ? { description: description.trim() } : {}) }, base.version));
   };
   return (
-    <dialog ref={dialog} class="dialog" aria-labelledby="edit-segment-title" onCancel={(ev) => { ev.preventDefault(); onClose(null); }}>
-      <form onSubmit={submit}>
-        <h2 id="edit-segment-title">Edit segment “{base.name}”</h2>
-        <p class="hint">Its key <code>{base.key}</code> stays, so rules that use it keep working.</p>
-        <label class="field">Name <input name="name" required maxLength={200} value={name} onInput={(ev) => setName(ev.currentTarget.value)} /></label>
-        <label class="field">Description <textarea name="description" rows={3} maxLength={2000} value={description}
-          onInput={(ev) => setDescription(ev.currentTarget.value)} /></label>
-        <ErrorMessage error={error} onReload={reload} />
-        <div class="actions">
-          <button type="button" onClick={() => onClose(null)}>Cancel</button>
-          <button type="submit" class="primary">Save</button>
-        </div>
-      </form>
-    </dialog>
+    <FormDialog titleId="edit-segment-title" title={<>Edit segment “{base.name}”</>} submitLabel="Save"
+      onSubmit={submit} onCancel={() => onClose(null)} onReload={reload}>
+      <p class="hint">Its key <code>{base.key}</code> stays, so rules that use it keep working.</p>
+      <label class="field">Name <input name="name" required maxLength={200} value={name} onInput={(ev) => setName(ev.currentTarget.value)} /></label>
+      <label class="field">Description <textarea name="description" rows={3} maxLength={2000} value={description}
+        onInput={(ev) => setDescription(ev.currentTarget.value)} /></label>
+    </FormDialog>
   );
 }

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api, type Project, type Token, type TokenKind } from '../api';
-import { ago, ConfirmDialog, Empty, ErrorMessage, formatTime, Loading, useLoad } from '../components/common';
+import { Empty, ErrorMessage, Loading, useLoad } from '../components/common';
+import { ConfirmDialog } from '../components/dialogs';
+import { ago, formatTime } from '../format';
 
 export function TokensPage({ projects }: { projects: Project[] }) {
   const list = useLoad(() => api.tokens(), []);
@@ -41,7 +43,7 @@ export function TokensPage({ projects }: { projects: Project[] }) {
         <div class="row">
           <label class="field">Name <input name="name" required maxLength={100} value={name} placeholder="checkout service, production" onInput={(ev) => setName(ev.currentTarget.value)} /></label>
           <label class="field">Kind
-            <select name="kind" value={kind} onChange={(ev) => { setKind(ev.currentTarget.value as any); setEnvs([]); }}>
+            <select name="kind" value={kind} onChange={(ev) => { setKind(ev.currentTarget.value as TokenKind); setEnvs([]); }}>
               <option value="sdk">sdk</option><option value="client">client (web pages)</option><option value="pipeline">pipeline</option>
               <option value="admin">admin</option>
             </select>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, type Role, type Session, type User } from '../api';
-import { ConfirmDialog, Empty, ErrorMessage, Loading, useLoad } from '../components/common';
+import { Empty, ErrorMessage, Loading, useLoad } from '../components/common';
+import { ConfirmDialog } from '../components/dialogs';
 
 const ROLES: Role[] = ['viewer', 'editor', 'admin'];
 

@@ -6,6 +6,7 @@ import dev.darklaunch.sdk.internal.data.FlagChanges;
 import dev.darklaunch.sdk.internal.data.MetricsReporter;
 import dev.darklaunch.sdk.internal.evaluation.Snapshot;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
+import dev.darklaunch.sdk.internal.model.EnvironmentPatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,8 @@ final class Updates implements DataSink {
     private final BackupFile backup;
     private final boolean counting;
     private final CountDownLatch firstAnswer = new CountDownLatch(1);
-    private final AtomicReference<EnvironmentData> backupPending = new AtomicReference<>();
+    /** The snapshot whose data the events thread is to write to the backup file next (built there, not here). */
+    private final AtomicReference<Snapshot> backupPending = new AtomicReference<>();
     private volatile MetricsReporter metrics;
     private volatile Status status = new Status(Status.State.INITIALIZING, null, null);
     private volatile boolean closed;
@@ -99,15 +101,36 @@ final class Updates implements DataSink {
         // that must not hear about the data create() already waited for.
         List<Consumer<Set<String>>> listening = List.copyOf(flagListeners);
         Set<String> changed = listening.isEmpty() ? Set.of() : FlagChanges.between(old == null ? null : old.data(), data);
+        applied(next, listening, changed);
+    }
+
+    @Override
+    public synchronized void apply(EnvironmentPatch patch) {
+        Snapshot old = client.snapshot();
+        if (old == null) {
+            throw new IllegalStateException("a patch with no data to apply it to");
+        }
+        // throws on a patch that does not apply: the source keeps the old; compiles only what it touches
+        Snapshot.Patched patched = old.apply(patch);
+        client.swap(patched.snapshot());
+        MetricsReporter reporter = metrics;
+        if (reporter != null) {
+            reporter.retire(patched.replaced()); // the flags it did not touch go on counting in the new snapshot
+        }
+        applied(patched.snapshot(), List.copyOf(flagListeners), patched.changed());
+    }
+
+    /** After a swap: ready, listeners told of {@code changed}, the backup written. */
+    private void applied(Snapshot next, List<Consumer<Set<String>>> listening, Set<String> changed) {
         setStatus(new Status(Status.State.READY, Instant.now(), null));
         firstAnswer.countDown();
-        if (!changed.isEmpty()) {
+        if (!changed.isEmpty() && !listening.isEmpty()) {
             Set<String> keys = Set.copyOf(changed);
             for (Consumer<Set<String>> listener : listening) {
                 dispatch(() -> listener.accept(keys));
             }
         }
-        if (backup != null && backupPending.getAndSet(data) == null) {
+        if (backup != null && backupPending.getAndSet(next) == null) {
             dispatch(this::writeBackup);
         }
     }
@@ -162,12 +185,12 @@ final class Updates implements DataSink {
     }
 
     private void writeBackup() {
-        EnvironmentData data = backupPending.getAndSet(null);
-        if (data == null) {
+        Snapshot pending = backupPending.getAndSet(null);
+        if (pending == null) {
             return;
         }
         try {
-            backup.write(data);
+            backup.write(pending.data());
         } catch (Exception e) {
             log.warn("cannot write the Darklaunch backup file {}: {}", backup.path(), e.toString());
         }

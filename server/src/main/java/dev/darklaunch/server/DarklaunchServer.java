@@ -1,45 +1,37 @@
 package dev.darklaunch.server;
 
 import dev.darklaunch.server.audit.AuditApi;
-import dev.darklaunch.server.audit.AuditStore;
 import dev.darklaunch.server.audit.ProjectEvents;
 import dev.darklaunch.server.audit.ProjectEventsApi;
 import dev.darklaunch.server.auth.Authenticator;
 import dev.darklaunch.server.auth.ClientOrigins;
-import dev.darklaunch.server.auth.Credentials;
 import dev.darklaunch.server.auth.Passwords;
-import dev.darklaunch.server.auth.SessionStore;
 import dev.darklaunch.server.auth.SessionsApi;
-import dev.darklaunch.server.auth.SignInThrottle;
-import dev.darklaunch.server.auth.TokenStore;
 import dev.darklaunch.server.auth.TokensApi;
-import dev.darklaunch.server.deployments.DeploymentStore;
+import dev.darklaunch.server.deployments.DeploymentRecords;
 import dev.darklaunch.server.deployments.DeploymentsApi;
 import dev.darklaunch.server.deployments.ReleaseScheduler;
+import dev.darklaunch.server.deployments.Releases;
+import dev.darklaunch.server.deployments.StepCondition;
+import dev.darklaunch.server.deployments.Timeline;
 import dev.darklaunch.server.deployments.TimelineApi;
-import dev.darklaunch.server.auth.UserStore;
 import dev.darklaunch.server.auth.UsersApi;
 import dev.darklaunch.server.evaluation.EvaluateApi;
-import dev.darklaunch.server.feed.EnvironmentDataStore;
 import dev.darklaunch.server.feed.Feed;
 import dev.darklaunch.server.feed.PostgresChangeSource;
 import dev.darklaunch.server.feed.SdkFeedApi;
-import dev.darklaunch.server.feed.UsageStore;
 import dev.darklaunch.server.tracking.TrackedEventsApi;
-import dev.darklaunch.server.flags.FlagStore;
 import dev.darklaunch.server.flags.FlagsApi;
 import dev.darklaunch.server.http.ApiRouter;
 import dev.darklaunch.server.http.ClientConnections;
 import dev.darklaunch.server.http.HttpVerticle;
-import dev.darklaunch.server.imports.ImportStore;
 import dev.darklaunch.server.imports.ImportsApi;
 import dev.darklaunch.server.ofrep.OfrepApi;
 import dev.darklaunch.server.ops.ApiDocument;
 import dev.darklaunch.server.ops.Health;
 import dev.darklaunch.server.ops.Metrics;
-import dev.darklaunch.server.projects.ProjectStore;
+import dev.darklaunch.server.projects.Environment;
 import dev.darklaunch.server.projects.ProjectsApi;
-import dev.darklaunch.server.segments.SegmentStore;
 import dev.darklaunch.server.segments.SegmentsApi;
 import dev.darklaunch.server.store.DatabaseUrl;
 import dev.darklaunch.server.store.DeadlinePool;
@@ -98,7 +90,8 @@ public final class DarklaunchServer {
     private Bootstrap.AdminToken adminToken;
     private Bootstrap.AdminUser adminUser;
     private Passwords passwords;
-    private SessionStore sessions;
+    /** Built once the database is open; everything below gets its stores from here. */
+    private Stores stores;
     private Authenticator authenticator;
     private Feed feed;
     private PostgresChangeSource changes;
@@ -263,6 +256,7 @@ public final class DarklaunchServer {
                     .using(vertx)
                     .build();
             pool = new DeadlinePool(vertx, unbounded, config.database().timeout());
+            stores = Stores.on(pool, config);
             return null;
         });
     }
@@ -281,55 +275,57 @@ public final class DarklaunchServer {
 
     /** Loads every environment into memory and follows the database's changes from then on. */
     private Future<Void> startFeed(Config config) {
-        sessions = new SessionStore(pool, config.sessions());
-        authenticator = new Authenticator(new TokenStore(pool), sessions);
+        authenticator = new Authenticator(stores.tokens(), stores.sessions());
         feed = new Feed(vertx, config.feed(), metrics.registry(), metrics.perEnvironment());
-        changes = new PostgresChangeSource(vertx, pool, new PgConnectOptions(databaseUrl.options()),
-                config.feed().reconcileInterval(), tokenId -> {
+        changes = new PostgresChangeSource(vertx, stores.feed(), stores.environments(),
+                new PgConnectOptions(databaseUrl.options()), config.feed().reconcileInterval(), tokenId -> {
                     authenticator.invalidateAll();
                     OfrepApi evaluation = ofrep;
                     if (evaluation != null) {
                         evaluation.tokenRevoked(tokenId);
                     }
                 });
-        projectEvents = new ProjectEvents(vertx, new AuditStore(pool), new Credentials(pool, config.sessions()),
+        projectEvents = new ProjectEvents(vertx, stores.audit(), stores.credentials(),
                 new PgConnectOptions(databaseUrl.options()), config.feed().heartbeat());
         return changes.start(feed).compose(v -> projectEvents.start());
+    }
+
+    /** The environment keys of a project, in order: what token scopes are checked against. */
+    private Future<List<String>> environmentKeys(String project) {
+        return stores.projects().get(project).map(found -> found.environments().stream().map(Environment::key).toList());
     }
 
     private Future<Void> listen(Config config) {
         int port = config.port();
         adminUi = new AdminUi();
-        TokenStore tokens = new TokenStore(pool);
-        ProjectStore projects = new ProjectStore(pool);
-        DeploymentStore deploymentStore = new DeploymentStore(pool);
-        releases = new ReleaseScheduler(vertx, deploymentStore, RELEASE_CHECK_INTERVAL);
-        UserStore users = new UserStore(pool);
-        SessionsApi sessionsApi = new SessionsApi(sessions, users, passwords, new SignInThrottle(pool),
+        Releases deploymentReleases = new Releases(pool, stores.deployments(), StepCondition.ALWAYS);
+        DeploymentRecords deployments = new DeploymentRecords(pool, stores.deployments(), deploymentReleases);
+        releases = new ReleaseScheduler(vertx, deploymentReleases, RELEASE_CHECK_INTERVAL);
+        SessionsApi sessionsApi = new SessionsApi(stores.sessions(), stores.users(), passwords, stores.signIns(),
                 config.http().clients());
         Metrics registry = metrics;
-        ClientOrigins clientOrigins = new ClientOrigins(tokens);
+        ClientOrigins clientOrigins = new ClientOrigins(stores.tokens());
         ofrep = new OfrepApi(vertx, feed, config.feed(), clientOrigins);
         router = ApiRouter.create(vertx,
                 List.of(new Health(pool, started::get)::mount, registry::mount, new ApiDocument()::mount,
                         sessionsApi::mountPublic, adminUi::mount, ofrep::mountPublic),
                 authenticator,
                 Authenticator::requireApiToken,
-                List.of(new ProjectsApi(projects)::mount,
-                        new FlagsApi(new FlagStore(pool))::mount,
-                        new SegmentsApi(new SegmentStore(pool))::mount,
-                        new ImportsApi(new ImportStore(pool))::mount,
-                        new AuditApi(pool)::mount,
-                        new DeploymentsApi(deploymentStore)::mount,
-                        new TimelineApi(pool, deploymentStore)::mount,
-                        new TrackedEventsApi(pool)::mount,
-                        new ProjectEventsApi(projectEvents, pool)::mount,
-                        new EvaluateApi(new EnvironmentDataStore(pool))::mount,
+                List.of(new ProjectsApi(stores.projects())::mount,
+                        new FlagsApi(stores.flags())::mount,
+                        new SegmentsApi(stores.segments())::mount,
+                        new ImportsApi(stores.imports())::mount,
+                        new AuditApi(stores.audit(), stores.projects())::mount,
+                        new DeploymentsApi(deployments, deploymentReleases)::mount,
+                        new TimelineApi(new Timeline(stores.projects(), stores.audit(), deployments))::mount,
+                        new TrackedEventsApi(stores.projects(), stores.trackedEvents())::mount,
+                        new ProjectEventsApi(projectEvents, stores.projects())::mount,
+                        new EvaluateApi(stores.environments())::mount,
                         registry::mountForAdmins,
-                        new TokensApi(tokens, projects, authenticator, clientOrigins)::mount,
+                        new TokensApi(stores.tokens(), this::environmentKeys, authenticator, clientOrigins)::mount,
                         sessionsApi::mount,
-                        new UsersApi(users, passwords)::mount,
-                        new SdkFeedApi(feed, new UsageStore(pool))::mount,
+                        new UsersApi(stores.users(), passwords)::mount,
+                        new SdkFeedApi(feed, stores.usage())::mount,
                         ofrep::mount));
         HttpServerOptions options = new HttpServerOptions()
                 .setIdleTimeout((int) config.http().idleTimeout().toMillis())

@@ -2,6 +2,8 @@ package dev.darklaunch.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.deployments.DeploymentStore;
+import dev.darklaunch.server.deployments.Releases;
+import dev.darklaunch.server.deployments.StepCondition;
 import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.Http;
@@ -138,7 +140,7 @@ class KillSwitchIT {
         Vertx vertx = Vertx.vertx();
         Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
                 .connectingTo(PgConnectOptions.fromUri(database)).using(vertx).build();
-        DeploymentStore steps = new DeploymentStore(pool);
+        Releases steps = new Releases(pool, new DeploymentStore(), StepCondition.ALWAYS);
         int rounds = 40;
         List<String> failures = new ArrayList<>();
         int stepFirst = 0;

@@ -10,6 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The real Darklaunch server, as users run it: {@code java -jar server/target/darklaunch-server.jar}
- * on its embedded PostgreSQL, in a JVM of its own (so Vert.x, Netty and the server's Jackson never
+ * on its embedded PostgreSQL (or, when {@code DARKLAUNCH_TEST_DATABASE_URL} names a PostgreSQL
+ * server, on a new database created there, as the server's own tests do), in a JVM of its own (so Vert.x, Netty and the server's Jackson never
  * share a classpath with Spring's), on a free port, with a fresh data directory and a known admin
  * token. Its output goes to a log file that failures show.
  */
@@ -43,7 +48,28 @@ final class ServerJar implements AutoCloseable {
         builder.environment().put("DARKLAUNCH_ADMIN_TOKEN", adminToken);
         builder.environment().put("DARKLAUNCH_ADMIN_PASSWORD", "spring-starter-it-password");
         builder.environment().remove("DARKLAUNCH_DATABASE_URL");
+        String external = System.getenv("DARKLAUNCH_TEST_DATABASE_URL");
+        if (external != null && !external.isBlank()) {
+            builder.environment().put("DARKLAUNCH_DATABASE_URL", freshDatabase(external));
+        }
         process = builder.start();
+    }
+
+    /** A new, empty database on the PostgreSQL server {@code url} names; its URL, in the form DARKLAUNCH_DATABASE_URL takes. */
+    private static String freshDatabase(String url) {
+        URI server = URI.create(url.replaceFirst("^jdbc:", "").replaceFirst("^postgres://", "postgresql://"));
+        String[] credentials = server.getUserInfo() == null ? new String[]{"postgres", ""} : server.getUserInfo().split(":", 2);
+        String user = credentials[0];
+        String password = credentials.length > 1 ? credentials[1] : "";
+        String host = server.getHost() + ":" + (server.getPort() < 0 ? 5432 : server.getPort());
+        String name = "darklaunch_spring_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + host + server.getPath(), user, password);
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + name + " on " + host, e);
+        }
+        return "postgresql://" + user + ":" + password + "@" + host + "/" + name;
     }
 
     /** Starts the jar named by the system property {@code darklaunch.server.jar} and waits until it is ready. */

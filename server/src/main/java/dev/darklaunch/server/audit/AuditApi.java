@@ -1,14 +1,13 @@
 package dev.darklaunch.server.audit;
 
 import dev.darklaunch.server.auth.Caller;
-import dev.darklaunch.server.http.Paging;
+import dev.darklaunch.server.store.Paging;
 import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
 import dev.darklaunch.server.projects.ProjectStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 
 
 /**
@@ -18,11 +17,11 @@ import io.vertx.sqlclient.Pool;
 public final class AuditApi {
 
     private final AuditStore audit;
-    private final Pool pool;
+    private final ProjectStore projects;
 
-    public AuditApi(Pool pool) {
-        this.audit = new AuditStore(pool);
-        this.pool = pool;
+    public AuditApi(AuditStore audit, ProjectStore projects) {
+        this.audit = audit;
+        this.projects = projects;
     }
 
     public void mount(Router router) {
@@ -33,15 +32,15 @@ public final class AuditApi {
     private void all(RoutingContext ctx) {
         Caller.of(ctx).requireAdmin();
         String project = ctx.request().getParam("project");
-        reply(ctx, audit.find(filter(ctx, project), Paging.from(ctx)));
+        reply(ctx, audit.find(filter(ctx, project), QueryParams.paging(ctx)));
     }
 
     private void project(RoutingContext ctx) {
         String project = ctx.pathParam("project");
         Caller.of(ctx).requireRead(project);
         AuditStore.Filter filter = filter(ctx, project);
-        Paging paging = Paging.from(ctx);
-        reply(ctx, ProjectStore.scope(pool, project).compose(scope -> audit.find(filter, paging)));
+        Paging paging = QueryParams.paging(ctx);
+        reply(ctx, projects.scope(project).compose(scope -> audit.find(filter, paging)));
     }
 
     /** Reads the query parameters; a bad one fails the request with 400 before anything is read. */

@@ -1,7 +1,7 @@
 package dev.darklaunch.server.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.darklaunch.server.http.Paging;
+import dev.darklaunch.server.store.Paging;
 import dev.darklaunch.server.store.Json;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -12,7 +12,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads audit events, newest first; {@link AuditLog} is the only writer. */
+/** Reads audit events, newest first; {@link dev.darklaunch.server.changes.AuditLog} is the only writer. */
 public final class AuditStore {
 
     /** What to read: each filter is optional (null). */

@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 
 /**
  * {@code GET /api/v1/projects/{project}/events}: the project's audit events as they are committed,
@@ -19,11 +18,11 @@ import io.vertx.sqlclient.Pool;
 public final class ProjectEventsApi {
 
     private final ProjectEvents events;
-    private final Pool pool;
+    private final ProjectStore projects;
 
-    public ProjectEventsApi(ProjectEvents events, Pool pool) {
+    public ProjectEventsApi(ProjectEvents events, ProjectStore projects) {
         this.events = events;
-        this.pool = pool;
+        this.projects = projects;
     }
 
     public void mount(Router router) {
@@ -36,7 +35,7 @@ public final class ProjectEventsApi {
         caller.requireRead(project);
         Long after = after(ctx);
         boolean headersOnly = ctx.request().method() == HttpMethod.HEAD;
-        ProjectStore.scope(pool, project)
+        projects.scope(project)
                 .compose(scope -> {
                     if (headersOnly) {
                         EventStreamResponse.answerHead(ctx.response());

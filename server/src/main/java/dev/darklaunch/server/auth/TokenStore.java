@@ -1,7 +1,7 @@
 package dev.darklaunch.server.auth;
 
-import dev.darklaunch.server.audit.AuditLog;
-import dev.darklaunch.server.audit.Change;
+import dev.darklaunch.server.changes.AuditLog;
+import dev.darklaunch.server.changes.Change;
 import dev.darklaunch.server.failures.Failure;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

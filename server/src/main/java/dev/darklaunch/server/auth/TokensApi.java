@@ -4,8 +4,6 @@ import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Responses;
-import dev.darklaunch.server.projects.Environment;
-import dev.darklaunch.server.projects.ProjectStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -27,11 +25,11 @@ public final class TokensApi {
     }
 
     private final TokenStore tokens;
-    private final ProjectStore projects;
+    private final ProjectEnvironments projects;
     private final Authenticator authenticator;
     private final ClientOrigins clientOrigins;
 
-    public TokensApi(TokenStore tokens, ProjectStore projects, Authenticator authenticator, ClientOrigins clientOrigins) {
+    public TokensApi(TokenStore tokens, ProjectEnvironments projects, Authenticator authenticator, ClientOrigins clientOrigins) {
         this.tokens = tokens;
         this.projects = projects;
         this.authenticator = authenticator;
@@ -113,11 +111,11 @@ public final class TokensApi {
         if (kind == TokenKind.PIPELINE && environments.isEmpty()) {
             throw Failure.invalid("environments", "a pipeline token needs at least one environment");
         }
-        return projects.get(project)
+        return projects.of(project)
                 .recover(e -> Future.failedFuture(e instanceof Failure.NotFound
                         ? Failure.invalid("project", "no project '" + project + "'") : e))
-                .map(p -> {
-            Set<String> known = new LinkedHashSet<>(p.environments().stream().map(Environment::key).toList());
+                .map(keys -> {
+            Set<String> known = new LinkedHashSet<>(keys);
             for (int i = 0; i < environments.size(); i++) {
                 if (!known.contains(environments.get(i))) {
                     throw Failure.invalid("environments[" + i + "]", "project '" + project + "' has no environment '"

@@ -1,6 +1,6 @@
 package dev.darklaunch.server.auth;
 
-import dev.darklaunch.server.http.Versioned;
+import dev.darklaunch.server.store.Versioned;
 
 import java.time.OffsetDateTime;
 

@@ -1,9 +1,9 @@
 package dev.darklaunch.server.auth;
 
-import dev.darklaunch.server.audit.AuditLog;
-import dev.darklaunch.server.audit.Change;
+import dev.darklaunch.server.changes.AuditLog;
+import dev.darklaunch.server.changes.Change;
 import dev.darklaunch.server.failures.Failure;
-import dev.darklaunch.server.http.Versions;
+import dev.darklaunch.server.store.Versioned;
 import dev.darklaunch.server.store.PgErrors;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -96,7 +96,7 @@ public final class UserStore {
     public static Future<User> update(SqlClient tx, String actor, long id, Update update, OptionalLong ifMatch, Long keepSession,
                                Optional<String> comment) {
         return get(tx, id, true).compose(before -> {
-            Versions.check(ifMatch, before.version());
+            Versioned.check(ifMatch, before.version());
             boolean demoted = before.role() == Role.ADMIN && update.role() != null && update.role() != Role.ADMIN;
             Future<Void> allowed = demoted ? refuseLastAdmin(tx, "demote") : Future.succeededFuture();
             return allowed

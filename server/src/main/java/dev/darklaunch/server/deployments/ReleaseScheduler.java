@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Applies due release steps: every server instance checks once per interval. Instances may check
- * at the same moment; {@link DeploymentStore#applyDueSteps} makes each step happen exactly once, and
+ * at the same moment; {@link Releases#applyDueSteps} makes each step happen exactly once, and
  * a step that fell due while every instance was down applies at the next check after a start.
  */
 public final class ReleaseScheduler implements AutoCloseable {
@@ -17,14 +17,14 @@ public final class ReleaseScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReleaseScheduler.class);
 
     private final Vertx vertx;
-    private final DeploymentStore deployments;
+    private final Releases releases;
     private final long timer;
     private final AtomicBoolean checking = new AtomicBoolean();
     private volatile boolean failing;
 
-    public ReleaseScheduler(Vertx vertx, DeploymentStore deployments, Duration interval) {
+    public ReleaseScheduler(Vertx vertx, Releases releases, Duration interval) {
         this.vertx = vertx;
-        this.deployments = deployments;
+        this.releases = releases;
         this.timer = vertx.setPeriodic(interval.toMillis(), id -> check());
     }
 
@@ -32,7 +32,7 @@ public final class ReleaseScheduler implements AutoCloseable {
         if (!checking.compareAndSet(false, true)) {
             return; // the last check is still at work (a slow database): never two at once per instance
         }
-        deployments.applyDueSteps().onComplete(result -> {
+        releases.applyDueSteps().onComplete(result -> {
             checking.set(false);
             if (result.failed()) {
                 if (!failing) { // once per outage, not once a second

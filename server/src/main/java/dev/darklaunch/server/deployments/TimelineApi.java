@@ -1,44 +1,24 @@
 package dev.darklaunch.server.deployments;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.darklaunch.server.audit.AuditEvent;
-import dev.darklaunch.server.audit.AuditStore;
 import dev.darklaunch.server.auth.Caller;
-import dev.darklaunch.server.http.Paging;
+import dev.darklaunch.server.store.Paging;
 import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
-import dev.darklaunch.server.projects.ProjectStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
- * {@code GET /api/v1/projects/{project}/environments/{env}/timeline}: deployments and flag changes
- * of one environment in one feed, newest first, each with a sentence a person can scan —
- * "checkout 1.4.2 deployed", "new-checkout released to 10 %", "checkout 1.4.2 rolled back".
+ * {@code GET /api/v1/projects/{project}/environments/{env}/timeline}: the environment's
+ * {@link Timeline}, newest first, paged.
  */
 public final class TimelineApi {
 
-    /** One moment of the timeline. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(long seq, OffsetDateTime at, String kind, String action, String actor, String summary,
-                        String flag, Long deployment, String comment) {
-    }
+    private final Timeline timeline;
 
-    private final Pool pool;
-    private final AuditStore audit;
-    private final DeploymentStore deployments;
-
-    public TimelineApi(Pool pool, DeploymentStore deployments) {
-        this.pool = pool;
-        this.audit = new AuditStore(pool);
-        this.deployments = deployments;
+    public TimelineApi(Timeline timeline) {
+        this.timeline = timeline;
     }
 
     public void mount(Router router) {
@@ -51,68 +31,9 @@ public final class TimelineApi {
         Caller.of(ctx).requireRead(project);
         OffsetDateTime since = QueryParams.time(ctx, "since").orElse(null);
         OffsetDateTime until = QueryParams.time(ctx, "until").orElse(null);
-        Paging paging = Paging.from(ctx);
-        ProjectStore.scope(pool, project, environment)
-                .compose(scope -> audit.timeline(project, environment, since, until, paging))
-                .compose(page -> deployments.titles(page.items().stream().map(AuditEvent::deploymentId)
-                                .filter(id -> id != null).distinct().toList())
-                        .onSuccess(titles -> Responses.page(ctx,
-                                page.items().stream().map(event -> entry(event, titles)).toList(), page.next())))
+        Paging paging = QueryParams.paging(ctx);
+        timeline.of(project, environment, since, until, paging)
+                .onSuccess(page -> Responses.page(ctx, page.items(), page.next()))
                 .onFailure(ctx::fail);
-    }
-
-    static Entry entry(AuditEvent event, Map<Long, String> titles) {
-        String title = event.deploymentId() == null ? null : titles.get(event.deploymentId());
-        boolean isFlag = "flag".equals(event.targetKind());
-        String kind = event.action().startsWith("deployment.") ? "deployment" : event.targetKind();
-        return new Entry(event.seq(), event.at(), kind, event.action(), event.actor(), summary(event, title),
-                isFlag ? event.targetKey() : null, event.deploymentId(), event.comment());
-    }
-
-    static String summary(AuditEvent event, String deployment) {
-        String title = deployment == null ? "deployment " + event.targetKey() : deployment;
-        String target = event.targetKey();
-        return switch (event.action()) {
-            case "deployment.create" -> title + " deployed to " + event.environment() + shipped(event.after());
-            case "deployment.status" -> title + " " + text(event.after(), "status").replace('_', ' ');
-            case "deployment.release" -> "release of " + title + " started: " + plan(event.after());
-            case "deployment.release.step" -> title + " released to " + number(event.after(), "percentage") + " %";
-            case "deployment.release.pause" -> "release of " + title + " paused";
-            case "deployment.release.resume" -> "release of " + title + " resumed";
-            case "deployment.rollback" -> title + " rolled back";
-            case "flag.create" -> target + " created" + (deployment == null ? "" : " (shipped dark by " + deployment + ")");
-            case "flag.on" -> target + " switched on";
-            case "flag.off" -> target + " switched off" + (deployment == null ? "" : " (" + deployment + ")");
-            case "flag.release" -> target + " released" + (event.comment() == null ? "" : " — " + event.comment());
-            case "flag.config.update" -> target + " configuration changed";
-            case "flag.update" -> target + " definition changed";
-            case "flag.delete" -> target + " deleted";
-            default -> event.action() + " " + target;
-        };
-    }
-
-    private static String shipped(JsonNode after) {
-        if (after == null || !after.path("flags").isArray() || after.path("flags").isEmpty()) {
-            return "";
-        }
-        List<String> keys = new ArrayList<>();
-        after.path("flags").forEach(flag -> keys.add(flag.path("key").asText()));
-        return ", shipping " + String.join(", ", keys) + " dark";
-    }
-
-    private static String plan(JsonNode after) {
-        List<String> steps = new ArrayList<>();
-        if (after != null) {
-            after.path("steps").forEach(step -> steps.add(number(step, "percentage") + " %"));
-        }
-        return String.join(" → ", steps);
-    }
-
-    private static String text(JsonNode node, String field) {
-        return node == null ? "" : node.path(field).asText();
-    }
-
-    private static String number(JsonNode node, String field) {
-        return node == null ? "" : ReleasePlan.format((int) Math.round(node.path(field).asDouble() * 1000));
     }
 }

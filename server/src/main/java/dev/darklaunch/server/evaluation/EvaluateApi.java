@@ -9,7 +9,7 @@ import dev.darklaunch.sdk.internal.evaluation.Outcome;
 import dev.darklaunch.sdk.internal.evaluation.Snapshot;
 import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.failures.Failure;
-import dev.darklaunch.server.feed.EnvironmentDataStore;
+import dev.darklaunch.server.flags.EnvironmentDataStore;
 import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Responses;

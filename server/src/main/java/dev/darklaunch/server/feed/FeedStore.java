@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** What the {@link PostgresChangeSource} reads: environments and their revisions, and what changed after a revision. */
-final class FeedStore {
+public final class FeedStore {
 
     /** An environment and the revision the database has for it. */
     record EnvironmentRevision(long id, EnvironmentKey key, long revision) {
@@ -37,7 +37,7 @@ final class FeedStore {
 
     private final Pool pool;
 
-    FeedStore(Pool pool) {
+    public FeedStore(Pool pool) {
         this.pool = pool;
     }
 

@@ -1,11 +1,11 @@
 package dev.darklaunch.server.feed;
 
 import dev.darklaunch.server.changes.ChangeLog;
+import dev.darklaunch.server.flags.EnvironmentDataStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
-import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,11 +50,11 @@ public final class PostgresChangeSource implements ChangeSource {
     /**
      * @param onTokenRevoked also told of every revoked token (to drop cached credentials)
      */
-    public PostgresChangeSource(Vertx vertx, Pool pool, PgConnectOptions connectOptions, Duration reconcileInterval,
-                                LongConsumer onTokenRevoked) {
+    public PostgresChangeSource(Vertx vertx, FeedStore store, EnvironmentDataStore data, PgConnectOptions connectOptions,
+                                Duration reconcileInterval, LongConsumer onTokenRevoked) {
         this.vertx = vertx;
-        this.store = new FeedStore(pool);
-        this.data = new EnvironmentDataStore(pool);
+        this.store = store;
+        this.data = data;
         this.connectOptions = connectOptions;
         this.reconcileInterval = reconcileInterval;
         this.onTokenRevoked = onTokenRevoked;

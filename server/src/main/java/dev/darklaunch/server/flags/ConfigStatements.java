@@ -4,48 +4,23 @@ import dev.darklaunch.server.changes.ChangeLog;
 
 /**
  * The SQL of the configuration writes, each one statement: it locks what it changes, checks the
- * version, writes, bumps the environment's revision, appends the change log (and wakes the feed),
- * pauses the releases a person's change overrides and appends the audit events — so a write costs
+ * version, writes, bumps the environment's revision, appends the change log (and wakes the feed)
+ * and appends the audit events — so a write costs
  * one round trip between {@code BEGIN} and {@code COMMIT} instead of one per step.
  *
  * <p>Data-modifying CTEs all see the statement's snapshot, never each other's effects; so every
  * step after the lock reads what it needs from the RETURNING of the step before, not from the
  * tables. Audit events go in with one INSERT whose rows are ordered, so their sequence numbers
- * keep the order of the steps (the flag's change, then the pauses it caused).
+ * keep the order of the writes.
  */
 final class ConfigStatements {
 
     private ConfigStatements() {
     }
 
-    /** The audit events of releases paused by a person's change ({@code ReleaseHolds#pause}): before and after. */
-    private static final String PAUSE_BEFORE = "'{\"release\": \"running\"}'::jsonb";
-    private static final String PAUSE_AFTER = "'{\"release\": \"paused\"}'::jsonb";
-
-    /**
-     * Pauses the running releases of the environment {@code $env} that ship one of the keys
-     * {@code $keys} (except one deployment), when {@code $written} has rows; see
-     * {@code ReleaseHolds#pause} for the rule. Skips a release whose row a step holds.
-     */
-    private static String pause(String environment, String keys, String except, String actor, String reason, String written) {
-        return """
-                paused AS (
-                    UPDATE deployments SET release_state = 'paused', paused_at = now(), updated_at = now(),
-                           paused_by = %4$s::text, paused_reason = %5$s::text
-                    WHERE release_state = 'running' AND id IN (
-                        SELECT d.id FROM deployments d
-                        WHERE d.environment_id = %1$s AND d.release_state = 'running' AND d.id <> coalesce(%3$s, -1)
-                          AND %5$s::text IS NOT NULL AND EXISTS (SELECT 1 FROM %6$s)
-                          AND EXISTS (SELECT 1 FROM deployment_flags df WHERE df.deployment_id = d.id AND df.flag_key = ANY (%2$s))
-                        ORDER BY d.id FOR UPDATE SKIP LOCKED)
-                    RETURNING id
-                )""".formatted(environment, keys, except, actor, reason, written);
-    }
-
     /**
      * Switches a flag on or off in one environment. Parameters: $1 project, $2 environment,
-     * $3 flag, $4 on, $5 If-Match version (or null), $6 actor, $7 audit action, $8 comment,
-     * $9 the reason a release pauses. One row: the scope's ids (null if not found), the
+     * $3 flag, $4 on, $5 If-Match version (or null), $6 actor, $7 audit action, $8 comment. One row: the scope's ids (null if not found), the
      * configuration before (null if no such flag), whether the version matched, and the
      * configuration after (null if nothing was written: a mismatch, or already so).
      */
@@ -73,21 +48,11 @@ final class ConfigStatements {
                 RETURNING e.id, e.revision
             ), logged AS (
                 INSERT INTO change_log (environment_id, revision, kind, key) SELECT b.id, b.revision, 'flag', $3 FROM bumped b
-            ), """ + pause("(SELECT environment_id FROM written)", "ARRAY[$3::text]", "NULL::bigint", "$6", "$9", "written") + """
-            , audited AS (
+            ), audited AS (
                 INSERT INTO audit_events (actor, action, project, environment, target_kind, target_key, before, after, comment,
                                           deployment_id)
-                SELECT a.actor, a.action, $1, $2, a.target_kind, a.target_key, a.before, a.after, a.comment, a.deployment_id
-                FROM (SELECT 0 AS step, 0::bigint AS id, $6::text AS actor, $7::text AS action, 'flag'::text AS target_kind,
-                             $3::text AS target_key, d.config AS before, w.config AS after, $8::text AS comment,
-                             NULL::bigint AS deployment_id
-                      FROM decided d JOIN written w ON w.flag_id = d.flag_id
-                      UNION ALL
-                      SELECT 1, p.id, $6::text, 'deployment.release.pause', 'deployment', p.id::text, """ + PAUSE_BEFORE + ", "
-            + PAUSE_AFTER + """
-            , $9::text, p.id
-                      FROM paused p) a
-                ORDER BY a.step, a.id
+                SELECT $6::text, $7::text, $1::text, $2::text, 'flag', $3::text, d.config, w.config, $8::text, NULL::bigint
+                FROM decided d JOIN written w ON w.flag_id = d.flag_id
             )
             SELECT s.project_id, s.environment_id, d.version AS before_version, d.config::text AS before_config,
                    d.updated_at AS before_updated_at, d.version_matches, w.version, w.config::text AS config, w.updated_at,
@@ -133,9 +98,7 @@ final class ConfigStatements {
      * Writes locked configurations of flags in one environment as one revision. Parameters:
      * $1 environment id, $2 flag ids, $3 flag keys, $4 new configurations (JSON text), $5 the
      * configurations before (JSON text, for the audit), $6 audit actions, $7 actor, $8 project,
-     * $9 environment key, $10 comment, $11 deployment (or null), then what a person's change
-     * pauses: $12 the keys that changed (empty: none), $13 the reason, $14 a deployment left
-     * running (or null). Rows: each written configuration's flag id, version, time and JSON, in
+     * $9 environment key, $10 comment, $11 deployment (or null). Rows: each written configuration's flag id, version, time and JSON, in
      * the order given.
      */
     static final String WRITE = """
@@ -151,22 +114,12 @@ final class ConfigStatements {
             ), logged AS (
                 INSERT INTO change_log (environment_id, revision, kind, key) SELECT b.id, b.revision, 'flag', i.key
                 FROM bumped b CROSS JOIN input i
-            ), changed AS (
-                SELECT 1 FROM unnest($12::text[])
-            ), """ + pause("$1", "$12::text[]", "$14::bigint", "$7", "$13", "changed") + """
-            , audited AS (
+            ), audited AS (
                 INSERT INTO audit_events (actor, action, project, environment, target_kind, target_key, before, after, comment,
                                           deployment_id)
-                SELECT $7, a.action, $8, $9, a.target_kind, a.target_key, a.before, a.after, a.comment, a.deployment_id
-                FROM (SELECT 0 AS step, i.position AS id, i.action, 'flag'::text AS target_kind, i.key AS target_key,
-                             i.before::jsonb AS before, w.config AS after, $10::text AS comment, $11::bigint AS deployment_id
-                      FROM input i JOIN written w ON w.flag_id = i.flag_id
-                      UNION ALL
-                      SELECT 1, p.id, 'deployment.release.pause', 'deployment', p.id::text, """ + PAUSE_BEFORE + ", "
-            + PAUSE_AFTER + """
-            , $13::text, p.id
-                      FROM paused p) a
-                ORDER BY a.step, a.id
+                SELECT $7::text, i.action, $8::text, $9::text, 'flag', i.key, i.before::jsonb, w.config, $10::text, $11::bigint
+                FROM input i JOIN written w ON w.flag_id = i.flag_id
+                ORDER BY i.position
             )
             SELECT w.flag_id, w.version, w.updated_at, w.config::text AS config,
                    (SELECT max(b.revision) FROM bumped b

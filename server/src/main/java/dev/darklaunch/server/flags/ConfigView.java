@@ -1,6 +1,6 @@
 package dev.darklaunch.server.flags;
 
-import dev.darklaunch.server.http.Versioned;
+import dev.darklaunch.server.store.Versioned;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 
 import java.time.OffsetDateTime;

@@ -6,7 +6,6 @@ import dev.darklaunch.sdk.internal.model.EnvironmentSegment;
 import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.SegmentConfig;
-import dev.darklaunch.server.deployments.ReleaseHolds;
 import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.projects.Scope;
 import dev.darklaunch.server.store.Json;
@@ -35,29 +34,21 @@ public final class FlagConfigs {
     public record Write(long flagId, Flag flag, ConfigView before, FlagConfig config, String action) {
     }
 
-    /**
-     * What a person's change overrides: the running releases in the environment that ship one of
-     * {@code keys} pause ({@link ReleaseHolds}), except {@code exceptDeployment} if not null.
-     *
-     * @param reason as {@link ReleaseHolds#reason} words it (with the occasion, if any)
-     */
-    public record Pause(List<String> keys, String reason, Long exceptDeployment) {
-        /** Nothing pauses (automation's own writes, or a write that changed nothing). */
-        public static final Pause NONE = new Pause(List.of(), null, null);
+    /** A toggle's outcome: the configuration now, the scope it was found in, and whether it was written. */
+    record Toggled(ConfigView view, Scope scope, boolean written) {
     }
 
     /**
      * Switches a flag on or off in one environment in one statement: locks the flag and its
      * configuration, checks If-Match (412), writes, bumps the revision, appends the change log and
-     * the audit event and pauses the releases it overrides. Already so: nothing is written, the
-     * configuration is returned as it is.
+     * the audit event. Already so: nothing is written, the configuration is returned as it is.
      */
-    static Future<ConfigView> toggle(SqlClient tx, String actor, String project, String environment, String key, boolean on,
+    static Future<Toggled> toggle(SqlClient tx, String actor, String project, String environment, String key, boolean on,
                                      OptionalLong ifMatch, Optional<String> comment) {
         String action = on ? "flag.on" : "flag.off";
         return tx.preparedQuery(ConfigStatements.TOGGLE)
                 .execute(Tuple.from(new Object[]{project, environment, key, on, ifMatch.isPresent() ? ifMatch.getAsLong() : null,
-                        actor, action, comment.orElse(null), ReleaseHolds.reason(List.of(key), action, actor)}))
+                        actor, action, comment.orElse(null)}))
                 .compose(rows -> {
                     Row row = rows.iterator().next();
                     Optional<Failure> missing = missing(row, project, environment, key, "before_version");
@@ -68,10 +59,12 @@ public final class FlagConfigs {
                         return Future.failedFuture(Failure.versionMismatch(ifMatch.getAsLong(), row.getLong("before_version")));
                     }
                     boolean written = row.getValue("version") != null;
-                    return Future.succeededFuture(new ConfigView(key, environment,
+                    ConfigView view = new ConfigView(key, environment,
                             row.getLong(written ? "version" : "before_version"),
                             row.getOffsetDateTime(written ? "updated_at" : "before_updated_at"),
-                            Json.read(row.getString(written ? "config" : "before_config"), FlagConfig.class)));
+                            Json.read(row.getString(written ? "config" : "before_config"), FlagConfig.class));
+                    return Future.succeededFuture(new Toggled(view,
+                            new Scope(row.getLong("project_id"), project, row.getLong("environment_id"), environment), written));
                 });
     }
 
@@ -119,12 +112,12 @@ public final class FlagConfigs {
     /**
      * Writes validated, locked configurations of flags in the scope's environment as one revision
      * (SDKs get them as one patch and never see some applied and others not), in one statement:
-     * the configurations, the revision, the change log, an audit event per configuration (as part
-     * of {@code deployment}, if not null) and the pauses of {@code pause}. Returns the written
-     * configurations in the order given. Each flag at most once.
+     * the configurations, the revision, the change log and an audit event per configuration (as
+     * part of {@code deployment}, if not null). Returns the written configurations in the order
+     * given. Each flag at most once.
      */
     public static Future<List<ConfigView>> write(SqlClient tx, String actor, Scope scope, List<Write> writes,
-                                                 Optional<String> comment, Long deployment, Pause pause) {
+                                                 Optional<String> comment, Long deployment) {
         if (writes.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
@@ -139,8 +132,7 @@ public final class FlagConfigs {
                 .addArrayOfString(writes.stream().map(w -> Json.write(w.before().config())).toArray(String[]::new))
                 .addArrayOfString(writes.stream().map(Write::action).toArray(String[]::new))
                 .addString(actor).addString(scope.project()).addString(scope.environment())
-                .addString(comment.orElse(null)).addLong(deployment)
-                .addArrayOfString(pause.keys().toArray(String[]::new)).addString(pause.reason()).addLong(pause.exceptDeployment());
+                .addString(comment.orElse(null)).addLong(deployment);
         return tx.preparedQuery(ConfigStatements.WRITE).execute(parameters)
                 .map(rows -> {
                     List<ConfigView> written = new ArrayList<>(writes.size());

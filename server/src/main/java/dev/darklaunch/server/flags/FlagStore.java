@@ -4,13 +4,12 @@ import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.InvalidModelException;
 import dev.darklaunch.sdk.internal.model.ModelValidator;
-import dev.darklaunch.server.audit.AuditLog;
-import dev.darklaunch.server.audit.Change;
+import dev.darklaunch.server.changes.AuditLog;
+import dev.darklaunch.server.changes.Change;
 import dev.darklaunch.server.changes.ChangeLog;
 import dev.darklaunch.server.changes.IfMatch;
-import dev.darklaunch.server.deployments.ReleaseHolds;
 import dev.darklaunch.server.failures.Failure;
-import dev.darklaunch.server.http.Paging;
+import dev.darklaunch.server.store.Paging;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
 import dev.darklaunch.server.store.Json;
@@ -53,9 +52,12 @@ public final class FlagStore {
     private static final String FLAG_COLUMNS = "f.id, f.version, f.created_at, f.updated_at, " + FlagRows.COLUMNS;
 
     private final Pool pool;
+    private final ManualChanges manualChanges;
 
-    public FlagStore(Pool pool) {
+    /** @param manualChanges what a person's change to a flag's configuration also sets off (pausing releases) */
+    public FlagStore(Pool pool, ManualChanges manualChanges) {
         this.pool = pool;
+        this.manualChanges = manualChanges;
     }
 
     public Future<Page> list(String project, Filter filter, Paging paging) {
@@ -195,32 +197,32 @@ public final class FlagStore {
     /**
      * Replaces a flag's configuration in one environment: begin, one statement that locks the
      * flag and reads what the validation needs, the validation (on a worker), one statement that
-     * writes, commit. A change made by hand pauses the running releases of the flag there, since
-     * automation never overrides a person ({@link ReleaseHolds}).
+     * writes, commit. A change made by hand is reported to {@link ManualChanges} (running
+     * releases of the flag there pause: automation never overrides a person).
      */
     public Future<ConfigView> putConfig(String actor, String project, String key, String environment, FlagConfig config,
                                         OptionalLong ifMatch, Optional<String> comment) {
+        String action = "flag.config.update";
         return pool.withTransaction(tx -> FlagConfigs.readForWrite(tx, project, environment, key)
                 .compose(current -> Validation.config(current.flag(), config)
                         .compose(v -> IfMatch.check(ifMatch, current.before().version()))
                         .compose(v -> References.check(current.scope(), key, config, current.environment()))
-                        .compose(v -> {
-                            String action = "flag.config.update";
-                            FlagConfigs.Pause pause = config.equals(current.before().config()) ? FlagConfigs.Pause.NONE
-                                    : new FlagConfigs.Pause(List.of(key), ReleaseHolds.reason(List.of(key), action, actor), null);
-                            return FlagConfigs.write(tx, actor, current.scope(), List.of(new FlagConfigs.Write(current.flagId(),
-                                    current.flag(), current.before(), config, action)), comment, null, pause);
-                        })
-                        .map(written -> written.get(0))));
+                        .compose(v -> FlagConfigs.write(tx, actor, current.scope(), List.of(new FlagConfigs.Write(current.flagId(),
+                                current.flag(), current.before(), config, action)), comment, null))
+                        .compose(written -> config.equals(current.before().config()) ? Future.succeededFuture(written.get(0))
+                                : manualChanges.changed(tx, actor, current.scope(), List.of(key), action).map(written.get(0)))));
     }
 
     /**
-     * Switches a flag on or off in one environment: begin, one statement, commit. Doing it twice
-     * changes nothing the second time.
+     * Switches a flag on or off in one environment: begin, one statement, the report of a change
+     * to {@link ManualChanges}, commit. Doing it twice changes nothing the second time.
      */
     public Future<ConfigView> setOn(String actor, String project, String key, String environment, boolean on,
                                     OptionalLong ifMatch, Optional<String> comment) {
-        return pool.withTransaction(tx -> FlagConfigs.toggle(tx, actor, project, environment, key, on, ifMatch, comment));
+        return pool.withTransaction(tx -> FlagConfigs.toggle(tx, actor, project, environment, key, on, ifMatch, comment)
+                .compose(toggled -> !toggled.written() ? Future.succeededFuture(toggled.view())
+                        : manualChanges.changed(tx, actor, toggled.scope(), List.of(key), on ? "flag.on" : "flag.off")
+                        .map(toggled.view())));
     }
 
     /** New environments start with every flag off. */
@@ -271,13 +273,13 @@ public final class FlagStore {
      * Writes new configurations of flags in one environment as one revision, so SDKs get them as
      * one patch and never see some applied and others not; appends an audit event for each (as
      * part of {@code deployment}, if not null). The configurations must be validated and locked
-     * ({@link #lockConfigs}); nothing pauses (see {@link FlagConfigs#write} for a write that does).
+     * ({@link #lockConfigs}); nothing pauses.
      * One statement, in the caller's transaction.
      */
     public static Future<List<ConfigView>> writeConfigs(SqlClient tx, String actor, Scope scope, List<ConfigWrite> writes,
                                                         Optional<String> comment, Long deployment) {
         return FlagConfigs.write(tx, actor, scope, writes.stream().map(w -> new FlagConfigs.Write(w.current().flagId(),
-                w.current().flag(), w.current().view(), w.config(), w.action())).toList(), comment, deployment, FlagConfigs.Pause.NONE);
+                w.current().flag(), w.current().view(), w.config(), w.action())).toList(), comment, deployment);
     }
 
     /** A new definition must not orphan a variation index that some environment still serves. */

@@ -1,6 +1,6 @@
 package dev.darklaunch.server.flags;
 
-import dev.darklaunch.server.http.Versioned;
+import dev.darklaunch.server.store.Versioned;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.darklaunch.sdk.internal.model.Flag;

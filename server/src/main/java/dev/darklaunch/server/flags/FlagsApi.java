@@ -6,7 +6,6 @@ import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.http.JsonBody.Body;
 import dev.darklaunch.server.http.JsonBody;
-import dev.darklaunch.server.http.Paging;
 import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
 import dev.darklaunch.server.http.Versions;
@@ -43,7 +42,7 @@ public final class FlagsApi {
         String project = ctx.pathParam("project");
         Caller.of(ctx).requireRead(project);
         FlagStore.Filter filter = new FlagStore.Filter(QueryParams.text(ctx, "tag"), QueryParams.text(ctx, "q"), archived(ctx));
-        flags.list(project, filter, Paging.from(ctx))
+        flags.list(project, filter, QueryParams.paging(ctx))
                 .onSuccess(page -> Responses.page(ctx, page.items(), page.next()))
                 .onFailure(ctx::fail);
     }

@@ -7,7 +7,6 @@ import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.sdk.internal.model.SegmentConfig;
 import dev.darklaunch.server.failures.Failure;
-import dev.darklaunch.server.feed.EnvironmentDataStore;
 import dev.darklaunch.server.projects.Scope;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -4,9 +4,9 @@ package dev.darklaunch.server.http;
  * A failure as the HTTP caller sees it: status, error code, message and the offending field.
  * {@link Failures} makes these from {@link dev.darklaunch.server.failures.Failure}s and from
  * what only HTTP can get wrong (an unsupported media type, a malformed request line); nothing
- * outside this package creates one.
+ * outside this package sees one (others read a {@link Failures.Answer}).
  */
-public final class ApiError extends RuntimeException {
+final class ApiError extends RuntimeException {
 
     private final int status;
     private final String code;

@@ -51,12 +51,20 @@ public final class Failures {
         send(ctx, error);
     }
 
-    /** What a failed request's failure means to the caller (for routes that answer in another shape). */
-    public static ApiError errorOf(RoutingContext ctx) {
-        return toApiError(ctx);
+    /**
+     * What a failed request's failure means to the caller: the status, error code, message and
+     * offending field this handler would answer with.
+     */
+    public record Answer(int status, String code, String message, String field) {
     }
 
-    public static void send(RoutingContext ctx, ApiError error) {
+    /** How this handler would answer a failed request (for routes that answer in another shape, such as OFREP). */
+    public static Answer answerOf(RoutingContext ctx) {
+        ApiError error = toApiError(ctx);
+        return new Answer(error.status(), error.code(), error.getMessage(), error.field());
+    }
+
+    static void send(RoutingContext ctx, ApiError error) {
         if (error.status() == 401) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"darklaunch\"");
         }

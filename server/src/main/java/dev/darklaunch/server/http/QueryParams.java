@@ -1,6 +1,7 @@
 package dev.darklaunch.server.http;
 
 import dev.darklaunch.server.failures.Failure;
+import dev.darklaunch.server.store.Paging;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.OffsetDateTime;
@@ -35,6 +36,11 @@ public final class QueryParams {
                 throw Failure.invalid(name, name + " must be " + what + " (a whole number)");
             }
         });
+    }
+
+    /** The page asked for with {@code limit} and {@code cursor}. */
+    public static Paging paging(RoutingContext ctx) {
+        return Paging.of(ctx.request().getParam("limit"), ctx.request().getParam("cursor"));
     }
 
     /** A time with an offset, within {@link Times}' range. */

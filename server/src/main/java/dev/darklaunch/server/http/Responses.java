@@ -2,6 +2,7 @@ package dev.darklaunch.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.darklaunch.server.store.Json;
+import dev.darklaunch.server.store.Versioned;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;

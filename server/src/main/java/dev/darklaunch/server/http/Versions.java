@@ -6,8 +6,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.OptionalLong;
 
 /**
- * Optimistic concurrency: every mutable resource has a version, reads return it as
- * {@code ETag: "<version>"}, and writes that send {@code If-Match} only apply to that version.
+ * Optimistic concurrency as HTTP spells it: every mutable resource has a version, reads return it as
+ * {@code ETag: "<version>"}, and writes that send {@code If-Match} only apply to that version
+ * (checked by {@link dev.darklaunch.server.store.Versioned#check}).
  */
 public final class Versions {
 
@@ -59,13 +60,6 @@ public final class Versions {
             return OptionalLong.of(version);
         } catch (NumberFormatException e) {
             throw Failure.invalid("If-Match", "If-Match must be an ETag returned by a read, such as \"3\"");
-        }
-    }
-
-    /** Fails with 412 when the caller's If-Match names another version than the current one. */
-    public static void check(OptionalLong expected, long current) {
-        if (expected.isPresent() && expected.getAsLong() != current) {
-            throw Failure.versionMismatch(expected.getAsLong(), current);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.darklaunch.server.ofrep;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.darklaunch.server.http.ApiError;
 import dev.darklaunch.server.http.Failures;
 import dev.darklaunch.server.store.Json;
 import io.vertx.core.http.HttpServerResponse;
@@ -40,9 +39,9 @@ final class OfrepErrors {
             send(ctx, failure.status(), body(key, failure.errorCode(), failure.getMessage(), failure.field()));
             return;
         }
-        ApiError error = Failures.errorOf(ctx);
-        switch (error.status()) {
-            case 400, 413, 415 -> send(ctx, 400, body(key, "PARSE_ERROR", error.getMessage(), error.field()));
+        Failures.Answer answer = Failures.answerOf(ctx);
+        switch (answer.status()) {
+            case 400, 413, 415 -> send(ctx, 400, body(key, "PARSE_ERROR", answer.message(), answer.field()));
             case 500 -> {
                 log.atError().setCause(ctx.failure()).addKeyValue("path", ctx.normalizedPath()).log("OFREP request failed");
                 send(ctx, 500, Json.mapper().createObjectNode().put("errorDetails", "an internal error prevented the evaluation"));

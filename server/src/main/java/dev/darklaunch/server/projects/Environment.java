@@ -1,6 +1,6 @@
 package dev.darklaunch.server.projects;
 
-import dev.darklaunch.server.http.Versioned;
+import dev.darklaunch.server.store.Versioned;
 
 /**
  * An environment of a project (development, staging, production, …). {@code revision} counts the

@@ -1,6 +1,6 @@
 package dev.darklaunch.server.projects;
 
-import dev.darklaunch.server.http.Versioned;
+import dev.darklaunch.server.store.Versioned;
 import java.time.OffsetDateTime;
 import java.util.List;
 

@@ -1,11 +1,9 @@
 package dev.darklaunch.server.projects;
 
-import dev.darklaunch.server.audit.AuditLog;
-import dev.darklaunch.server.audit.Change;
+import dev.darklaunch.server.changes.AuditLog;
+import dev.darklaunch.server.changes.Change;
 import dev.darklaunch.server.changes.IfMatch;
 import dev.darklaunch.server.failures.Failure;
-import dev.darklaunch.server.flags.FlagStore;
-import dev.darklaunch.server.segments.SegmentStore;
 import dev.darklaunch.server.store.PgErrors;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -36,9 +34,12 @@ public final class ProjectStore {
     private static final String ENVIRONMENT_COLUMNS = "e.project_id, e.key, e.name, e.position, e.production, e.rollback_on_failure, e.revision, e.version";
 
     private final Pool pool;
+    private final List<EnvironmentSeeding> seedings;
 
-    public ProjectStore(Pool pool) {
+    /** @param seedings what fills a new environment (every flag off, every segment empty), in order */
+    public ProjectStore(Pool pool, List<EnvironmentSeeding> seedings) {
         this.pool = pool;
+        this.seedings = List.copyOf(seedings);
     }
 
     public Future<List<Project>> list() {
@@ -107,11 +108,18 @@ public final class ProjectStore {
         return pool.withTransaction(tx -> lockProject(tx, project)
                 .compose(p -> projectId(tx, p)
                         .compose(projectId -> insertEnvironment(tx, projectId, environment)
-                                .compose(environmentId -> FlagStore.seedEnvironment(tx, projectId, environmentId)
-                                        .compose(v -> SegmentStore.seedEnvironment(tx, projectId, environmentId)))))
+                                .compose(environmentId -> seed(tx, projectId, environmentId))))
                 .compose(v -> environmentIn(tx, project, environment.key()))
                 .compose(created -> AuditLog.append(tx, new Change(actor, "environment.create", project, created.key(),
                         "environment", created.key(), null, created, comment)).map(created)));
+    }
+
+    private Future<Void> seed(SqlClient tx, long projectId, long environmentId) {
+        Future<Void> chain = Future.succeededFuture();
+        for (EnvironmentSeeding seeding : seedings) {
+            chain = chain.compose(v -> seeding.seed(tx, projectId, environmentId));
+        }
+        return chain;
     }
 
     /**
@@ -133,6 +141,16 @@ public final class ProjectStore {
                         .compose(v -> environmentIn(tx, project, key))
                         .compose(after -> AuditLog.append(tx, new Change(actor, "environment.update", project, key,
                                 "environment", key, before, after, comment)).map(after))));
+    }
+
+    /** Resolves a project key to its id, or fails with NotFound (for reads outside a transaction). */
+    public Future<Scope> scope(String project) {
+        return scope(pool, project);
+    }
+
+    /** Resolves project and environment keys to ids, or fails with NotFound (for reads outside a transaction). */
+    public Future<Scope> scope(String project, String environment) {
+        return scope(pool, project, environment);
     }
 
     /** Resolves a project key to its id, or 404. */

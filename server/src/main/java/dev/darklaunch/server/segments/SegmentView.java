@@ -1,6 +1,6 @@
 package dev.darklaunch.server.segments;
 
-import dev.darklaunch.server.http.Versioned;
+import dev.darklaunch.server.store.Versioned;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.darklaunch.sdk.internal.model.Segment;
 import dev.darklaunch.sdk.internal.model.SegmentConfig;

@@ -7,7 +7,6 @@ import dev.darklaunch.server.http.Responses;
 import dev.darklaunch.server.projects.ProjectStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -27,12 +26,12 @@ public final class TrackedEventsApi {
     static final int MAX_ITEMS = 10_000;
     private static final Duration DEFAULT_RANGE = Duration.ofHours(1);
 
-    private final Pool pool;
+    private final ProjectStore projects;
     private final EventSumStore store;
 
-    public TrackedEventsApi(Pool pool) {
-        this.pool = pool;
-        this.store = new EventSumStore(pool);
+    public TrackedEventsApi(ProjectStore projects, EventSumStore store) {
+        this.projects = projects;
+        this.store = store;
     }
 
     public void mount(Router router) {
@@ -49,7 +48,7 @@ public final class TrackedEventsApi {
             throw Failure.invalid("until", "until must not be before since");
         }
         String event = QueryParams.text(ctx, "event").orElse(null);
-        ProjectStore.scope(pool, project, ctx.pathParam("env"))
+        projects.scope(project, ctx.pathParam("env"))
                 .compose(scope -> store.read(scope.environmentId(), since, until, event, MAX_ITEMS + 1))
                 .onSuccess(sums -> {
                     if (sums.size() > MAX_ITEMS) {

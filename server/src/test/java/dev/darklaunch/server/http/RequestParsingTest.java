@@ -1,6 +1,8 @@
 package dev.darklaunch.server.http;
 
 import dev.darklaunch.server.failures.Failure;
+import dev.darklaunch.server.store.Paging;
+import dev.darklaunch.server.store.Versioned;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,9 +26,9 @@ class RequestParsingTest {
 
     @Test
     void a_version_check_passes_on_the_same_version_and_fails_with_412_otherwise() {
-        Versions.check(OptionalLong.empty(), 4);
-        Versions.check(OptionalLong.of(4), 4);
-        assertThatThrownBy(() -> Versions.check(OptionalLong.of(3), 4))
+        Versioned.check(OptionalLong.empty(), 4);
+        Versioned.check(OptionalLong.of(4), 4);
+        assertThatThrownBy(() -> Versioned.check(OptionalLong.of(3), 4))
                 .isInstanceOf(Failure.PreconditionFailed.class)
                 .hasMessageContaining("current version is 4");
     }

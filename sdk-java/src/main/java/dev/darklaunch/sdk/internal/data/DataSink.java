@@ -1,6 +1,7 @@
 package dev.darklaunch.sdk.internal.data;
 
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
+import dev.darklaunch.sdk.internal.model.EnvironmentPatch;
 
 /** What a {@link DataSource} reports to: new data, and how its connection is doing. */
 public interface DataSink {
@@ -10,6 +11,13 @@ public interface DataSink {
      * then keeps its previous data and treats the input as malformed.
      */
     void apply(EnvironmentData data);
+
+    /**
+     * A change to the data last applied, which must be at the patch's {@code previous} revision.
+     * Throws (any runtime exception) when it cannot be used; the source then keeps its previous
+     * data and treats the input as malformed.
+     */
+    void apply(EnvironmentPatch patch);
 
     /**
      * The source's data is confirmed current by the server: a heartbeat on a live or resumed

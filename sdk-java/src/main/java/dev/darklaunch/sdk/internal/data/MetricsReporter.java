@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -252,8 +253,17 @@ public final class MetricsReporter {
         pendingEvents.put(key, next);
     }
 
+    /** Keeps the counts of compiled flags that a patch replaced or removed (call after the swap). */
+    public synchronized void retire(Collection<CompiledFlag> replaced) {
+        harvest(replaced);
+    }
+
     private void harvest(Snapshot snapshot) {
-        for (CompiledFlag flag : snapshot.flags()) {
+        harvest(snapshot.flags());
+    }
+
+    private void harvest(Collection<CompiledFlag> flags) {
+        for (CompiledFlag flag : flags) {
             long[] counts = flag.takeCounts();
             if (counts == null) {
                 continue;

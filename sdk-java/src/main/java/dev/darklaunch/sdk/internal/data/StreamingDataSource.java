@@ -44,6 +44,7 @@ public final class StreamingDataSource implements DataSource {
     private static final int MAX_EVENT_CHARS = 64 * 1024 * 1024;
     /** After this many failed stream attempts in a row, each further failure also polls once. */
     static final int POLL_AFTER_FAILED_ATTEMPTS = 2;
+    private static final long NO_DATA = Long.MIN_VALUE;
 
     private final FeedHttp http;
     private final ScheduledExecutorService scheduler;
@@ -51,7 +52,8 @@ public final class StreamingDataSource implements DataSource {
     private final Object lock = new Object();
 
     private DataSink sink;
-    private EnvironmentData current;
+    /** The revision of the data last handed to the sink; {@link #NO_DATA} before any. */
+    private long current = NO_DATA;
     private boolean needSnapshot = true;
     private Connection connection;
     private boolean closed;
@@ -102,12 +104,12 @@ public final class StreamingDataSource implements DataSource {
             if (closed || connection != null) {
                 return;
             }
-            boolean resuming = current != null && !needSnapshot;
+            boolean resuming = current != NO_DATA && !needSnapshot;
             Connection c = new Connection(resuming);
             connection = c;
             HttpRequest.Builder request = http.request("sdk/v1/stream").header("Accept", "text/event-stream").GET();
             if (resuming) {
-                request.header("Last-Event-ID", Long.toString(current.revision()));
+                request.header("Last-Event-ID", Long.toString(current));
             }
             try {
                 http.client().sendAsync(request.build(), c::handler).whenComplete((response, error) -> {
@@ -201,7 +203,7 @@ public final class StreamingDataSource implements DataSource {
      */
     private void onHeartbeat(Connection c) {
         synchronized (lock) {
-            if (connection != c || current == null || needSnapshot || !(c.live || c.resuming)) {
+            if (connection != c || current == NO_DATA || needSnapshot || !(c.live || c.resuming)) {
                 return;
             }
             live(c);
@@ -221,8 +223,8 @@ public final class StreamingDataSource implements DataSource {
                 return; // one poll at a time: the next one then says which revision the last one brought
             }
             pollInFlight = true;
-            if (current != null) {
-                request.header("If-None-Match", "\"" + current.revision() + "\"");
+            if (current != NO_DATA) {
+                request.header("If-None-Match", "\"" + current + "\"");
             }
         }
         try {
@@ -234,11 +236,11 @@ public final class StreamingDataSource implements DataSource {
                     }
                     try {
                         EnvironmentData next = FeedHttp.parseData(response.body());
-                        if (current != null && !needSnapshot && next.revision() <= current.revision()) {
+                        if (current != NO_DATA && !needSnapshot && next.revision() <= current) {
                             return; // the stream got further while this answer was on its way: never go back
                         }
                         sink.apply(next);
-                        current = next;
+                        current = next.revision();
                         needSnapshot = false;
                     } catch (Exception e) {
                         log.debug("ignoring malformed flag data from the polling fallback", e);
@@ -270,7 +272,7 @@ public final class StreamingDataSource implements DataSource {
                 }
                 if (parsed instanceof EnvironmentData next) {
                     sink.apply(next);
-                    current = next;
+                    current = next.revision();
                     needSnapshot = false;
                     live(c);
                 } else if (parsed instanceof EnvironmentPatch patch) {
@@ -289,11 +291,11 @@ public final class StreamingDataSource implements DataSource {
     }
 
     private String onPatch(Connection c, EnvironmentPatch patch) {
-        if (current == null || needSnapshot) {
+        if (current == NO_DATA || needSnapshot) {
             needSnapshot = true;
             return "a patch arrived before any snapshot";
         }
-        long revision = current.revision();
+        long revision = current;
         if (patch.revision() <= revision) {
             log.debug("ignoring patch to revision {}: already at {}", patch.revision(), revision);
             return null;
@@ -302,9 +304,8 @@ public final class StreamingDataSource implements DataSource {
             needSnapshot = true;
             return "missed changes: patch from revision " + patch.previous() + " while at " + revision;
         }
-        EnvironmentData next = patch.applyTo(current);
-        sink.apply(next);
-        current = next;
+        sink.apply(patch); // the sink compiles only what the patch touches
+        current = patch.revision();
         live(c);
         return null;
     }

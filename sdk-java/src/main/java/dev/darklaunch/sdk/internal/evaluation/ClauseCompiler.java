@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns a clause into a {@link ClauseMatcher}: parses its values once (numbers, versions, dates,
@@ -32,6 +33,10 @@ final class ClauseCompiler {
     }
 
     static ClauseMatcher compile(Clause clause, Map<String, CompiledSegment> segments) {
+        return compile(clause, segments::get);
+    }
+
+    static ClauseMatcher compile(Clause clause, Function<String, CompiledSegment> segments) {
         if (clause.op() == null || clause.attribute() == null) {
             return ClauseMatcher.Never.INSTANCE;
         }
@@ -137,12 +142,12 @@ final class ClauseCompiler {
         return ranges.length == 0 ? null : new ClauseMatcher.InCidr(attribute, negate, ranges);
     }
 
-    private static ClauseMatcher inSegments(Clause clause, Map<String, CompiledSegment> segments) {
+    private static ClauseMatcher inSegments(Clause clause, Function<String, CompiledSegment> segments) {
         if (clause.values().stream().noneMatch(JsonNode::isTextual)) {
             return null; // no segment key at all: values this SDK cannot use
         }
         CompiledSegment[] found = clause.values().stream().filter(JsonNode::isTextual)
-                .map(v -> segments.get(v.textValue())).filter(Objects::nonNull).toArray(CompiledSegment[]::new);
+                .map(v -> segments.apply(v.textValue())).filter(Objects::nonNull).toArray(CompiledSegment[]::new);
         // a segment that does not exist contains nobody: with no segment left the clause is a plain "false"
         return new ClauseMatcher.InSegment(found, clause.negate());
     }

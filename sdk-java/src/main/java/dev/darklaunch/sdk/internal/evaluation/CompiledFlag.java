@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * A flag compiled for evaluation in one environment: every outcome it can produce is built in
@@ -110,10 +111,11 @@ public final class CompiledFlag {
      * that does not fit the flag's kind, say, from a bootstrap file or a server newer or buggier
      * than this SDK) gives a flag whose every evaluation is MALFORMED_FLAG.
      *
-     * @param compiled the flags compiled so far, among them every prerequisite of this one that
+     * @param segments the environment's compiled segments by key (null: no such segment)
+     * @param compiled the flags compiled so far by key, among them every prerequisite of this one that
      *     the environment has (see {@link dev.darklaunch.sdk.internal.model.EnvironmentCheck})
      */
-    static CompiledFlag compile(EnvironmentFlag data, Map<String, CompiledSegment> segments, Map<String, CompiledFlag> compiled) {
+    static CompiledFlag compile(EnvironmentFlag data, Function<String, CompiledSegment> segments, Function<String, CompiledFlag> compiled) {
         Flag flag = data.flag();
         try {
             return compileValid(flag, data.config(), segments, compiled);
@@ -122,8 +124,8 @@ public final class CompiledFlag {
         }
     }
 
-    private static CompiledFlag compileValid(Flag flag, FlagConfig config, Map<String, CompiledSegment> segments,
-                                             Map<String, CompiledFlag> compiled) {
+    private static CompiledFlag compileValid(Flag flag, FlagConfig config, Function<String, CompiledSegment> segments,
+                                             Function<String, CompiledFlag> compiled) {
         int n = flag.variations().size();
         Object[] values = new Object[n];
         JsonNode[] json = new JsonNode[n];
@@ -141,7 +143,7 @@ public final class CompiledFlag {
         CompiledPrerequisite[] prerequisites = new CompiledPrerequisite[config.prerequisites().size()];
         for (int i = 0; i < prerequisites.length; i++) {
             Prerequisite prerequisite = config.prerequisites().get(i);
-            prerequisites[i] = new CompiledPrerequisite(compiled.get(prerequisite.flag()), prerequisite.variation(),
+            prerequisites[i] = new CompiledPrerequisite(compiled.apply(prerequisite.flag()), prerequisite.variation(),
                     offOutcome(config.offVariation(), Reason.prerequisiteFailed(prerequisite.flag()), values, json));
         }
 

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * The rules that need a whole environment, the same for the server (which refuses a change that
@@ -39,6 +41,10 @@ public final class EnvironmentCheck {
                          List<String> order) {
     }
 
+    /** What a check found for one flag: its problem (or null), else its cost and prerequisite evaluations. */
+    public record Checked(Problem problem, long cost, long evaluations) {
+    }
+
     private EnvironmentCheck() {
     }
 
@@ -51,22 +57,43 @@ public final class EnvironmentCheck {
         for (EnvironmentFlag flag : data.flags()) {
             configs.put(flag.flag().key(), flag.config());
         }
-        return new Walk(configs, segmentCosts).run();
+        return new Walk(configs, key -> segmentCosts.getOrDefault(key, 1L), key -> null).run();
+    }
+
+    /**
+     * Checks some flags of an environment whose other flags were checked before: {@code configs}
+     * must hold every flag that requires one of them, directly or not (so no flag outside can
+     * reach one inside, and their earlier results still hold). A patch checks only what it touches.
+     *
+     * @param segmentCost   the cost of testing a segment by key (1 for a segment the environment lacks)
+     * @param checkedBefore the result for a flag outside {@code configs}, or null when the environment has no such flag
+     */
+    public static Result check(Map<String, FlagConfig> configs, ToLongFunction<String> segmentCost,
+                               Function<String, Checked> checkedBefore) {
+        return new Walk(configs, segmentCost, checkedBefore).run();
+    }
+
+    /** The result for one flag of a check. */
+    public static Checked checked(Result result, String key) {
+        Problem problem = result.problems().get(key);
+        return problem != null ? new Checked(problem, 0, 0) : new Checked(null, result.costs().get(key), result.evaluations().get(key));
     }
 
     /** One depth-first walk over the prerequisite graph. */
     private static final class Walk {
         private final Map<String, FlagConfig> configs;
-        private final Map<String, Long> segmentCosts;
+        private final ToLongFunction<String> segmentCosts;
+        private final Function<String, Checked> checkedBefore;
         private final Map<String, Problem> problems = new HashMap<>();
         private final Map<String, Long> costs = new HashMap<>();
         private final Map<String, Long> evaluations = new HashMap<>();
         private final List<String> order = new ArrayList<>();
         private final Map<String, Boolean> onPath = new HashMap<>(); // true while on the path, false when done
 
-        Walk(Map<String, FlagConfig> configs, Map<String, Long> segmentCosts) {
+        Walk(Map<String, FlagConfig> configs, ToLongFunction<String> segmentCosts, Function<String, Checked> checkedBefore) {
             this.configs = configs;
             this.segmentCosts = segmentCosts;
+            this.checkedBefore = checkedBefore;
         }
 
         /** A flag on the walk's path, and the index of the prerequisite it follows next. */
@@ -142,7 +169,7 @@ public final class EnvironmentCheck {
             if (problems.containsKey(frame.key)) {
                 return;
             }
-            long cost = EvaluationCost.ofRules(configs.get(frame.key).rules(), key -> segmentCosts.getOrDefault(key, 1L));
+            long cost = EvaluationCost.ofRules(configs.get(frame.key).rules(), segmentCosts);
             if (cost > EvaluationCost.MAX_EVALUATION_COST) {
                 problems.put(frame.key, new Problem("rules", "one evaluation of these rules would cost " + cost
                         + " units (clause values, regular expression sizes and the segments they name); at most "
@@ -152,17 +179,19 @@ public final class EnvironmentCheck {
             long triggered = 0;
             for (int i = 0; i < frame.prerequisites.size(); i++) {
                 String required = frame.prerequisites.get(i).flag();
-                if (required == null || !configs.containsKey(required)) {
+                Checked before = required == null || configs.containsKey(required) ? null : checkedBefore.apply(required);
+                if (required == null || (before == null && !configs.containsKey(required))) {
                     continue; // a missing prerequisite simply fails
                 }
                 String field = "prerequisites[" + i + "]";
-                if (problems.containsKey(required)) {
+                Problem broken = before != null ? before.problem() : problems.get(required);
+                if (broken != null) {
                     problems.put(frame.key, new Problem(field, "requires flag '" + required
-                            + "', which cannot be evaluated itself (" + problems.get(required).field() + " of that flag)"));
+                            + "', which cannot be evaluated itself (" + broken.field() + " of that flag)"));
                     return;
                 }
-                triggered = EvaluationCost.add(triggered, 1 + evaluations.get(required));
-                cost = EvaluationCost.add(cost, costs.get(required));
+                triggered = EvaluationCost.add(triggered, 1 + (before != null ? before.evaluations() : evaluations.get(required)));
+                cost = EvaluationCost.add(cost, before != null ? before.cost() : costs.get(required));
                 if (triggered > MAX_PREREQUISITE_EVALUATIONS) {
                     problems.put(frame.key, new Problem(field, "one evaluation of '" + frame.key + "' would evaluate "
                             + (i + 1 < frame.prerequisites.size() ? "more than " : "") + triggered

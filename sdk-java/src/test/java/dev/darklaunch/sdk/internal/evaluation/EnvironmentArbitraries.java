@@ -7,6 +7,7 @@ import dev.darklaunch.sdk.Context;
 import dev.darklaunch.sdk.internal.model.Clause;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
+import dev.darklaunch.sdk.internal.model.EnvironmentPatch;
 import dev.darklaunch.sdk.internal.model.EnvironmentSegment;
 import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
@@ -64,6 +65,42 @@ final class EnvironmentArbitraries {
                                 .map(key -> segmentConfig().map(config -> new EnvironmentSegment(key, config))).toList())
                         .as(ArrayList::new));
         return Combinators.combine(Arbitraries.longs().between(0, 1_000), flags, segments).as(EnvironmentData::new);
+    }
+
+    /**
+     * The content of one patch, as a server could send it: 0 to 2 flags (new, changed or, rarely,
+     * re-sent unchanged) and segments, and 0 to 2 deleted keys of each, existing or not.
+     */
+    record Change(List<EnvironmentFlag> flags, List<EnvironmentSegment> segments, List<String> deletedFlags,
+                  List<String> deletedSegments, boolean resendOne) {
+
+        /** This change as the patch from {@code data}'s revision to a later one. */
+        EnvironmentPatch patchTo(EnvironmentData data, long steps) {
+            List<EnvironmentFlag> sent = new ArrayList<>(flags);
+            if (resendOne && !data.flags().isEmpty()) {
+                sent.add(0, data.flags().get(0));
+            }
+            return new EnvironmentPatch(data.revision(), data.revision() + steps, sent, segments, deletedFlags, deletedSegments);
+        }
+    }
+
+    static Arbitrary<Change> changes() {
+        Arbitrary<List<EnvironmentFlag>> flags = Arbitraries.subsetOf(FLAG_KEYS).ofMaxSize(2)
+                .flatMap(keys -> Combinators.combine(keys.stream().sorted().map(EnvironmentArbitraries::flag).toList()).as(ArrayList::new));
+        Arbitrary<List<EnvironmentSegment>> segments = Arbitraries.subsetOf(SEGMENT_KEYS).ofMaxSize(2)
+                .flatMap(keys -> Combinators.combine(keys.stream().sorted()
+                        .map(key -> segmentConfig().map(config -> new EnvironmentSegment(key, config))).toList()).as(ArrayList::new));
+        List<String> flagKeys = new ArrayList<>(FLAG_KEYS);
+        flagKeys.add("missing");
+        List<String> segmentKeys = new ArrayList<>(SEGMENT_KEYS);
+        segmentKeys.add("s-missing");
+        return Combinators.combine(flags, segments,
+                        Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(List.<String>of())),
+                                Tuple.of(1, Arbitraries.of(flagKeys).list().ofMaxSize(2))),
+                        Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(List.<String>of())),
+                                Tuple.of(1, Arbitraries.of(segmentKeys).list().ofMaxSize(2))),
+                        Arbitraries.of(true, false, false, false))
+                .as(Change::new);
     }
 
     /** The data without the flags and segments the validator rejects (what a server could have sent). */

@@ -1,4 +1,4 @@
-package dev.darklaunch.server.audit;
+package dev.darklaunch.server.changes;
 
 import dev.darklaunch.server.store.Json;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package dev.darklaunch.server.audit;
+package dev.darklaunch.server.changes;
 
 import java.util.Optional;
 

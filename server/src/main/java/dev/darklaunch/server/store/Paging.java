@@ -1,7 +1,6 @@
-package dev.darklaunch.server.http;
+package dev.darklaunch.server.store;
 
 import dev.darklaunch.server.failures.Failure;
-import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -25,8 +24,13 @@ public record Paging(int limit, Optional<String> after) {
     private static final Pattern POSITION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final int MAX_CURSOR_LENGTH = 300;
 
-    public static Paging from(RoutingContext ctx) {
-        return new Paging(limit(ctx.request().getParam("limit")), cursor(ctx.request().getParam("cursor")));
+    /**
+     * The page a caller asks for with {@code limit} and {@code cursor} (each null when not given).
+     *
+     * @throws Failure.Invalid naming {@code limit} or {@code cursor} when one is not acceptable
+     */
+    public static Paging of(String limit, String cursor) {
+        return new Paging(limit(limit), cursor(cursor));
     }
 
     /** The position as a sequence number, for resources paged by one. */

@@ -1,11 +1,10 @@
-package dev.darklaunch.server.feed;
+package dev.darklaunch.server.flags;
 
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
 import dev.darklaunch.sdk.internal.model.EnvironmentSegment;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.SegmentConfig;
-import dev.darklaunch.server.flags.FlagRows;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
 import dev.darklaunch.server.store.Json;

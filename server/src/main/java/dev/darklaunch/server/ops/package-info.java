@@ -1,0 +1,4 @@
+/**
+ * What operators need: health (live and ready), Prometheus metrics, the OpenAPI document.
+ */
+package dev.darklaunch.server.ops;
