@@ -248,7 +248,11 @@ public final class DarklaunchServer {
                     .with(new NetClientOptions()
                             .setConnectTimeout((int) Math.min(timeout, 2_000))
                             .setTcpKeepAlive(true))
-                    .connectingTo(boundedByServer(new PgConnectOptions(databaseUrl.options()).setReconnectAttempts(0), timeout))
+                    .connectingTo(boundedByServer(new PgConnectOptions(databaseUrl.options()).setReconnectAttempts(0)
+                            // each connection prepares a statement once and then only executes it: one round
+                            // trip per statement instead of two (prepare, execute); the writes' single
+                            // statements are long, hence the limit
+                            .setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(16_384), timeout))
                     .using(vertx)
                     .build();
             pool = new DeadlinePool(vertx, unbounded, config.database().timeout());

@@ -27,20 +27,27 @@ public final class ChangeLog {
             SELECT l.revision FROM (SELECT DISTINCT environment_id, revision FROM logged) l
             CROSS JOIN LATERAL (SELECT pg_notify('darklaunch_changes', l.environment_id || ':' || l.revision)) notified""";
 
+    private static final String BUMP_EVERYWHERE = """
+            WITH locked AS (
+                SELECT id FROM environments WHERE project_id = $1 ORDER BY id FOR UPDATE
+            ), bumped AS (
+                UPDATE environments e SET revision = e.revision + 1 FROM locked l WHERE e.id = l.id RETURNING e.id, e.revision
+            ), logged AS (
+                INSERT INTO change_log (environment_id, revision, kind, key) SELECT b.id, b.revision, $2, $3 FROM bumped b
+            )
+            SELECT count(*) AS environments FROM bumped b
+            CROSS JOIN LATERAL (SELECT pg_notify('darklaunch_changes', b.id || ':' || b.revision)) notified""";
+
     private ChangeLog() {
     }
 
-    /** Records a change of a project-wide definition (a flag or segment) in every environment of the project. */
+    /**
+     * Records a change of a project-wide definition (a flag or segment) in every environment of
+     * the project, in one statement. The environments are locked in id order first, so that two
+     * such changes at once never deadlock.
+     */
     public static Future<Void> recordEverywhere(SqlClient tx, long projectId, String kind, String key) {
-        return tx.preparedQuery("SELECT id FROM environments WHERE project_id = $1 ORDER BY id").execute(Tuple.of(projectId))
-                .compose(rows -> {
-                    Future<Void> chain = Future.succeededFuture();
-                    for (var row : rows) {
-                        long environmentId = row.getLong("id");
-                        chain = chain.compose(v -> record(tx, environmentId, kind, List.of(key)).mapEmpty());
-                    }
-                    return chain;
-                });
+        return tx.preparedQuery(BUMP_EVERYWHERE).execute(Tuple.of(projectId, kind, key)).mapEmpty();
     }
 
     /** Bumps the environment's revision once for all the given keys; returns the new revision. */

@@ -71,7 +71,7 @@ public final class ReleaseHolds {
     }
 
     /** "paused because F was switched off by A". */
-    static String reason(List<String> keys, String action, String actor) {
+    public static String reason(List<String> keys, String action, String actor) {
         String what = switch (action) {
             case "flag.off" -> "switched off";
             case "flag.on" -> "switched on";

@@ -7,9 +7,9 @@ import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.server.changes.AuditLog;
 import dev.darklaunch.server.changes.Change;
 import dev.darklaunch.server.changes.ChangeLog;
+import dev.darklaunch.server.changes.IfMatch;
 import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.store.Paging;
-import dev.darklaunch.server.store.Versioned;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
 import dev.darklaunch.server.store.Json;
@@ -31,7 +31,13 @@ import java.util.OptionalLong;
 /**
  * Flags and their per-environment configurations. Every write is one transaction that changes
  * the rows, bumps the revision of each affected environment (the SDK feed) and appends the audit
- * event, so all three commit together or not at all.
+ * event, so all three commit together or not at all; each follows one pattern, as a flat chain:
+ * scope → lock → If-Match ({@link IfMatch}) → validate → write → change log → audit → answer.
+ *
+ * <p>The instance methods open their transactions (the API's face). The static ones run in the
+ * caller's transaction, for writes that span capabilities (deployments, imports): {@link #insert},
+ * {@link #lockConfigs} and {@link #writeConfigs}. The configuration writes themselves are single
+ * statements in {@link FlagConfigs}, the SQL-only store of configurations.
  */
 public final class FlagStore {
 
@@ -82,9 +88,8 @@ public final class FlagStore {
 
     /** Creates a flag; it starts off in every environment of the project. */
     public Future<FlagView> create(String actor, String project, Flag flag, Optional<String> comment) {
-        ModelValidator.validateFlag(flag);
-        return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
-                .compose(scope -> insert(tx, scope, actor, flag, comment, null)));
+        return valid(flag).compose(v -> pool.withTransaction(tx -> ProjectStore.scope(tx, project)
+                .compose(scope -> insert(tx, scope, actor, flag, comment, null))));
     }
 
     /**
@@ -115,91 +120,109 @@ public final class FlagStore {
                         flag.key(), null, created.flag(), comment, deployment)).map(created));
     }
 
-    /** Replaces a flag's definition. Its key cannot change; every environment's configuration must still fit. */
+    /** A flag locked for a change, in the scope it was found in. */
+    private record Locked(Scope scope, StoredFlag before) {
+    }
+
+    /**
+     * Replaces a flag's definition (scope → lock → If-Match → validate → write → change log →
+     * audit → answer). Its key cannot change; every environment's configuration must still fit.
+     */
     public Future<FlagView> update(String actor, String project, String key, Flag flag, OptionalLong ifMatch,
                                    Optional<String> comment) {
         if (!key.equals(flag.key())) {
-            throw Failure.invalid("key", "a flag's key cannot change (the path says '" + key + "')");
+            return Future.failedFuture(Failure.invalid("key", "a flag's key cannot change (the path says '" + key + "')"));
         }
-        ModelValidator.validateFlag(flag);
-        return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
-                .compose(scope -> lockFlag(tx, scope, key)
-                        .compose(before -> {
-                            Versioned.check(ifMatch, before.version());
-                            return checkConfigsStillFit(tx, before.id(), flag)
-                                    .compose(v -> tx.preparedQuery("""
-                                                    UPDATE flags SET name = $3, description = $4, kind = $5, variations = $6::text::jsonb,
-                                                           tags = $7, owner = $8, lifecycle = $9, archived = $10, client_side = $11,
-                                                           version = version + 1, updated_at = now()
-                                                    WHERE project_id = $1 AND key = $2""")
-                                            .execute(flagTuple(scope.projectId(), flag)))
-                                    .compose(v -> ChangeLog.recordEverywhere(tx, scope.projectId(), "flag", key))
-                                    .compose(v -> view(tx, scope, key))
-                                    .compose(after -> AuditLog.append(tx, new Change(actor, "flag.update", project, null,
-                                            "flag", key, before.flag(), after.flag(), comment)).map(after));
-                        })));
+        return valid(flag).compose(v -> pool.withTransaction(tx -> ProjectStore.scope(tx, project)
+                .compose(scope -> lockFlag(tx, scope, key).map(before -> new Locked(scope, before)))
+                .compose(locked -> IfMatch.check(ifMatch, locked.before().version())
+                        .compose(x -> checkConfigsStillFit(tx, locked.before().id(), flag))
+                        .compose(x -> tx.preparedQuery("""
+                                        UPDATE flags SET name = $3, description = $4, kind = $5, variations = $6::text::jsonb,
+                                               tags = $7, owner = $8, lifecycle = $9, archived = $10, client_side = $11,
+                                               version = version + 1, updated_at = now()
+                                        WHERE project_id = $1 AND key = $2""")
+                                .execute(flagTuple(locked.scope().projectId(), flag)))
+                        .compose(x -> ChangeLog.recordEverywhere(tx, locked.scope().projectId(), "flag", key))
+                        .compose(x -> view(tx, locked.scope(), key))
+                        .compose(after -> AuditLog.append(tx, new Change(actor, "flag.update", project, null,
+                                "flag", key, locked.before().flag(), after.flag(), comment)).map(after)))));
     }
 
     /** Deletes a flag and its configurations, unless another flag lists it as a prerequisite. */
     public Future<Void> delete(String actor, String project, String key, OptionalLong ifMatch, Optional<String> comment) {
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
-                .compose(scope -> lockFlag(tx, scope, key)
-                        .compose(before -> {
-                            Versioned.check(ifMatch, before.version());
-                            return tx.preparedQuery("""
-                                            SELECT f.key, e.key AS environment FROM flag_configs c
-                                            JOIN flags f ON f.id = c.flag_id JOIN environments e ON e.id = c.environment_id
-                                            WHERE f.project_id = $1 AND f.key <> $2
-                                              AND c.config -> 'prerequisites' @> jsonb_build_array(jsonb_build_object('flag', $2::text))
-                                            LIMIT 1""")
-                                    .execute(Tuple.of(scope.projectId(), key))
-                                    .compose(rows -> {
-                                        if (rows.size() > 0) {
-                                            Row row = rows.iterator().next();
-                                            return Future.failedFuture(Failure.conflict("flag '" + row.getString("key")
-                                                    + "' lists '" + key + "' as a prerequisite in " + row.getString("environment")
-                                                    + "; remove that first"));
-                                        }
-                                        return tx.preparedQuery("DELETE FROM flags WHERE id = $1").execute(Tuple.of(before.id()));
-                                    })
-                                    .compose(v -> ChangeLog.recordEverywhere(tx, scope.projectId(), "flag", key))
-                                    .compose(v -> AuditLog.append(tx, new Change(actor, "flag.delete", project, null, "flag",
-                                            key, before.flag(), null, comment)));
-                        })));
+                .compose(scope -> lockFlag(tx, scope, key).map(before -> new Locked(scope, before)))
+                .compose(locked -> IfMatch.check(ifMatch, locked.before().version())
+                        .compose(x -> notAPrerequisite(tx, locked.scope(), key))
+                        .compose(x -> tx.preparedQuery("DELETE FROM flags WHERE id = $1").execute(Tuple.of(locked.before().id())))
+                        .compose(x -> ChangeLog.recordEverywhere(tx, locked.scope().projectId(), "flag", key))
+                        .compose(x -> AuditLog.append(tx, new Change(actor, "flag.delete", project, null, "flag",
+                                key, locked.before().flag(), null, comment)))));
+    }
+
+    /** A flag that another flag lists as a prerequisite (in any environment) cannot go. */
+    private static Future<Void> notAPrerequisite(SqlClient tx, Scope scope, String key) {
+        return tx.preparedQuery("""
+                        SELECT f.key, e.key AS environment FROM flag_configs c
+                        JOIN flags f ON f.id = c.flag_id JOIN environments e ON e.id = c.environment_id
+                        WHERE f.project_id = $1 AND f.key <> $2
+                          AND c.config -> 'prerequisites' @> jsonb_build_array(jsonb_build_object('flag', $2::text))
+                        LIMIT 1""")
+                .execute(Tuple.of(scope.projectId(), key))
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.succeededFuture();
+                    }
+                    Row row = rows.iterator().next();
+                    return Future.failedFuture(Failure.conflict("flag '" + row.getString("key") + "' lists '" + key
+                            + "' as a prerequisite in " + row.getString("environment") + "; remove that first"));
+                });
+    }
+
+    /** {@link ModelValidator#validateFlag}, failing the future rather than throwing. */
+    private static Future<Void> valid(Flag flag) {
+        try {
+            ModelValidator.validateFlag(flag);
+            return Future.succeededFuture();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     public Future<ConfigView> config(String project, String key, String environment) {
         return ProjectStore.scope(pool, project, environment).compose(scope -> configView(pool, scope, key, false));
     }
 
-    /** Replaces a flag's configuration in one environment. */
+    /**
+     * Replaces a flag's configuration in one environment: begin, one statement that locks the
+     * flag and reads what the validation needs, the validation (on a worker), one statement that
+     * writes, commit. A change made by hand is reported to {@link ManualChanges} (running
+     * releases of the flag there pause: automation never overrides a person).
+     */
     public Future<ConfigView> putConfig(String actor, String project, String key, String environment, FlagConfig config,
                                         OptionalLong ifMatch, Optional<String> comment) {
-        return pool.withTransaction(tx -> ProjectStore.scope(tx, project, environment)
-                .compose(scope -> lockFlag(tx, scope, key)
-                        .compose(flag -> Validation.config(flag.flag(), config).compose(valid -> configView(tx, scope, key, true)
-                                    .compose(before -> {
-                                        Versioned.check(ifMatch, before.version());
-                                        return References.check(tx, scope, key, config)
-                                                .compose(v -> writeConfig(tx, actor, "flag.config.update", scope, flag, before,
-                                                        config, comment));
-                                    })))));
+        String action = "flag.config.update";
+        return pool.withTransaction(tx -> FlagConfigs.readForWrite(tx, project, environment, key)
+                .compose(current -> Validation.config(current.flag(), config)
+                        .compose(v -> IfMatch.check(ifMatch, current.before().version()))
+                        .compose(v -> References.check(current.scope(), key, config, current.environment()))
+                        .compose(v -> FlagConfigs.write(tx, actor, current.scope(), List.of(new FlagConfigs.Write(current.flagId(),
+                                current.flag(), current.before(), config, action)), comment, null))
+                        .compose(written -> config.equals(current.before().config()) ? Future.succeededFuture(written.get(0))
+                                : manualChanges.changed(tx, actor, current.scope(), List.of(key), action).map(written.get(0)))));
     }
 
-    /** Switches a flag on or off in one environment. Doing it twice changes nothing the second time. */
+    /**
+     * Switches a flag on or off in one environment: begin, one statement, the report of a change
+     * to {@link ManualChanges}, commit. Doing it twice changes nothing the second time.
+     */
     public Future<ConfigView> setOn(String actor, String project, String key, String environment, boolean on,
                                     OptionalLong ifMatch, Optional<String> comment) {
-        return pool.withTransaction(tx -> ProjectStore.scope(tx, project, environment)
-                .compose(scope -> lockFlag(tx, scope, key)
-                        .compose(flag -> configView(tx, scope, key, true)
-                                .compose(before -> {
-                                    Versioned.check(ifMatch, before.version());
-                                    if (before.config().on() == on) {
-                                        return Future.succeededFuture(before);
-                                    }
-                                    return writeConfig(tx, actor, on ? "flag.on" : "flag.off", scope, flag, before,
-                                            before.config().withOn(on), comment);
-                                }))));
+        return pool.withTransaction(tx -> FlagConfigs.toggle(tx, actor, project, environment, key, on, ifMatch, comment)
+                .compose(toggled -> !toggled.written() ? Future.succeededFuture(toggled.view())
+                        : manualChanges.changed(tx, actor, toggled.scope(), List.of(key), on ? "flag.on" : "flag.off")
+                        .map(toggled.view())));
     }
 
     /** New environments start with every flag off. */
@@ -213,19 +236,6 @@ public final class FlagStore {
                             : tx.preparedQuery("INSERT INTO flag_configs (flag_id, environment_id, config) VALUES ($1, $2, $3::text::jsonb)")
                             .executeBatch(batch).mapEmpty();
                 });
-    }
-
-    /**
-     * Writes a change made by hand; running releases of the flag in that environment pause, since
-     * automation never overrides a person ({@link ManualChanges}).
-     */
-    private Future<ConfigView> writeConfig(SqlClient tx, String actor, String action, Scope scope, StoredFlag flag,
-                                           ConfigView before, FlagConfig config, Optional<String> comment) {
-        boolean changed = !config.equals(before.config());
-        return writeConfigs(tx, actor, scope, List.of(new ConfigWrite(new LockedConfig(flag.id(), flag.flag(), before), config, action)),
-                comment, null)
-                .compose(written -> !changed ? Future.succeededFuture(written.get(0))
-                        : manualChanges.changed(tx, actor, scope, List.of(flag.flag().key()), action).map(written.get(0)));
     }
 
     /** A flag's configuration in one environment, locked for a change within a transaction. */
@@ -262,31 +272,14 @@ public final class FlagStore {
     /**
      * Writes new configurations of flags in one environment as one revision, so SDKs get them as
      * one patch and never see some applied and others not; appends an audit event for each (as
-     * part of {@code deployment}, if not null). The configurations must be validated and locked.
+     * part of {@code deployment}, if not null). The configurations must be validated and locked
+     * ({@link #lockConfigs}); nothing pauses.
+     * One statement, in the caller's transaction.
      */
     public static Future<List<ConfigView>> writeConfigs(SqlClient tx, String actor, Scope scope, List<ConfigWrite> writes,
                                                         Optional<String> comment, Long deployment) {
-        if (writes.isEmpty()) {
-            return Future.succeededFuture(List.of());
-        }
-        List<Tuple> updates = writes.stream()
-                .map(w -> Tuple.of(w.current().flagId(), scope.environmentId(), Json.write(w.config()))).toList();
-        List<String> keys = writes.stream().map(w -> w.current().flag().key()).toList();
-        List<ConfigView> written = new ArrayList<>();
-        Future<Void> chain = tx.preparedQuery("""
-                        UPDATE flag_configs SET config = $3::text::jsonb, version = version + 1, updated_at = now()
-                        WHERE flag_id = $1 AND environment_id = $2""")
-                .executeBatch(updates)
-                .compose(v -> ChangeLog.record(tx, scope.environmentId(), "flag", keys))
-                .mapEmpty();
-        for (ConfigWrite write : writes) {
-            String key = write.current().flag().key();
-            chain = chain.compose(v -> configView(tx, scope, key, false))
-                    .compose(after -> AuditLog.append(tx, new Change(actor, write.action(), scope.project(), scope.environment(),
-                            "flag", key, write.current().view().config(), after.config(), comment, deployment))
-                            .onSuccess(x -> written.add(after)));
-        }
-        return chain.map(v -> written);
+        return FlagConfigs.write(tx, actor, scope, writes.stream().map(w -> new FlagConfigs.Write(w.current().flagId(),
+                w.current().flag(), w.current().view(), w.config(), w.action())).toList(), comment, deployment);
     }
 
     /** A new definition must not orphan a variation index that some environment still serves. */

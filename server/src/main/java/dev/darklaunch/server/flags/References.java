@@ -10,12 +10,11 @@ import dev.darklaunch.sdk.internal.model.Rule;
 import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.projects.Scope;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,11 +30,15 @@ final class References {
     private References() {
     }
 
-    static Future<Void> check(SqlClient tx, Scope scope, String flagKey, FlagConfig config) {
-        return checkPrerequisites(tx, scope, config)
-                .compose(v -> checkSegments(tx, scope, config))
-                // cycles, prerequisite paths and evaluation cost: the rules the SDK applies, over the whole environment
-                .compose(v -> Validation.environment(tx, scope, data -> withConfig(data, flagKey, config), flagKey,
+    /** Checks a configuration against its environment as the caller read it (with the flag locked). */
+    static Future<Void> check(Scope scope, String flagKey, FlagConfig config, EnvironmentData environment) {
+        Map<String, Integer> variations = new HashMap<>();
+        environment.flags().forEach(flag -> variations.put(flag.flag().key(), flag.flag().variations().size()));
+        Set<String> segments = new HashSet<>();
+        environment.segments().forEach(segment -> segments.add(segment.key()));
+        return prerequisitesExist(scope, config, variations)
+                .compose(v -> segmentsExist(scope, config, segments))
+                .compose(v -> Validation.environment(environment, withConfig(environment, flagKey, config), flagKey,
                         config.prerequisites().isEmpty() ? "rules" : "prerequisites",
                         "requires this flag (directly or through other prerequisites)"));
     }
@@ -48,33 +51,24 @@ final class References {
         return new EnvironmentData(data.revision(), flags, data.segments());
     }
 
-    private static Future<Void> checkPrerequisites(SqlClient tx, Scope scope, FlagConfig config) {
-        if (config.prerequisites().isEmpty()) {
-            return Future.succeededFuture();
+    private static Future<Void> prerequisitesExist(Scope scope, FlagConfig config, Map<String, Integer> variations) {
+        for (int i = 0; i < config.prerequisites().size(); i++) {
+            Prerequisite prerequisite = config.prerequisites().get(i);
+            Integer count = variations.get(prerequisite.flag());
+            if (count == null) {
+                return Future.failedFuture(Failure.invalid("prerequisites[" + i + "].flag",
+                        "no flag '" + prerequisite.flag() + "' in project '" + scope.project() + "'"));
+            }
+            if (prerequisite.variation() >= count) {
+                return Future.failedFuture(Failure.invalid("prerequisites[" + i + "].variation",
+                        "flag '" + prerequisite.flag() + "' has only " + count + " variations"));
+            }
         }
-        return tx.preparedQuery("SELECT f.key, jsonb_array_length(f.variations) AS variations FROM flags f WHERE f.project_id = $1")
-                .execute(Tuple.of(scope.projectId()))
-                .compose(rows -> {
-                    Map<String, Integer> variations = new HashMap<>();
-                    rows.forEach(row -> variations.put(row.getString("key"), row.getInteger("variations")));
-                    for (int i = 0; i < config.prerequisites().size(); i++) {
-                        Prerequisite prerequisite = config.prerequisites().get(i);
-                        Integer count = variations.get(prerequisite.flag());
-                        if (count == null) {
-                            return Future.failedFuture(Failure.invalid("prerequisites[" + i + "].flag",
-                                    "no flag '" + prerequisite.flag() + "' in project '" + scope.project() + "'"));
-                        }
-                        if (prerequisite.variation() >= count) {
-                            return Future.failedFuture(Failure.invalid("prerequisites[" + i + "].variation",
-                                    "flag '" + prerequisite.flag() + "' has only " + count + " variations"));
-                        }
-                    }
-                    return Future.succeededFuture();
-                });
+        return Future.succeededFuture();
     }
 
-    private static Future<Void> checkSegments(SqlClient tx, Scope scope, FlagConfig config) {
-        Map<String, String> fieldOf = new HashMap<>();
+    private static Future<Void> segmentsExist(Scope scope, FlagConfig config, Set<String> segments) {
+        Map<String, String> fieldOf = new LinkedHashMap<>();
         for (int r = 0; r < config.rules().size(); r++) {
             Rule rule = config.rules().get(r);
             for (int c = 0; c < rule.clauses().size(); c++) {
@@ -86,20 +80,12 @@ final class References {
                 }
             }
         }
-        if (fieldOf.isEmpty()) {
-            return Future.succeededFuture();
+        for (Map.Entry<String, String> wanted : fieldOf.entrySet()) {
+            if (!segments.contains(wanted.getKey())) {
+                return Future.failedFuture(Failure.invalid(wanted.getValue(),
+                        "no segment '" + wanted.getKey() + "' in project '" + scope.project() + "'"));
+            }
         }
-        Set<String> wanted = new LinkedHashSet<>(fieldOf.keySet());
-        return tx.preparedQuery("SELECT key FROM segments WHERE project_id = $1 AND key = ANY ($2)")
-                .execute(Tuple.tuple().addLong(scope.projectId()).addArrayOfString(wanted.toArray(String[]::new)))
-                .compose(rows -> {
-                    rows.forEach(row -> wanted.remove(row.getString("key")));
-                    if (wanted.isEmpty()) {
-                        return Future.succeededFuture();
-                    }
-                    String missing = wanted.iterator().next();
-                    return Future.failedFuture(Failure.invalid(fieldOf.get(missing),
-                            "no segment '" + missing + "' in project '" + scope.project() + "'"));
-                });
+        return Future.succeededFuture();
     }
 }

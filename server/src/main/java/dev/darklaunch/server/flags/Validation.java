@@ -75,6 +75,12 @@ public final class Validation {
                 .compose(before -> onWorker(() -> compare(before, change.apply(before), changedFlag, field, relation)));
     }
 
+    /** The same, for an environment read before and after a change of one flag (or segment, if {@code changedFlag} is null). */
+    public static Future<Void> environment(EnvironmentData before, EnvironmentData after, String changedFlag, String field,
+                                           String relation) {
+        return onWorker(() -> compare(before, after, changedFlag, field, relation));
+    }
+
     /** The same, for an environment read before and after a change (an import that changes many flags). */
     public static Future<Void> environment(EnvironmentData before, EnvironmentData after, String field, String relation) {
         return onWorker(() -> compare(before, after, null, field, relation));

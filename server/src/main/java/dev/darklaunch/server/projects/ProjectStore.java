@@ -2,6 +2,7 @@ package dev.darklaunch.server.projects;
 
 import dev.darklaunch.server.changes.AuditLog;
 import dev.darklaunch.server.changes.Change;
+import dev.darklaunch.server.changes.IfMatch;
 import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.store.PgErrors;
 import io.vertx.core.Future;
@@ -90,14 +91,12 @@ public final class ProjectStore {
 
     public Future<Project> rename(String actor, String key, String name, OptionalLong ifMatch, Optional<String> comment) {
         return pool.withTransaction(tx -> lockProject(tx, key)
-                .compose(before -> {
-                    dev.darklaunch.server.store.Versioned.check(ifMatch, before.version());
-                    return tx.preparedQuery("UPDATE projects SET name = $2, version = version + 1, updated_at = now() WHERE key = $1")
-                            .execute(Tuple.of(key, name))
-                            .compose(v -> get(tx, key))
-                            .compose(after -> AuditLog.append(tx, new Change(actor, "project.update", key, null,
-                                    "project", key, before, after, comment)).map(after));
-                }));
+                .compose(before -> IfMatch.check(ifMatch, before.version())
+                        .compose(v -> tx.preparedQuery("UPDATE projects SET name = $2, version = version + 1, updated_at = now() WHERE key = $1")
+                                .execute(Tuple.of(key, name)))
+                        .compose(v -> get(tx, key))
+                        .compose(after -> AuditLog.append(tx, new Change(actor, "project.update", key, null,
+                                "project", key, before, after, comment)).map(after))));
     }
 
     /**
@@ -133,17 +132,15 @@ public final class ProjectStore {
                         SELECT e.id FROM environments e JOIN projects p ON p.id = e.project_id
                         WHERE p.key = $1 AND e.key = $2 FOR UPDATE OF e""").execute(Tuple.of(project, key))
                 .compose(locked -> environmentIn(tx, project, key))
-                .compose(before -> {
-                    dev.darklaunch.server.store.Versioned.check(ifMatch, before.version());
-                    return tx.preparedQuery("""
-                                    UPDATE environments SET name = $3, production = $4, rollback_on_failure = $5,
-                                           version = version + 1, updated_at = now()
-                                    WHERE key = $2 AND project_id = (SELECT id FROM projects WHERE key = $1)""")
-                            .execute(Tuple.of(project, key, name, production, rollbackOnFailure))
-                            .compose(v -> environmentIn(tx, project, key))
-                            .compose(after -> AuditLog.append(tx, new Change(actor, "environment.update", project, key,
-                                    "environment", key, before, after, comment)).map(after));
-                }));
+                .compose(before -> IfMatch.check(ifMatch, before.version())
+                        .compose(v -> tx.preparedQuery("""
+                                        UPDATE environments SET name = $3, production = $4, rollback_on_failure = $5,
+                                               version = version + 1, updated_at = now()
+                                        WHERE key = $2 AND project_id = (SELECT id FROM projects WHERE key = $1)""")
+                                .execute(Tuple.of(project, key, name, production, rollbackOnFailure)))
+                        .compose(v -> environmentIn(tx, project, key))
+                        .compose(after -> AuditLog.append(tx, new Change(actor, "environment.update", project, key,
+                                "environment", key, before, after, comment)).map(after))));
     }
 
     /** Resolves a project key to its id, or fails with NotFound (for reads outside a transaction). */

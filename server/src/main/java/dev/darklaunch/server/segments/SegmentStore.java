@@ -8,9 +8,9 @@ import dev.darklaunch.sdk.internal.model.SegmentConfig;
 import dev.darklaunch.server.changes.AuditLog;
 import dev.darklaunch.server.changes.Change;
 import dev.darklaunch.server.changes.ChangeLog;
+import dev.darklaunch.server.changes.IfMatch;
 import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.flags.Validation;
-import dev.darklaunch.server.store.Versioned;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
 import dev.darklaunch.server.store.Json;
@@ -72,77 +72,83 @@ public final class SegmentStore {
                                 segment.key(), null, created.segment(), comment)).map(created))));
     }
 
+    /** A segment locked for a change, in the scope it was found in. */
+    private record Locked(Scope scope, SegmentView before) {
+    }
+
     public Future<SegmentView> update(String actor, String project, String key, Segment segment, OptionalLong ifMatch,
                                       Optional<String> comment) {
         if (!key.equals(segment.key())) {
-            throw Failure.invalid("key", "a segment's key cannot change (the path says '" + key + "')");
+            return Future.failedFuture(Failure.invalid("key", "a segment's key cannot change (the path says '" + key + "')"));
         }
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
-                .compose(scope -> find(tx, scope, key, true)
-                        .compose(before -> {
-                            Versioned.check(ifMatch, before.version());
-                            return tx.preparedQuery("""
-                                            UPDATE segments SET name = $3, description = $4, version = version + 1, updated_at = now()
-                                            WHERE project_id = $1 AND key = $2""")
-                                    .execute(Tuple.of(scope.projectId(), key, segment.name(), segment.description()))
-                                    .compose(v -> find(tx, scope, key, false))
-                                    .compose(after -> AuditLog.append(tx, new Change(actor, "segment.update", project, null,
-                                            "segment", key, before.segment(), after.segment(), comment)).map(after));
-                        })));
+                .compose(scope -> find(tx, scope, key, true).map(before -> new Locked(scope, before)))
+                .compose(locked -> IfMatch.check(ifMatch, locked.before().version())
+                        .compose(v -> tx.preparedQuery("""
+                                        UPDATE segments SET name = $3, description = $4, version = version + 1, updated_at = now()
+                                        WHERE project_id = $1 AND key = $2""")
+                                .execute(Tuple.of(locked.scope().projectId(), key, segment.name(), segment.description())))
+                        .compose(v -> find(tx, locked.scope(), key, false))
+                        .compose(after -> AuditLog.append(tx, new Change(actor, "segment.update", project, null,
+                                "segment", key, locked.before().segment(), after.segment(), comment)).map(after))));
     }
 
     /** Deletes a segment unless a flag's rule still matches it. */
     public Future<Void> delete(String actor, String project, String key, OptionalLong ifMatch, Optional<String> comment) {
         return pool.withTransaction(tx -> ProjectStore.scope(tx, project)
-                .compose(scope -> find(tx, scope, key, true)
-                        .compose(before -> {
-                            Versioned.check(ifMatch, before.version());
-                            return tx.preparedQuery("""
-                                            SELECT f.key, e.key AS environment FROM flag_configs c
-                                            JOIN flags f ON f.id = c.flag_id JOIN environments e ON e.id = c.environment_id
-                                            WHERE f.project_id = $1 AND jsonb_path_exists(c.config,
-                                              '$.rules[*].clauses[*] ? (@.op == "segmentMatch").values[*] ? (@ == $key)',
-                                              jsonb_build_object('key', $2::text))
-                                            LIMIT 1""")
-                                    .execute(Tuple.of(scope.projectId(), key))
-                                    .compose(rows -> {
-                                        if (rows.size() > 0) {
-                                            Row row = rows.iterator().next();
-                                            return Future.failedFuture(Failure.conflict("flag '" + row.getString("key")
-                                                    + "' matches segment '" + key + "' in " + row.getString("environment")
-                                                    + "; remove that rule first"));
-                                        }
-                                        return tx.preparedQuery("DELETE FROM segments WHERE project_id = $1 AND key = $2")
-                                                .execute(Tuple.of(scope.projectId(), key));
-                                    })
-                                    .compose(v -> ChangeLog.recordEverywhere(tx, scope.projectId(), "segment", key))
-                                    .compose(v -> AuditLog.append(tx, new Change(actor, "segment.delete", project, null,
-                                            "segment", key, before.segment(), null, comment)));
-                        })));
+                .compose(scope -> find(tx, scope, key, true).map(before -> new Locked(scope, before)))
+                .compose(locked -> IfMatch.check(ifMatch, locked.before().version())
+                        .compose(v -> notMatchedByAFlag(tx, locked.scope(), key))
+                        .compose(v -> tx.preparedQuery("DELETE FROM segments WHERE project_id = $1 AND key = $2")
+                                .execute(Tuple.of(locked.scope().projectId(), key)))
+                        .compose(v -> ChangeLog.recordEverywhere(tx, locked.scope().projectId(), "segment", key))
+                        .compose(v -> AuditLog.append(tx, new Change(actor, "segment.delete", project, null,
+                                "segment", key, locked.before().segment(), null, comment)))));
+    }
+
+    private static Future<Void> notMatchedByAFlag(SqlClient tx, Scope scope, String key) {
+        return tx.preparedQuery("""
+                        SELECT f.key, e.key AS environment FROM flag_configs c
+                        JOIN flags f ON f.id = c.flag_id JOIN environments e ON e.id = c.environment_id
+                        WHERE f.project_id = $1 AND jsonb_path_exists(c.config,
+                          '$.rules[*].clauses[*] ? (@.op == "segmentMatch").values[*] ? (@ == $key)',
+                          jsonb_build_object('key', $2::text))
+                        LIMIT 1""")
+                .execute(Tuple.of(scope.projectId(), key))
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.succeededFuture();
+                    }
+                    Row row = rows.iterator().next();
+                    return Future.failedFuture(Failure.conflict("flag '" + row.getString("key") + "' matches segment '" + key
+                            + "' in " + row.getString("environment") + "; remove that rule first"));
+                });
     }
 
     public Future<SegmentView.ConfigView> config(String project, String key, String environment) {
         return ProjectStore.scope(pool, project, environment).compose(scope -> config(pool, scope, key, false));
     }
 
+    /** A segment's configuration locked for a change, in the scope it was found in. */
+    private record LockedConfig(Scope scope, SegmentView.ConfigView before) {
+    }
+
     public Future<SegmentView.ConfigView> putConfig(String actor, String project, String key, String environment,
                                                     SegmentConfig config, OptionalLong ifMatch, Optional<String> comment) {
         return Validation.segmentConfig(config).compose(valid -> pool.withTransaction(tx -> ProjectStore.scope(tx, project, environment)
-                .compose(scope -> config(tx, scope, key, true)
-                        .compose(before -> {
-                            Versioned.check(ifMatch, before.version());
-                            // the flags that match this segment must stay within the cost of one evaluation
-                            return Validation.environment(tx, scope, data -> withConfig(data, key, config), null, "rules",
-                                            "matches this segment")
-                                    .compose(checked -> tx.preparedQuery("""
-                                            UPDATE segment_configs SET config = $3::text::jsonb, version = version + 1, updated_at = now()
-                                            WHERE environment_id = $2 AND segment_id = (SELECT id FROM segments WHERE project_id = $1 AND key = $4)""")
-                                    .execute(Tuple.of(scope.projectId(), scope.environmentId(), Json.write(config), key))
-                                    .compose(v -> ChangeLog.record(tx, scope.environmentId(), "segment", List.of(key)))
-                                    .compose(revision -> config(tx, scope, key, false))
-                                    .compose(after -> AuditLog.append(tx, new Change(actor, "segment.config.update", project,
-                                            environment, "segment", key, before.config(), after.config(), comment)).map(after)));
-                        }))));
+                .compose(scope -> config(tx, scope, key, true).map(before -> new LockedConfig(scope, before)))
+                .compose(locked -> IfMatch.check(ifMatch, locked.before().version())
+                        // the flags that match this segment must stay within the cost of one evaluation
+                        .compose(v -> Validation.environment(tx, locked.scope(), data -> withConfig(data, key, config), null, "rules",
+                                "matches this segment"))
+                        .compose(v -> tx.preparedQuery("""
+                                        UPDATE segment_configs SET config = $3::text::jsonb, version = version + 1, updated_at = now()
+                                        WHERE environment_id = $2 AND segment_id = (SELECT id FROM segments WHERE project_id = $1 AND key = $4)""")
+                                .execute(Tuple.of(locked.scope().projectId(), locked.scope().environmentId(), Json.write(config), key)))
+                        .compose(v -> ChangeLog.record(tx, locked.scope().environmentId(), "segment", List.of(key)))
+                        .compose(revision -> config(tx, locked.scope(), key, false))
+                        .compose(after -> AuditLog.append(tx, new Change(actor, "segment.config.update", project,
+                                environment, "segment", key, locked.before().config(), after.config(), comment)).map(after)))));
     }
 
     private static EnvironmentData withConfig(EnvironmentData data, String key, SegmentConfig config) {
