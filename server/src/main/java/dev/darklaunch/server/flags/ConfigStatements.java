@@ -22,7 +22,9 @@ final class ConfigStatements {
      * Switches a flag on or off in one environment. Parameters: $1 project, $2 environment,
      * $3 flag, $4 on, $5 If-Match version (or null), $6 actor, $7 audit action, $8 comment. One row: the scope's ids (null if not found), the
      * configuration before (null if no such flag), whether the version matched, and the
-     * configuration after (null if nothing was written: a mismatch, or already so).
+     * configuration after (null if nothing was written: a mismatch, or already so), and whether a
+     * running release of the environment ships the flag (only then is there a release to pause:
+     * the one place flags read the deployments' tables, so that a toggle stays one statement).
      */
     static final String TOGGLE = """
             WITH scope AS (
@@ -56,6 +58,8 @@ final class ConfigStatements {
             )
             SELECT s.project_id, s.environment_id, d.version AS before_version, d.config::text AS before_config,
                    d.updated_at AS before_updated_at, d.version_matches, w.version, w.config::text AS config, w.updated_at,
+                   EXISTS (SELECT 1 FROM deployments dep JOIN deployment_flags df ON df.deployment_id = dep.id
+                           WHERE dep.environment_id = s.environment_id AND dep.release_state = 'running' AND df.flag_key = $3) AS in_running_release,
                    (SELECT max(b.revision) FROM bumped b
                     CROSS JOIN LATERAL (SELECT pg_notify('""" + ChangeLog.CHANNEL + """
             ', b.id || ':' || b.revision)) notified) AS revision
@@ -66,7 +70,8 @@ final class ConfigStatements {
      * $2 environment, $3 flag. Rows: first the target ({@code row_kind} 'target': the scope's ids,
      * null if not found, and the flag and its configuration, null if no such flag), then every flag
      * of the environment with its configuration ('flag'), then every segment ('segment'), the
-     * rest of the environment the change must keep within the SDK's rules.
+     * rest of the environment the change must keep within the SDK's rules. The target row also says
+     * whether a running release of the environment ships the flag (as in {@link #TOGGLE}).
      */
     static final String READ_FOR_WRITE = """
             WITH scope AS (
@@ -81,15 +86,17 @@ final class ConfigStatements {
             )
             SELECT 0 AS row_order, 'target' AS row_kind, s.project_id, s.environment_id, t.flag_id, t.version, t.updated_at,
                    t.config, t.key, t.name, t.description, t.kind, t.variations, t.tags, t.owner, t.lifecycle, t.archived,
-                   t.client_side
+                   t.client_side,
+                   EXISTS (SELECT 1 FROM deployments dep JOIN deployment_flags df ON df.deployment_id = dep.id
+                           WHERE dep.environment_id = s.environment_id AND dep.release_state = 'running' AND df.flag_key = $3) AS in_running_release
             FROM (SELECT 1) one LEFT JOIN scope s ON true LEFT JOIN target t ON true
             UNION ALL
-            SELECT 1, 'flag', NULL, NULL, f.id, c.version, c.updated_at, c.config::text, """ + FlagRows.COLUMNS + """
+            SELECT 1, 'flag', NULL, NULL, f.id, c.version, c.updated_at, c.config::text, """ + FlagRows.COLUMNS + ", NULL" + """
 
             FROM scope s JOIN flag_configs c ON c.environment_id = s.environment_id JOIN flags f ON f.id = c.flag_id
             UNION ALL
             SELECT 2, 'segment', NULL, NULL, NULL, NULL, NULL, c.config::text, g.key, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                   NULL, NULL
+                   NULL, NULL, NULL
             FROM scope s JOIN segments g ON g.project_id = s.project_id
             JOIN segment_configs c ON c.segment_id = g.id AND c.environment_id = s.environment_id
             ORDER BY row_order, key""";

@@ -34,8 +34,11 @@ public final class FlagConfigs {
     public record Write(long flagId, Flag flag, ConfigView before, FlagConfig config, String action) {
     }
 
-    /** A toggle's outcome: the configuration now, the scope it was found in, and whether it was written. */
-    record Toggled(ConfigView view, Scope scope, boolean written) {
+    /**
+     * A toggle's outcome: the configuration now, the scope it was found in, whether it was written,
+     * and whether a running release ships the flag there.
+     */
+    record Toggled(ConfigView view, Scope scope, boolean written, boolean inRunningRelease) {
     }
 
     /**
@@ -64,12 +67,17 @@ public final class FlagConfigs {
                             row.getOffsetDateTime(written ? "updated_at" : "before_updated_at"),
                             Json.read(row.getString(written ? "config" : "before_config"), FlagConfig.class));
                     return Future.succeededFuture(new Toggled(view,
-                            new Scope(row.getLong("project_id"), project, row.getLong("environment_id"), environment), written));
+                            new Scope(row.getLong("project_id"), project, row.getLong("environment_id"), environment), written,
+                            row.getBoolean("in_running_release")));
                 });
     }
 
-    /** A flag and its configuration, locked for a write, and the environment the write must keep within the rules. */
-    record ForWrite(Scope scope, long flagId, Flag flag, ConfigView before, EnvironmentData environment) {
+    /**
+     * A flag and its configuration, locked for a write, the environment the write must keep within
+     * the rules, and whether a running release ships the flag there.
+     */
+    record ForWrite(Scope scope, long flagId, Flag flag, ConfigView before, EnvironmentData environment,
+                    boolean inRunningRelease) {
     }
 
     /**
@@ -105,7 +113,7 @@ public final class FlagConfigs {
                     ConfigView before = new ConfigView(key, environment, target.getLong("version"),
                             target.getOffsetDateTime("updated_at"), config);
                     return Future.succeededFuture(new ForWrite(scope, target.getLong("flag_id"), flag, before,
-                            new EnvironmentData(0, flags, segments)));
+                            new EnvironmentData(0, flags, segments), target.getBoolean("in_running_release")));
                 });
     }
 

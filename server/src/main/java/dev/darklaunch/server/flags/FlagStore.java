@@ -197,8 +197,8 @@ public final class FlagStore {
     /**
      * Replaces a flag's configuration in one environment: begin, one statement that locks the
      * flag and reads what the validation needs, the validation (on a worker), one statement that
-     * writes, commit. A change made by hand is reported to {@link ManualChanges} (running
-     * releases of the flag there pause: automation never overrides a person).
+     * writes, commit. A change made by hand is reported to {@link ManualChanges} when a running
+     * release ships the flag there (it pauses: automation never overrides a person).
      */
     public Future<ConfigView> putConfig(String actor, String project, String key, String environment, FlagConfig config,
                                         OptionalLong ifMatch, Optional<String> comment) {
@@ -209,18 +209,20 @@ public final class FlagStore {
                         .compose(v -> References.check(current.scope(), key, config, current.environment()))
                         .compose(v -> FlagConfigs.write(tx, actor, current.scope(), List.of(new FlagConfigs.Write(current.flagId(),
                                 current.flag(), current.before(), config, action)), comment, null))
-                        .compose(written -> config.equals(current.before().config()) ? Future.succeededFuture(written.get(0))
+                        .compose(written -> config.equals(current.before().config()) || !current.inRunningRelease()
+                                ? Future.succeededFuture(written.get(0))
                                 : manualChanges.changed(tx, actor, current.scope(), List.of(key), action).map(written.get(0)))));
     }
 
     /**
-     * Switches a flag on or off in one environment: begin, one statement, the report of a change
-     * to {@link ManualChanges}, commit. Doing it twice changes nothing the second time.
+     * Switches a flag on or off in one environment: begin, one statement, commit — three round
+     * trips; a fourth, the report to {@link ManualChanges}, only when a running release ships the
+     * flag (and is paused by it). Doing it twice changes nothing the second time.
      */
     public Future<ConfigView> setOn(String actor, String project, String key, String environment, boolean on,
                                     OptionalLong ifMatch, Optional<String> comment) {
         return pool.withTransaction(tx -> FlagConfigs.toggle(tx, actor, project, environment, key, on, ifMatch, comment)
-                .compose(toggled -> !toggled.written() ? Future.succeededFuture(toggled.view())
+                .compose(toggled -> !toggled.written() || !toggled.inRunningRelease() ? Future.succeededFuture(toggled.view())
                         : manualChanges.changed(tx, actor, toggled.scope(), List.of(key), on ? "flag.on" : "flag.off")
                         .map(toggled.view())));
     }
