@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -138,41 +139,25 @@ public final class Failures {
         return internal();
     }
 
-    /** The status and error code of each kind of failure. */
+    /** How one kind of failure shows on the wire. */
+    private record Wire(int status, String code) {
+    }
+
+    /** The status and error code of each kind of failure (FailuresTest checks every kind has one). */
+    private static final Map<Class<? extends Failure>, Wire> WIRE = Map.of(
+            Failure.Invalid.class, new Wire(400, "invalid_request"),
+            Failure.Unauthenticated.class, new Wire(401, "unauthorized"),
+            Failure.Forbidden.class, new Wire(403, "forbidden"),
+            Failure.NotFound.class, new Wire(404, "not_found"),
+            Failure.Conflict.class, new Wire(409, "conflict"),
+            Failure.PreconditionFailed.class, new Wire(412, "version_mismatch"),
+            Failure.TooLarge.class, new Wire(413, "payload_too_large"),
+            Failure.TooMany.class, new Wire(429, "too_many_requests"),
+            Failure.Unavailable.class, new Wire(503, "unavailable"));
+
     static ApiError answer(Failure failure) {
-        String message = failure.getMessage();
-        String field = failure.field();
-        int status;
-        String code;
-        if (failure instanceof Failure.Invalid) {
-            status = 400;
-            code = "invalid_request";
-        } else if (failure instanceof Failure.Unauthenticated) {
-            status = 401;
-            code = "unauthorized";
-        } else if (failure instanceof Failure.Forbidden) {
-            status = 403;
-            code = "forbidden";
-        } else if (failure instanceof Failure.NotFound) {
-            status = 404;
-            code = "not_found";
-        } else if (failure instanceof Failure.Conflict) {
-            status = 409;
-            code = "conflict";
-        } else if (failure instanceof Failure.PreconditionFailed) {
-            status = 412;
-            code = "version_mismatch";
-        } else if (failure instanceof Failure.TooLarge) {
-            status = 413;
-            code = "payload_too_large";
-        } else if (failure instanceof Failure.TooMany) {
-            status = 429;
-            code = "too_many_requests";
-        } else {
-            status = 503; // Failure.Unavailable, the last kind
-            code = "unavailable";
-        }
-        return ApiError.of(status, code, message, field);
+        Wire wire = WIRE.get(failure.getClass());
+        return ApiError.of(wire.status(), wire.code(), failure.getMessage(), failure.field());
     }
 
     /**
