@@ -162,6 +162,19 @@ class ModelJsonTest {
     }
 
     @Test
+    void aFlagIsMarkedGuardedOnlyWhileAGuardWatchesIt() throws Exception {
+        EnvironmentFlag plain = new EnvironmentFlag(expectedFlag(), expectedConfig());
+        JsonNode written = JSON.valueToTree(plain);
+        assertThat(written.has("guarded")).as("left out for SDKs that predate guards").isFalse();
+        assertThat(JSON.treeToValue(written, EnvironmentFlag.class)).isEqualTo(plain);
+
+        EnvironmentFlag guarded = new EnvironmentFlag(expectedFlag(), expectedConfig(), true);
+        written = JSON.valueToTree(guarded);
+        assertThat(written.get("guarded").booleanValue()).isTrue();
+        assertThat(JSON.treeToValue(written, EnvironmentFlag.class)).isEqualTo(guarded).isNotEqualTo(plain);
+    }
+
+    @Test
     void writingUsesCamelCaseNamesAndLeavesOutAbsentOptionalValues() throws Exception {
         JsonNode written = JSON.valueToTree(expectedConfig());
         assertThat(written.at("/rules/1").has("id")).isFalse();
