@@ -54,6 +54,7 @@ public final class FeedLoad {
                   --streams 1000,10000     stream counts, one phase each
                   --flips 30               flips per phase
                   --spacing-ms 200         pause after every stream has a flip's patch
+                  --warm-up-flips 300      unmeasured flips of another flag before the first phase
                   --sdk-flips 20           Darklaunch SDK flips (listener)
                   --sdk-rollbacks 10       deployment rollbacks (5 flags each) → the SDK's listener
                   --unleash-dir DIR        folder holding node_modules/unleash-server; unset: Unleash skipped
@@ -109,6 +110,7 @@ public final class FeedLoad {
                 "{\"name\":\"bench sdk\",\"kind\":\"sdk\",\"project\":\"default\",\"environments\":[\"production\"]}"),
                 "create sdk token").body(), "secret");
         System.out.println("server: " + base + ", database " + server.databaseDescription());
+        warmUpWrites(admin);
 
         try {
             for (int streams : streamCounts) {
@@ -126,6 +128,19 @@ public final class FeedLoad {
         } finally {
             server.close().await(60, TimeUnit.SECONDS);
             databases.close();
+        }
+    }
+
+    /**
+     * Flips a flag of its own a few hundred times before any stream opens, so the first phase's
+     * writes are not timed on cold code (JIT, prepared statements) while later phases' are.
+     */
+    private void warmUpWrites(Rest admin) {
+        admin.expect(201, admin.post(P + "/flags", booleanFlag("warm-up-flag", "")), "create warm-up-flag");
+        int flips = intOption("warm-up-flips", 300);
+        for (int k = 0; k < flips; k++) {
+            admin.expect(200, admin.post(P + "/flags/warm-up-flag/environments/production/" + (k % 2 == 0 ? "on" : "off"), null),
+                    "warm-up flip");
         }
     }
 
