@@ -29,9 +29,10 @@ import java.util.function.Supplier;
  * Posts evaluation counts and tracked events to {@code POST /sdk/v1/metrics} every
  * {@link FeedTimings#metricsInterval()}, in one request; while a guarded release watches a flag,
  * every {@link FeedTimings#guardedMetricsInterval()}, with the flag's exposures and attributed
- * events per variation ({@code guards}), as its guards decide on what arrives. The evaluation counts live in each
- * compiled flag and the events in {@link TrackedEvents} (both pre-sized adders, so neither an
- * evaluation nor a {@code track} call allocates or waits); this harvests them in the background.
+ * events per variation ({@code guards}), as its guards decide on what arrives. The evaluation
+ * counts live in each compiled flag (with its {@code GuardedCounts} when guarded) and the events
+ * in {@link TrackedEvents} (all pre-sized adders, so neither an evaluation nor a {@code track}
+ * call allocates or waits); this harvests them in the background.
  *
  * <p>A report that fails (no answer, 5xx, 429) is merged into the next one; one the server has
  * accepted is never sent again; one it refuses otherwise (4xx) is dropped, as resending could not
