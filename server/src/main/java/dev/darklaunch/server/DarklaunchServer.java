@@ -171,6 +171,14 @@ public final class DarklaunchServer {
     }
 
     /**
+     * The SDK feed's memory on this instance: what every environment serves its SDKs right now.
+     * Tests read it, and seed it with data no write path produces yet (a flag marked guarded).
+     */
+    public Feed feed() {
+        return feed;
+    }
+
+    /**
      * Every routed "METHOD /path/{param}", as the API document must describe them; HEAD, which
      * every GET route answers alike, is left out.
      */
@@ -325,7 +333,7 @@ public final class DarklaunchServer {
                         new TokensApi(stores.tokens(), this::environmentKeys, authenticator, clientOrigins)::mount,
                         sessionsApi::mount,
                         new UsersApi(stores.users(), passwords)::mount,
-                        new SdkFeedApi(feed, stores.usage())::mount,
+                        new SdkFeedApi(feed, stores.usage(), metrics.registry())::mount,
                         ofrep::mount));
         HttpServerOptions options = new HttpServerOptions()
                 .setIdleTimeout((int) config.http().idleTimeout().toMillis())

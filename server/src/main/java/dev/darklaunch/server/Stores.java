@@ -16,6 +16,7 @@ import dev.darklaunch.server.imports.ImportStore;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.segments.SegmentStore;
 import dev.darklaunch.server.tracking.EventSumStore;
+import dev.darklaunch.server.tracking.GuardSampleStore;
 import io.vertx.sqlclient.Pool;
 
 import java.util.List;
@@ -48,7 +49,7 @@ record Stores(ProjectStore projects, FlagStore flags, SegmentStore segments, Env
                 new Credentials(pool, config.sessions()),
                 new SignInThrottle(pool),
                 new FeedStore(pool),
-                new UsageStore(pool),
+                new UsageStore(pool, new GuardSampleStore()),
                 new EventSumStore(pool));
     }
 }
