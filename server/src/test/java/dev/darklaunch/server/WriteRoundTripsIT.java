@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * statement also reads what the validation needs; a change the validation refuses rolls back).
  * Only a flag that a running release ships costs one statement more, the pause of that release
  * (automation never overrides a person). A connection's first use of a statement adds one round
- * trip (prepare), later uses do not.
+ * trip (prepare), later uses do not. An import writes each kind with one statement of arrays.
  */
 class WriteRoundTripsIT {
 
@@ -75,6 +75,84 @@ class WriteRoundTripsIT {
                 writes.get(0).statements(), fewest(writes), most(writes), writes.get(0).roundTrips());
         assertThat(writes).allSatisfy(t -> assertThat(t.statements()).as(t.roundTrips().toString()).isLessThanOrEqualTo(3));
         assertThat(fewest(writes)).isLessThanOrEqualTo(3);
+    }
+
+    /**
+     * A 500-flag Unleash import (with segments they match) is a handful of round trips however
+     * many flags it carries, and one revision per environment it changes: creating the flags
+     * (every environment), then changing their configuration (the imported one); importing the
+     * same again changes nothing. Round trips and wall time are printed for BENCHMARKS.md.
+     */
+    @Test
+    void a_500_flag_import_is_a_handful_of_round_trips_and_one_revision_per_environment() {
+        assertThat(server.admin().post("/api/v1/projects", Map.of("key", "bulk", "name", "Bulk")).status()).isEqualTo(201);
+        List<Map<String, Object>> segments = java.util.stream.IntStream.range(0, 5)
+                .mapToObj(i -> Map.<String, Object>of("id", i + 1, "name", "segment-" + i,
+                        "constraints", List.of(Map.of("contextName", "country", "operator", "IN", "values", List.of("c" + i)))))
+                .toList();
+        Map<String, Long> before = revisions();
+
+        Timed created = importBulk(bulk(segments, 0, "import-1-marker"));
+        Map<String, Long> afterCreating = revisions();
+        Timed changed = importBulk(bulk(segments, 1, "import-2-marker"));
+        Map<String, Long> afterChanging = revisions();
+        long start = System.nanoTime();
+        Http.Response again = server.admin().post(BULK_IMPORT, bulk(segments, 1, "import-3-marker"));
+        long againMillis = (System.nanoTime() - start) / 1_000_000;
+
+        System.out.printf("a %d-flag import: creating them %d round trips, %d ms; changing every configuration %d round trips, "
+                        + "%d ms; the same again (nothing changes) %d ms%n", IMPORTED, created.roundTrips(), created.millis(),
+                changed.roundTrips(), changed.millis(), againMillis);
+        assertThat(created.summary().at("/flags/created").size()).isEqualTo(IMPORTED);
+        assertThat(changed.summary().at("/flags/updated").size()).isEqualTo(IMPORTED);
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(again.json().at("/flags/unchanged").size()).isEqualTo(IMPORTED);
+        before.forEach((environment, revision) -> assertThat(afterCreating.get(environment))
+                .as("one revision for the import in " + environment).isEqualTo(revision + 1));
+        afterCreating.forEach((environment, revision) -> assertThat(afterChanging.get(environment))
+                .as("one revision in the imported environment, none elsewhere: " + environment)
+                .isEqualTo(environment.equals("development") ? revision + 1 : revision));
+        assertThat(revisions()).isEqualTo(afterChanging);
+        assertThat(created.roundTrips()).isLessThanOrEqualTo(30); // a statement's first use on a connection prepares it
+        assertThat(changed.roundTrips()).isLessThanOrEqualTo(30);
+    }
+
+    private static final String BULK_IMPORT = "/api/v1/projects/bulk/import/unleash?environment=development";
+
+    /** 500 features, every fifth a rollout to a segment; {@code shift} moves which are enabled. */
+    private static Map<String, Object> bulk(List<Map<String, Object>> segments, int shift, String comment) {
+        List<Map<String, Object>> features = java.util.stream.IntStream.range(0, IMPORTED)
+                .mapToObj(i -> Map.<String, Object>of("name", "bulk-%03d".formatted(i), "enabled", (i + shift) % 2 == 0,
+                        "strategies", List.of(i % 5 == 0
+                                ? Map.of("name", "flexibleRollout", "segments", List.of(i % 5 + 1),
+                                "parameters", Map.of("rollout", "25", "stickiness", "userId", "groupId", "bulk-%03d".formatted(i)))
+                                : Map.of("name", "default"))))
+                .toList();
+        return Map.of("version", 2, "features", features, "segments", segments, "comment", comment);
+    }
+
+    private static final int IMPORTED = 500;
+
+    private record Timed(com.fasterxml.jackson.databind.JsonNode summary, int roundTrips, long millis) {
+    }
+
+    private static Timed importBulk(Map<String, Object> payload) {
+        long start = System.nanoTime();
+        Http.Response imported = server.admin().post(BULK_IMPORT, payload);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        List<RoundTripCounter.Transaction> transactions = counter.transactionsWith((String) payload.get("comment"));
+        System.out.printf("an import of %d flags answered %d in %d ms after %s round trips%n", IMPORTED, imported.status(), millis,
+                transactions.stream().map(t -> String.valueOf(t.count())).toList());
+        assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+        assertThat(transactions).hasSize(1);
+        return new Timed(imported.json(), transactions.get(0).count(), millis);
+    }
+
+    private static Map<String, Long> revisions() {
+        Map<String, Long> revisions = new java.util.TreeMap<>();
+        server.admin().get("/api/v1/projects/bulk/environments").json().get("items").forEach(environment ->
+                revisions.put(environment.get("key").asText(), environment.get("revision").asLong()));
+        return revisions;
     }
 
     private static List<RoundTripCounter.Transaction> marked(String prefix) {
