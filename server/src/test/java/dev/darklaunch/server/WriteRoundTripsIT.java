@@ -78,6 +78,32 @@ class WriteRoundTripsIT {
     }
 
     /**
+     * The one statement writes before the validation runs; a change the validation refuses rolls
+     * back: 400, and the configuration, its version, the environment's revision and the audit log
+     * stay as they were.
+     */
+    @Test
+    void a_configuration_write_the_validation_refuses_leaves_no_trace() {
+        String config = P + "/flags/counted/environments/development";
+        Http.Response before = server.admin().get(config);
+        long revision = server.admin().get(P + "/environments/development").json().get("revision").asLong();
+        int events = server.admin().get(P + "/audit?flag=counted&limit=500").json().get("items").size();
+
+        Http.Response refused = server.admin().put(config, Map.of("on", true, "offVariation", 0, "fallthrough", Map.of("variation", 1),
+                "prerequisites", List.of(Map.of("flag", "no-such-flag", "variation", 0)), "comment", "refused-marker"));
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.json().get("field").asText()).isEqualTo("prerequisites[0].flag");
+        Http.Response after = server.admin().get(config);
+        assertThat(after.json()).isEqualTo(before.json());
+        assertThat(after.header("ETag")).isEqualTo(before.header("ETag"));
+        assertThat(server.admin().get(P + "/environments/development").json().get("revision").asLong()).isEqualTo(revision);
+        assertThat(server.admin().get(P + "/audit?flag=counted&limit=500").json().get("items").size()).isEqualTo(events);
+        assertThat(counter.transactionsWith("refused-marker")).singleElement()
+                .satisfies(t -> assertThat(t.roundTrips().get(t.count() - 1)).startsWith("ROLLBACK"));
+    }
+
+    /**
      * A 500-flag Unleash import (with segments they match) is a handful of round trips however
      * many flags it carries, and one revision per environment it changes: creating the flags
      * (every environment), then changing their configuration (the imported one); importing the

@@ -40,7 +40,7 @@ public final class FlagConfigStore {
      * the audit event. Already so: nothing is written, the configuration is returned as it is.
      */
     Future<Toggled> toggle(SqlClient tx, String actor, String project, String environment, String key, boolean on,
-                                     OptionalLong ifMatch, Optional<String> comment) {
+                            OptionalLong ifMatch, Optional<String> comment) {
         String action = on ? "flag.on" : "flag.off";
         return tx.preparedQuery(ConfigStatements.TOGGLE)
                 .execute(Tuple.from(new Object[]{project, environment, key, on, ifMatch.isPresent() ? ifMatch.getAsLong() : null,
@@ -83,7 +83,7 @@ public final class FlagConfigStore {
      * the caller's to report (after validating, as a write refused before it was made would be).
      */
     Future<Replaced> replace(SqlClient tx, String actor, String project, String environment, String key,
-                                    FlagConfig config, OptionalLong ifMatch, Optional<String> comment, String action) {
+                             FlagConfig config, OptionalLong ifMatch, Optional<String> comment, String action) {
         return tx.preparedQuery(ConfigStatements.WRITE_ONE)
                 .execute(Tuple.from(new Object[]{project, environment, key, Json.write(config),
                         ifMatch.isPresent() ? ifMatch.getAsLong() : null, actor, action, comment.orElse(null)}))
@@ -151,7 +151,7 @@ public final class FlagConfigStore {
      * given. Each flag at most once.
      */
     Future<List<ConfigView>> write(SqlClient tx, String actor, Scope scope, List<ConfigWrite> writes,
-                                                 Optional<String> comment, Long deployment) {
+                                   Optional<String> comment, Long deployment) {
         if (writes.isEmpty()) {
             return Future.succeededFuture(List.of());
         }

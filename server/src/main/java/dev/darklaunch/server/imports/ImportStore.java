@@ -58,8 +58,9 @@ import java.util.TreeMap;
  *
  * <p>The round trips do not grow with the import: it locks what it touches with one statement
  * per kind, reads the environment once, decides and validates everything in memory (on a worker),
- * then writes each kind with one statement of arrays ({@link ImportStatements}), the audit events
- * with one and the change log with one — about a dozen round trips for 5 flags or 500.
+ * then writes each kind with one statement of arrays ({@link ImportStatements}), the change log
+ * with one and the audit events with one — about a dozen round trips for 5 flags or 500: scope →
+ * lock → validate → write → change log → audit → answer, as every versioned write.
  */
 public final class ImportStore {
 
@@ -142,8 +143,8 @@ public final class ImportStore {
                             "is imported or requires an imported flag or matches an imported segment"))
                     .compose(v -> ImportStatements.writeSegments(tx, scope, segmentWrites, EMPTY_SEGMENT))
                     .compose(v -> ImportStatements.writeFlags(tx, scope, flagWrites))
-                    .compose(v -> AuditLog.appendAll(tx, audit))
                     .compose(v -> ChangeLog.recordAll(tx, changeLog()))
+                    .compose(v -> AuditLog.appendAll(tx, audit))
                     .map(v -> new Summary(scope.environment(), flags.changes(), segments.changes(), result.features(), result.warnings()));
         }
 
