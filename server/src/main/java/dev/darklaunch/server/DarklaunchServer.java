@@ -306,8 +306,8 @@ public final class DarklaunchServer {
     private Future<Void> listen(Config config) {
         int port = config.port();
         adminUi = new AdminUi();
-        Releases deploymentReleases = new Releases(pool, stores.deployments(), StepCondition.ALWAYS);
-        DeploymentRecords deployments = new DeploymentRecords(pool, stores.deployments(), deploymentReleases);
+        Releases deploymentReleases = new Releases(pool, stores.deployments(), stores.flagWrites(), StepCondition.ALWAYS);
+        DeploymentRecords deployments = new DeploymentRecords(pool, stores.deployments(), stores.flagWrites(), deploymentReleases);
         releases = new ReleaseScheduler(vertx, deploymentReleases, RELEASE_CHECK_INTERVAL);
         SessionsApi sessionsApi = new SessionsApi(stores.sessions(), stores.users(), passwords, stores.signIns(),
                 config.http().clients());
@@ -320,8 +320,8 @@ public final class DarklaunchServer {
                 authenticator,
                 Authenticator::requireApiToken,
                 List.of(new ProjectsApi(stores.projects())::mount,
-                        new FlagsApi(stores.flags())::mount,
-                        new SegmentsApi(stores.segments())::mount,
+                        new FlagsApi(stores.flagWrites(), stores.flags())::mount,
+                        new SegmentsApi(stores.segmentWrites(), stores.segments())::mount,
                         new ImportsApi(stores.imports())::mount,
                         new AuditApi(stores.audit(), stores.projects())::mount,
                         new DeploymentsApi(deployments, deploymentReleases)::mount,
