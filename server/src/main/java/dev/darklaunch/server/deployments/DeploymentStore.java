@@ -297,12 +297,15 @@ public final class DeploymentStore {
                 .mapEmpty();
     }
 
-    /** Up to 100 deployments with a running release and a step that is due. */
-    Future<List<Long>> withDueSteps(SqlClient client) {
+    /** Up to 100 deployments with a running release and a step that is due or a guard that is counting. */
+    Future<List<Long>> withDueStepsOrGuards(SqlClient client) {
         return client.preparedQuery("""
-                        SELECT DISTINCT s.deployment_id FROM release_steps s JOIN deployments d ON d.id = s.deployment_id
-                        WHERE s.applied_at IS NULL AND s.due_at <= now() AND d.release_state = 'running'
-                        ORDER BY s.deployment_id LIMIT 100""")
+                        SELECT d.id AS deployment_id FROM deployments d
+                        WHERE d.release_state = 'running'
+                          AND (EXISTS (SELECT 1 FROM release_steps s
+                                       WHERE s.deployment_id = d.id AND s.applied_at IS NULL AND s.due_at <= now())
+                               OR EXISTS (SELECT 1 FROM release_guards g WHERE g.deployment_id = d.id AND g.started_at IS NOT NULL))
+                        ORDER BY d.id LIMIT 100""")
                 .execute()
                 .map(rows -> {
                     List<Long> ids = new ArrayList<>();

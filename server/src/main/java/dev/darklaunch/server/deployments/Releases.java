@@ -3,6 +3,7 @@ package dev.darklaunch.server.deployments;
 import dev.darklaunch.server.deployments.Deployment.Release;
 import dev.darklaunch.server.deployments.FlagChanges.ConfigChange;
 import dev.darklaunch.server.failures.Failure;
+import dev.darklaunch.server.guards.GuardSpec;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
@@ -43,7 +44,7 @@ public final class Releases {
         this.store = store;
         this.lock = new DeploymentLock(pool, store, new DeploymentViews(store));
         this.holds = new ReleaseHolds(store);
-        this.steps = new ReleaseSteps(pool, store, holds, condition);
+        this.steps = new ReleaseSteps(pool, store, holds, condition, this::guardFound);
     }
 
     /**
@@ -58,13 +59,16 @@ public final class Releases {
                         + "; record a new deployment to release its flags"));
             }
             if (deployment.releaseState() != null) {
-                return store.steps(tx, id).compose(existing -> existing.stream().map(StoredStep::planned).toList().equals(plan.steps())
+                return samePlan(tx, id, plan).compose(same -> same
                         ? Future.<Void>succeededFuture() // the same plan again: nothing to do
                         : Future.failedFuture(Failure.conflict("this deployment already has a release (" + deployment.releaseState()
                         + "); pause or resume it, or roll the deployment back")));
             }
-            return store.startRelease(tx, id, actor, plan)
-                    .compose(v -> DeploymentAudit.append(tx, actor, "deployment.release", deployment, null, planSummary(plan), comment))
+            return guarded(tx, deployment, plan)
+                    .compose(guarded -> store.startRelease(tx, id, actor, guarded)
+                            .compose(v -> GuardStore.insert(tx, id, guarded.guards()))
+                            .compose(v -> DeploymentAudit.append(tx, actor, "deployment.release", deployment, null,
+                                    planSummary(guarded), comment)))
                     .compose(v -> store.recordReleasedVersions(tx, id))
                     .compose(v -> steps.applyDue(tx, deployment.withRelease(Release.RUNNING, actor)))
                     .mapEmpty();
@@ -102,6 +106,7 @@ public final class Releases {
                 return Future.succeededFuture();
             }
             return store.resumeRelease(tx, id, deployment.pausedAt())
+                    .compose(v -> GuardStore.restart(tx, id))
                     .compose(v -> DeploymentAudit.append(tx, actor, "deployment.release.resume", deployment,
                             Map.of("release", Release.PAUSED), Map.of("release", Release.RUNNING), comment))
                     .compose(v -> store.recordReleasedVersions(tx, id))
@@ -162,7 +167,55 @@ public final class Releases {
                         .toList(), comment, deployment.id()))
                 .compose(written -> holds.pause(tx, actor, deployment.scope(), written, "flag.off",
                         comment.orElse(null), deployment.id()))
-                .compose(v -> store.cancelRelease(tx, deployment.id()));
+                .compose(v -> store.cancelRelease(tx, deployment.id()))
+                .compose(v -> GuardStore.mark(tx, deployment.id()));
+    }
+
+    /**
+     * A guard found a regression on a running release (its deployment locked): the evidence goes
+     * to the audit log, then the guard's action runs as a person's would — the release pauses, or
+     * the deployment rolls back (its flags off as one revision) — as {@value ReleaseGuards#ACTOR}'s
+     * doing, with the finding as the reason.
+     */
+    private Future<Void> guardFound(SqlClient tx, StoredDeployment running, ReleaseGuards.Finding regression) {
+        GuardEvidence evidence = regression.state();
+        GuardSpec spec = regression.spec();
+        String reason = evidence.summary();
+        Map<String, Object> found = new LinkedHashMap<>();
+        found.put("guard", spec.definition());
+        found.put("evidence", evidence);
+        found.put("action", spec.action() == GuardSpec.Action.ROLLBACK ? "rollback" : "pause");
+        Future<Void> audited = DeploymentAudit.append(tx, ReleaseGuards.ACTOR, "deployment.guard.regression", running, null, found,
+                Optional.of(reason));
+        if (spec.action() == GuardSpec.Action.PAUSE) {
+            return audited.compose(v -> store.pauseRelease(tx, running.id(), ReleaseGuards.ACTOR, reason))
+                    .compose(v -> DeploymentAudit.paused(tx, ReleaseGuards.ACTOR, running.project(), running.environment(),
+                            running.id(), reason));
+        }
+        return audited.compose(v -> store.setStatus(tx, running.id(), Deployment.ROLLED_BACK))
+                .compose(v -> DeploymentAudit.append(tx, ReleaseGuards.ACTOR, "deployment.rollback", running,
+                        Map.of("status", running.status()), Map.of("status", Deployment.ROLLED_BACK), Optional.of(reason)))
+                .compose(v -> switchOff(tx, ReleaseGuards.ACTOR, running, Optional.of(reason)));
+    }
+
+    /**
+     * The plan with the guards it will run under: its own, or — when it names none and has steps
+     * for guards to hold back — the environment's default guards, on the whole release.
+     */
+    private static Future<ReleasePlan> guarded(SqlClient tx, StoredDeployment deployment, ReleasePlan plan) {
+        if (!plan.guards().isEmpty() || plan.steps().size() < 2) {
+            return Future.succeededFuture(plan);
+        }
+        return GuardStore.defaults(tx, deployment.environmentId())
+                .map(defaults -> plan.withGuards(defaults.stream().map(spec -> new ReleasePlan.PlannedGuard(null, spec)).toList()));
+    }
+
+    /** Whether a release request repeats the release the deployment has: the same steps, and the same guards if it names any. */
+    private Future<Boolean> samePlan(SqlClient tx, long id, ReleasePlan plan) {
+        return store.steps(tx, id).compose(existing -> !existing.stream().map(StoredStep::planned).toList().equals(plan.steps())
+                ? Future.succeededFuture(false)
+                : GuardStore.guards(tx, id).map(guards -> plan.guards().isEmpty() || guards.stream()
+                .map(g -> new ReleasePlan.PlannedGuard(g.step(), g.spec())).toList().equals(plan.guards())));
     }
 
     private static Optional<Failure> refusedUnlessReleasing(StoredDeployment deployment, String verb) {
@@ -189,6 +242,18 @@ public final class Releases {
             }
             steps.add(summary);
         }
-        return Map.of("steps", steps);
+        if (plan.guards().isEmpty()) {
+            return Map.of("steps", steps);
+        }
+        List<Map<String, Object>> guards = new ArrayList<>();
+        for (ReleasePlan.PlannedGuard guard : plan.guards()) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("guard", guard.spec().definition());
+            if (guard.step() != null) {
+                summary.put("step", guard.step() + 1);
+            }
+            guards.add(summary);
+        }
+        return Map.of("steps", steps, "guards", guards);
     }
 }
