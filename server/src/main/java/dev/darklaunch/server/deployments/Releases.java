@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The release state machine of a deployment's flags: a release runs along its plan (steps apply
@@ -28,11 +29,17 @@ import java.util.Optional;
  *                        ▼   │
  *                        paused          running | paused ──rollback / failure policy──▶ cancelled
  * </pre>
+ *
+ * <p>Guards ({@link ReleaseGuards}) and alerts ({@link #signal}) take the same transitions as a
+ * person: a regression or a firing alert pauses the release or rolls the deployment back.
  */
 public final class Releases {
 
     /** Who switches a failed deployment's flags off when its environment's policy says so. */
     static final String POLICY_ACTOR = "policy:rollback-on-failure";
+
+    /** Who acts on a firing alert, by the environment's policy. */
+    static final String SIGNAL_ACTOR = "policy:signal";
 
     private final DeploymentStore store;
     private final DeploymentLock lock;
@@ -124,12 +131,63 @@ public final class Releases {
             if (deployment.status().equals(Deployment.ROLLED_BACK)) {
                 return Future.succeededFuture();
             }
-            return store.setStatus(tx, id, Deployment.ROLLED_BACK)
-                    .compose(v -> DeploymentAudit.append(tx, actor, "deployment.rollback", deployment,
-                            Map.of("status", deployment.status()), Map.of("status", Deployment.ROLLED_BACK), comment))
-                    .compose(v -> switchOff(tx, actor, deployment,
-                            comment.or(() -> Optional.of("rollback of " + deployment.title()))));
+            return rollBack(tx, actor, deployment, comment);
         });
+    }
+
+    /** Rolls the locked deployment back: its status, the audit event, and its flags off as one revision. */
+    private Future<Void> rollBack(SqlClient tx, String actor, StoredDeployment deployment, Optional<String> comment) {
+        return store.setStatus(tx, deployment.id(), Deployment.ROLLED_BACK)
+                .compose(v -> DeploymentAudit.append(tx, actor, "deployment.rollback", deployment,
+                        Map.of("status", deployment.status()), Map.of("status", Deployment.ROLLED_BACK), comment))
+                .compose(v -> switchOff(tx, actor, deployment,
+                        comment.or(() -> Optional.of("rollback of " + deployment.title()))));
+    }
+
+    /** Pauses the locked deployment's running release as {@code actor}'s doing, for a reason. */
+    private Future<Void> pauseFor(SqlClient tx, String actor, StoredDeployment deployment, String reason) {
+        return store.pauseRelease(tx, deployment.id(), actor, reason)
+                .compose(v -> DeploymentAudit.paused(tx, actor, deployment.project(), deployment.environment(), deployment.id(),
+                        reason));
+    }
+
+    /**
+     * A signal from monitoring about the deployment, recorded once (a replay changes nothing and
+     * answers {@code repeated}). A firing alert acts by the environment's policy, as
+     * {@value #SIGNAL_ACTOR}: where a failed deployment's flags go off ({@code rollbackOnFailure}),
+     * the deployment rolls back; elsewhere its running release pauses. A resolved alert is recorded.
+     *
+     * @return what the signal did: {@code rolled_back}, {@code paused}, {@code recorded} or {@code repeated}
+     */
+    public Future<String> signal(String actor, String project, long id, Signal signal) {
+        AtomicReference<String> outcome = new AtomicReference<>("recorded");
+        return lock.change(project, id, (tx, deployment) -> store.insertSignal(tx, id, signal, actor).compose(inserted -> {
+            if (!inserted) {
+                outcome.set("repeated");
+                return Future.succeededFuture();
+            }
+            Map<String, Object> recorded = new LinkedHashMap<>();
+            recorded.put("alert", signal.name());
+            recorded.put("status", signal.status());
+            recorded.put("fingerprint", signal.fingerprint());
+            recorded.put("labels", signal.labels());
+            Future<Void> audited = DeploymentAudit.append(tx, actor, "deployment.signal", deployment, null, recorded,
+                    Optional.of(signal.describe()));
+            if (!Signal.FIRING.equals(signal.status()) || deployment.status().equals(Deployment.ROLLED_BACK)) {
+                return audited;
+            }
+            if (deployment.rollbackOnFailure()) {
+                outcome.set(Deployment.ROLLED_BACK);
+                return audited.compose(v -> rollBack(tx, SIGNAL_ACTOR, deployment, Optional.of(signal.describe() + "; "
+                        + deployment.environment() + " rolls a deployment back on a firing alert")));
+            }
+            if (Release.RUNNING.equals(deployment.releaseState())) {
+                outcome.set(Release.PAUSED);
+                return audited.compose(v -> pauseFor(tx, SIGNAL_ACTOR, deployment, signal.describe() + "; "
+                        + deployment.environment() + " pauses a release on a firing alert"));
+            }
+            return audited;
+        })).map(deployment -> outcome.get());
     }
 
     /**
@@ -187,15 +245,9 @@ public final class Releases {
         found.put("action", spec.action() == GuardSpec.Action.ROLLBACK ? "rollback" : "pause");
         Future<Void> audited = DeploymentAudit.append(tx, ReleaseGuards.ACTOR, "deployment.guard.regression", running, null, found,
                 Optional.of(reason));
-        if (spec.action() == GuardSpec.Action.PAUSE) {
-            return audited.compose(v -> store.pauseRelease(tx, running.id(), ReleaseGuards.ACTOR, reason))
-                    .compose(v -> DeploymentAudit.paused(tx, ReleaseGuards.ACTOR, running.project(), running.environment(),
-                            running.id(), reason));
-        }
-        return audited.compose(v -> store.setStatus(tx, running.id(), Deployment.ROLLED_BACK))
-                .compose(v -> DeploymentAudit.append(tx, ReleaseGuards.ACTOR, "deployment.rollback", running,
-                        Map.of("status", running.status()), Map.of("status", Deployment.ROLLED_BACK), Optional.of(reason)))
-                .compose(v -> switchOff(tx, ReleaseGuards.ACTOR, running, Optional.of(reason)));
+        return audited.compose(v -> spec.action() == GuardSpec.Action.PAUSE
+                ? pauseFor(tx, ReleaseGuards.ACTOR, running, reason)
+                : rollBack(tx, ReleaseGuards.ACTOR, running, Optional.of(reason)));
     }
 
     /**
