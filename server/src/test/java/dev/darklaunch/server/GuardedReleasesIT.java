@@ -102,8 +102,8 @@ class GuardedReleasesIT {
         JsonNode now = deployment(id);
         while (!now.get("status").asText().equals("rolled_back")) {
             assertThat(exposures).as("decided within 20 000 exposures").isLessThan(20_000);
-            OffsetDateTime inserted = OffsetDateTime.now();
             samples("production", flag, 250, 13, 2_250, 22);
+            OffsetDateTime inserted = OffsetDateTime.now(); // a look that starts later sees the batch
             exposures += 2_500;
             now = Await.value(WAIT, "a look after the batch", () -> {
                 JsonNode d = deployment(id);
@@ -145,6 +145,22 @@ class GuardedReleasesIT {
     }
 
     @Test
+    void with_two_instances_on_one_database_a_regression_is_acted_on_once() throws Exception {
+        try (TestServer second = TestServer.start(server.databaseUrl())) {
+            String flag = "twice-checkout";
+            long id = deploy("production", flag);
+            given.release(id, plan(List.of(errorGuard("rollback"))));
+            samples("production", flag, 2_000, 100, 18_000, 180);
+            Await.until(WAIT, "the guard rolls the deployment back", () -> deployment(id).get("status").asText().equals("rolled_back"));
+            Await.past(java.time.Instant.now().plusSeconds(2)); // both instances check again meanwhile; neither may act twice
+            List<String> actions = auditActions(id);
+            assertThat(actions.stream().filter("deployment.guard.regression"::equals).count()).isEqualTo(1);
+            assertThat(actions.stream().filter("deployment.rollback"::equals).count()).isEqualTo(1);
+            assertThat(second.admin().get(P + "/deployments/" + id).json().get("status").asText()).isEqualTo("rolled_back");
+        }
+    }
+
+    @Test
     void a_thirty_per_cent_rise_in_mean_latency_pauses_the_release() throws Exception {
         String flag = "slow-checkout";
         long id = deploy("production", flag);
@@ -177,13 +193,12 @@ class GuardedReleasesIT {
                 "guards", List.of(errorGuard("rollback"))));
         samples("production", flag, 100, 1, 900, 9);
 
-        JsonNode waiting = Await.value(WAIT, "the due step says why it waits", () -> {
+        String why = "step 2 of 2 (50 %) is due and waits: guard 'error' waits for samples on " + flag
+                + ": 100 of 1000 exposures with the release, 900 of 1000 without";
+        JsonNode waiting = Await.value(WAIT, "the due step says why it waits, after a look at the samples", () -> {
             JsonNode d = deployment(id);
-            return d.at("/release/waiting").isTextual() ? d : null;
+            return d.at("/release/waiting").asText().equals(why) ? d : null;
         });
-        assertThat(waiting.at("/release/waiting").asText())
-                .isEqualTo("step 2 of 2 (50 %) is due and waits: guard 'error' waits for samples on " + flag
-                        + ": 100 of 1000 exposures with the release, 900 of 1000 without");
         assertThat(waiting.at("/release/guards/0/state/verdict").asText()).isEqualTo("too_few");
         assertThat(waiting.at("/release/steps/1/appliedAt").isMissingNode()).isTrue();
         assertThat(waiting.at("/release/percentage").asDouble()).isEqualTo(10.0);
