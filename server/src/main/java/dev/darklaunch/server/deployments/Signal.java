@@ -52,7 +52,7 @@ record Signal(String status, String name, Map<String, String> labels, String fin
                 throw Failure.invalid(prefix + "labels", "a label is text of at most " + MAX_TEXT + " characters");
             }
         }
-        String name = labels.getOrDefault("alertname", "alert");
+        String name = labels.getOrDefault("alertname", "unnamed");
         if (alert.fingerprint() != null && (alert.fingerprint().isBlank() || alert.fingerprint().length() > 200)) {
             throw Failure.invalid(prefix + "fingerprint", "a fingerprint is 1 to 200 characters");
         }

@@ -64,18 +64,18 @@ public final class GuardSamples {
                         .addArrayOfString(events.toArray(String[]::new)))
                 .map(rows -> {
                     long[] exposures = new long[2];
-                    List<Map<String, EventSums>> events2 = List.of(new HashMap<>(), new HashMap<>());
+                    List<Map<String, EventSums>> sums = List.of(new HashMap<>(), new HashMap<>());
                     for (Row row : rows) {
                         int arm = row.getBoolean("treatment") ? 1 : 0;
                         long n = saturated(row.getNumeric("n") == null ? null : row.getBigDecimal("n"));
                         if (row.getString("event_name") == null) {
                             exposures[arm] = n;
                         } else {
-                            events2.get(arm).put(row.getString("event_name"), new EventSums(n, finite(row.getDouble("value_sum")),
+                            sums.get(arm).put(row.getString("event_name"), new EventSums(n, finite(row.getDouble("value_sum")),
                                     Math.max(0, finite(row.getDouble("value_square_sum")))));
                         }
                     }
-                    return new Samples(new ArmSamples(exposures[0], events2.get(0)), new ArmSamples(exposures[1], events2.get(1)));
+                    return new Samples(new ArmSamples(exposures[0], sums.get(0)), new ArmSamples(exposures[1], sums.get(1)));
                 });
     }
 
