@@ -11,6 +11,8 @@ import dev.darklaunch.server.auth.TokensApi;
 import dev.darklaunch.server.deployments.DeploymentRecords;
 import dev.darklaunch.server.deployments.DeploymentsApi;
 import dev.darklaunch.server.deployments.ReleaseScheduler;
+import dev.darklaunch.server.deployments.Signals;
+import dev.darklaunch.server.deployments.SignalsApi;
 import dev.darklaunch.server.deployments.Releases;
 import dev.darklaunch.server.deployments.StepCondition;
 import dev.darklaunch.server.deployments.Timeline;
@@ -325,6 +327,7 @@ public final class DarklaunchServer {
                         new ImportsApi(stores.imports())::mount,
                         new AuditApi(stores.audit(), stores.projects())::mount,
                         new DeploymentsApi(deployments, deploymentReleases)::mount,
+                        new SignalsApi(new Signals(pool, stores.deployments(), deploymentReleases), deployments)::mount,
                         new TimelineApi(new Timeline(stores.projects(), stores.audit(), deployments))::mount,
                         new TrackedEventsApi(stores.projects(), stores.trackedEvents())::mount,
                         new ProjectEventsApi(projectEvents, stores.projects())::mount,

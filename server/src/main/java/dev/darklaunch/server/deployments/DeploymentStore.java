@@ -297,12 +297,34 @@ public final class DeploymentStore {
                 .mapEmpty();
     }
 
-    /** Up to 100 deployments with a running release and a step that is due. */
-    Future<List<Long>> withDueSteps(SqlClient client) {
+    /** The latest deployment of a service in an environment of the project, if any. */
+    Future<Optional<Long>> latestOf(SqlClient client, String project, String environment, String service) {
         return client.preparedQuery("""
-                        SELECT DISTINCT s.deployment_id FROM release_steps s JOIN deployments d ON d.id = s.deployment_id
-                        WHERE s.applied_at IS NULL AND s.due_at <= now() AND d.release_state = 'running'
-                        ORDER BY s.deployment_id LIMIT 100""")
+                        SELECT d.id FROM deployments d JOIN projects p ON p.id = d.project_id
+                        JOIN environments e ON e.id = d.environment_id
+                        WHERE p.key = $1 AND e.key = $2 AND d.service = $3 ORDER BY d.id DESC LIMIT 1""")
+                .execute(Tuple.of(project, environment, service))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
+    }
+
+    /** Records a signal for a deployment; false if one with the same key was recorded before (a replay). */
+    Future<Boolean> insertSignal(SqlClient tx, long id, Signal signal, String actor) {
+        return tx.preparedQuery("""
+                        INSERT INTO deployment_signals (deployment_id, signal_key, status, name, labels, actor)
+                        VALUES ($1, $2, $3, $4, $5::text::jsonb, $6) ON CONFLICT DO NOTHING""")
+                .execute(Tuple.of(id, signal.key(), signal.status(), signal.name(), Json.write(signal.labels()), actor))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Up to 100 deployments with a running release and a step that is due or a guard that is counting. */
+    Future<List<Long>> withDueStepsOrGuards(SqlClient client) {
+        return client.preparedQuery("""
+                        SELECT d.id AS deployment_id FROM deployments d
+                        WHERE d.release_state = 'running'
+                          AND (EXISTS (SELECT 1 FROM release_steps s
+                                       WHERE s.deployment_id = d.id AND s.applied_at IS NULL AND s.due_at <= now())
+                               OR EXISTS (SELECT 1 FROM release_guards g WHERE g.deployment_id = d.id AND g.started_at IS NOT NULL))
+                        ORDER BY d.id LIMIT 100""")
                 .execute()
                 .map(rows -> {
                     List<Long> ids = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.darklaunch.server.deployments;
 
 import dev.darklaunch.sdk.internal.model.FlagKind;
 import dev.darklaunch.server.deployments.Deployment.Release;
+import dev.darklaunch.server.guards.GuardSpec;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 
@@ -31,15 +32,18 @@ final class DeploymentViews {
         }
         List<Long> ids = deployments.stream().map(StoredDeployment::id).toList();
         return store.shippedFlags(client, ids)
-                .compose(flags -> store.steps(client, ids).map(steps -> deployments.stream()
-                        .map(d -> view(d, flags.getOrDefault(d.id(), List.of()), steps.getOrDefault(d.id(), List.of())))
-                        .toList()));
+                .compose(flags -> store.steps(client, ids)
+                        .compose(steps -> GuardStore.guards(client, ids).map(guards -> deployments.stream()
+                                .map(d -> view(d, flags.getOrDefault(d.id(), List.of()), steps.getOrDefault(d.id(), List.of()),
+                                        guards.getOrDefault(d.id(), List.of())))
+                                .toList())));
     }
 
-    private static Deployment view(StoredDeployment d, List<DeploymentStore.ShippedFlagRow> flags, List<StoredStep> steps) {
+    private static Deployment view(StoredDeployment d, List<DeploymentStore.ShippedFlagRow> flags, List<StoredStep> steps,
+                                   List<GuardStore.StoredGuard> guards) {
         return new Deployment(d.id(), d.project(), d.environment(), d.service(), d.version(), d.commit(), d.url(), d.status(),
                 d.actor(), d.createdAt(), d.updatedAt(), d.finishedAt(), flags.stream().map(DeploymentViews::shipped).toList(),
-                release(d, steps));
+                release(d, steps, guards));
     }
 
     private static Deployment.ShippedFlag shipped(DeploymentStore.ShippedFlagRow row) {
@@ -51,23 +55,46 @@ final class DeploymentViews {
     }
 
     /** The release and how far it got: the share of the last applied step, and when the next is due (while running). */
-    private static Release release(StoredDeployment d, List<StoredStep> steps) {
+    private static Release release(StoredDeployment d, List<StoredStep> steps, List<GuardStore.StoredGuard> guards) {
         if (d.releaseState() == null) {
             return null;
         }
         int weight = 0;
         OffsetDateTime next = null;
+        StoredStep nextStep = null;
         for (StoredStep step : steps) {
             if (step.appliedAt() != null) {
                 weight = step.weight();
             } else if (next == null && Release.RUNNING.equals(d.releaseState())) {
                 next = step.dueAt();
+                nextStep = step;
             }
         }
         boolean paused = Release.PAUSED.equals(d.releaseState());
         return new Release(d.releaseState(), d.releaseActor(), ReleaseMath.percentage(weight), next,
                 paused ? d.pausedAt() : null, paused ? d.pausedBy() : null, paused ? d.pausedReason() : null,
-                steps.stream().map(DeploymentViews::step).toList());
+                steps.stream().map(DeploymentViews::step).toList(), guards.stream().map(DeploymentViews::guard).toList(),
+                waiting(nextStep, steps.size(), guards));
+    }
+
+    private static Deployment.Guard guard(GuardStore.StoredGuard guard) {
+        GuardSpec.Definition definition = guard.spec().definition();
+        return new Deployment.Guard(definition.name(), definition.metric(), definition.bad(), definition.tolerance(),
+                definition.minSample(), definition.action(), definition.alpha(), guard.step() == null ? null : guard.step() + 1,
+                guard.startedAt(), guard.state(), guard.checkedAt());
+    }
+
+    /** Why a step that is due has not been taken: the first guard whose last look held it back, in its words. */
+    private static String waiting(StoredStep next, int stepCount, List<GuardStore.StoredGuard> guards) {
+        if (next == null || next.position() == 0 || next.dueAt() == null || next.dueAt().isAfter(OffsetDateTime.now())) {
+            return null;
+        }
+        return guards.stream()
+                .filter(g -> g.startedAt() != null && g.state() != null && !"no_regression".equals(g.state().path("verdict").asText()))
+                .findFirst()
+                .map(g -> "step " + (next.position() + 1) + " of " + stepCount + " (" + ReleasePlan.format(next.weight())
+                        + " %) is due and waits: " + g.state().path("summary").asText())
+                .orElse(null);
     }
 
     private static Deployment.Step step(StoredStep step) {

@@ -122,7 +122,7 @@ public final class DeploymentsApi {
                 .onFailure(ctx::fail);
     }
 
-    private static long id(RoutingContext ctx) {
+    static long id(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         try {
             long value = Long.parseLong(id);

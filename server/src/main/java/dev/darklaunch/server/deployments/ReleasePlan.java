@@ -1,6 +1,8 @@
 package dev.darklaunch.server.deployments;
 
 import dev.darklaunch.server.failures.Failure;
+import dev.darklaunch.server.guards.GuardSpec;
+import dev.darklaunch.server.guards.InvalidGuard;
 import dev.darklaunch.server.http.Times;
 
 import java.math.BigDecimal;
@@ -13,13 +15,15 @@ import java.util.List;
 
 /**
  * A release plan: the steps that raise a deployment's flags to ever larger shares of contexts,
- * each at a given time or an interval after the step before. Validated as a whole before anything
- * is written: percentages above 0, at most 100 and rising; times rising; every step after the
- * first says when.
+ * each at a given time or an interval after the step before, and the guards that watch it (of the
+ * whole release, or from a step on). Validated as a whole before anything is written: percentages
+ * above 0, at most 100 and rising; times rising; every step after the first says when; guards
+ * well defined, on a plan with a step for them to hold back.
  */
-record ReleasePlan(List<Step> steps) {
+record ReleasePlan(List<Step> steps, List<PlannedGuard> guards) {
 
     static final int MAX_STEPS = 20;
+    static final int MAX_GUARDS = 10;
     static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     static final Duration MAX_INTERVAL = Duration.ofDays(90);
 
@@ -30,20 +34,85 @@ record ReleasePlan(List<Step> steps) {
         }
     }
 
-    /** The body of {@code POST …/release}: no steps means everything on at once. */
-    record Request(List<StepRequest> steps) {
+    /**
+     * A guard of the plan: of the whole release ({@code step} null: it counts from the start) or of
+     * a step (from 0: it counts from when that step is applied). Either holds back every later step.
+     */
+    record PlannedGuard(Integer step, GuardSpec spec) {
     }
 
-    record StepRequest(BigDecimal percentage, String at, String after) {
+    /** The body of {@code POST …/release}: no steps means everything on at once. */
+    record Request(List<StepRequest> steps, List<GuardSpec.Definition> guards) {
+        Request(List<StepRequest> steps) {
+            this(steps, null);
+        }
+    }
+
+    record StepRequest(BigDecimal percentage, String at, String after, List<GuardSpec.Definition> guards) {
+        StepRequest(BigDecimal percentage, String at, String after) {
+            this(percentage, at, after, null);
+        }
     }
 
     ReleasePlan {
         steps = List.copyOf(steps);
+        guards = List.copyOf(guards);
+    }
+
+    ReleasePlan(List<Step> steps) {
+        this(steps, List.of());
+    }
+
+    /** The same plan watched by these guards instead. */
+    ReleasePlan withGuards(List<PlannedGuard> other) {
+        return new ReleasePlan(steps, other);
     }
 
     static ReleasePlan of(Request request) {
+        List<Step> steps = steps(request);
+        List<PlannedGuard> guards = new ArrayList<>();
+        if (request != null) {
+            guards(guards, "guards", request.guards(), null, steps.size());
+            for (int i = 0; request.steps() != null && i < request.steps().size(); i++) {
+                guards(guards, "steps[" + i + "].guards", request.steps().get(i).guards(), i, steps.size());
+            }
+        }
+        return new ReleasePlan(steps, guards);
+    }
+
+    private static void guards(List<PlannedGuard> into, String field, List<GuardSpec.Definition> definitions, Integer step,
+                               int stepCount) {
+        if (definitions == null || definitions.isEmpty()) {
+            return;
+        }
+        if (stepCount < 2) {
+            throw Failure.invalid(field, "guards hold back the later steps of a plan, and a plan of one step has none:"
+                    + " give the release at least two steps (for example 10 % then 100 %)");
+        }
+        if (step != null && step == stepCount - 1) {
+            throw Failure.invalid(field, "the last step has no step after it to hold back; put this guard on an earlier step"
+                    + " or on the release");
+        }
+        for (int i = 0; i < definitions.size(); i++) {
+            if (into.size() == MAX_GUARDS) {
+                throw Failure.invalid(field, "a release has at most " + MAX_GUARDS + " guards");
+            }
+            into.add(new PlannedGuard(step, guard(field + "[" + i + "]", definitions.get(i))));
+        }
+    }
+
+    /** A guard definition validated, or Invalid naming the field at fault. */
+    static GuardSpec guard(String field, GuardSpec.Definition definition) {
+        try {
+            return GuardSpec.of(definition);
+        } catch (InvalidGuard e) {
+            throw Failure.invalid(e.field().isEmpty() ? field : field + "." + e.field(), e.getMessage());
+        }
+    }
+
+    private static List<Step> steps(Request request) {
         if (request == null || request.steps() == null || request.steps().isEmpty()) {
-            return new ReleasePlan(List.of(new Step(ReleaseMath.EVERYONE, null, null)));
+            return List.of(new Step(ReleaseMath.EVERYONE, null, null));
         }
         List<StepRequest> requested = request.steps();
         if (requested.size() > MAX_STEPS) {
@@ -81,7 +150,7 @@ record ReleasePlan(List<Step> steps) {
             }
             steps.add(new Step(weight, at, after));
         }
-        return new ReleasePlan(steps);
+        return steps;
     }
 
     private static int weight(String field, BigDecimal percentage) {

@@ -19,32 +19,48 @@ import java.util.Optional;
  * {@link StepCondition} holds: a step writes the deployment's flags as one revision, unless one of
  * them was changed by someone else since the release last wrote it ({@link ReleaseHolds}) — then
  * the release pauses instead.
+ *
+ * <p>A release with guards is looked at first ({@link ReleaseGuards}): a regression sets off the
+ * guard's action at once ({@link GuardAction}) and no step applies; a step after the first
+ * advances only when every counting guard has its minimum sample and no regression, and at most
+ * one step advances per look (the guards of the step just taken have not counted anything yet).
  */
 final class ReleaseSteps {
+
+    /** What a guard's regression sets off, on the locked deployment, in the look's transaction. */
+    @FunctionalInterface
+    interface GuardAction {
+        Future<Void> act(SqlClient tx, StoredDeployment running, ReleaseGuards.Finding regression);
+    }
 
     private final Pool pool;
     private final DeploymentStore store;
     private final ReleaseHolds holds;
     private final StepCondition condition;
     private final FlagChanges flags;
+    private final ReleaseGuards guards;
+    private final GuardAction onRegression;
 
-    ReleaseSteps(Pool pool, DeploymentStore store, ReleaseHolds holds, StepCondition condition, FlagChanges flags) {
+    ReleaseSteps(Pool pool, DeploymentStore store, ReleaseHolds holds, StepCondition condition, FlagChanges flags,
+                 GuardAction onRegression) {
         this.pool = pool;
         this.store = store;
         this.holds = holds;
         this.condition = condition;
         this.flags = flags;
+        this.guards = new ReleaseGuards(store);
+        this.onRegression = onRegression;
     }
 
     /**
-     * Applies every release step that is due, on any deployment. A deployment another instance is
-     * working on is skipped (SKIP LOCKED) and its steps re-checked under the lock, so a step
-     * applies exactly once.
+     * Applies every release step that is due, and looks with every running release's guards, on
+     * any deployment. A deployment another instance is working on is skipped (SKIP LOCKED) and
+     * re-checked under the lock, so a step applies, and a guard acts, exactly once.
      *
      * @return how many deployments had steps applied
      */
     Future<Integer> applyDue() {
-        return store.withDueSteps(pool).compose(ids -> {
+        return store.withDueStepsOrGuards(pool).compose(ids -> {
             Future<Integer> chain = Future.succeededFuture(0);
             for (long id : ids) {
                 chain = chain.compose(applied -> applyDue(id).map(n -> applied + (n > 0 ? 1 : 0)));
@@ -58,24 +74,41 @@ final class ReleaseSteps {
                 .compose(locked -> locked.isEmpty() ? Future.succeededFuture(0) : applyDue(tx, locked.get())));
     }
 
-    /** Applies the steps of a running release (its deployment locked) that are due now, in order; returns how many. */
+    /**
+     * Looks with the guards of a running release (its deployment locked), then applies the steps
+     * that are due now and may advance, in order; returns how many. Leaves the flags' guarded
+     * mark in line with the release's state.
+     */
     Future<Integer> applyDue(SqlClient tx, StoredDeployment running) {
-        return store.steps(tx, running.id()).compose(steps -> applyFrom(tx, running, steps, 0));
+        return guards.look(tx, running)
+                .compose(look -> look.regression().isPresent()
+                        ? onRegression.act(tx, running, look.regression().get()).map(0)
+                        : store.steps(tx, running.id()).compose(steps -> applyFrom(tx, running, steps, 0,
+                        look.holdingBack().isEmpty(), look.guarded())))
+                .compose(n -> GuardStore.mark(tx, running.id()).map(n));
     }
 
-    /** Applies the step at {@code index} if it is due and may advance, then the next; stops at the first that waits. */
-    private Future<Integer> applyFrom(SqlClient tx, StoredDeployment running, List<StoredStep> steps, int index) {
+    /**
+     * Applies the step at {@code index} if it is due and may advance, then the next; stops at the
+     * first that waits. The first step never waits for guards (nothing is released to measure yet);
+     * the others only while {@code guardsAllow}, which a step taken under guards uses up.
+     */
+    private Future<Integer> applyFrom(SqlClient tx, StoredDeployment running, List<StoredStep> steps, int index,
+                                      boolean guardsAllow, boolean guarded) {
         if (index == steps.size()) {
             return Future.succeededFuture(0);
         }
         StoredStep step = steps.get(index);
         if (step.appliedAt() != null) {
-            return applyFrom(tx, running, steps, index + 1);
+            return applyFrom(tx, running, steps, index + 1, guardsAllow, guarded);
         }
+        boolean mayAdvance = index == 0 || guardsAllow;
         return store.isDue(tx, running.id(), step.position())
-                .compose(due -> due ? condition.holds(next(running, step, steps.size())) : Future.succeededFuture(false))
+                .compose(due -> due && mayAdvance ? condition.holds(next(running, step, steps.size())) : Future.succeededFuture(false))
                 .compose(advance -> advance ? apply(tx, running, step, steps.size()) : Future.succeededFuture(false))
-                .compose(applied -> applied ? applyFrom(tx, running, steps, index + 1).map(n -> n + 1) : Future.succeededFuture(0));
+                .compose(applied -> applied
+                        ? applyFrom(tx, running, steps, index + 1, guardsAllow && !guarded, guarded).map(n -> n + 1)
+                        : Future.succeededFuture(0));
     }
 
     private static StepCondition.NextStep next(StoredDeployment running, StoredStep step, int stepCount) {
@@ -111,6 +144,7 @@ final class ReleaseSteps {
                         running.id()))
                 .compose(written -> store.recordReleasedVersions(tx, running.id()))
                 .compose(v -> store.stepApplied(tx, running.id(), step.position(), step.position() + 1 == stepCount))
+                .compose(v -> GuardStore.startStep(tx, running.id(), step.position()))
                 .compose(v -> DeploymentAudit.append(tx, running.releaseActor(), "deployment.release.step", running, null,
                         Map.of("step", step.position() + 1, "of", stepCount, "percentage", ReleaseMath.percentage(step.weight())),
                         Optional.of(comment)));

@@ -4,6 +4,7 @@ import dev.darklaunch.server.deployments.Deployment.Release;
 import dev.darklaunch.server.deployments.FlagChanges.ConfigChange;
 import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.flags.FlagWrites;
+import dev.darklaunch.server.guards.GuardSpec;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The release state machine of a deployment's flags: a release runs along its plan (steps apply
@@ -28,11 +30,17 @@ import java.util.Optional;
  *                        ▼   │
  *                        paused          running | paused ──rollback / failure policy──▶ cancelled
  * </pre>
+ *
+ * <p>Guards ({@link ReleaseGuards}) and alerts ({@link #signal}) take the same transitions as a
+ * person: a regression or a firing alert pauses the release or rolls the deployment back.
  */
 public final class Releases {
 
     /** Who switches a failed deployment's flags off when its environment's policy says so. */
     static final String POLICY_ACTOR = "policy:rollback-on-failure";
+
+    /** Who acts on a firing alert, by the environment's policy. */
+    static final String SIGNAL_ACTOR = "policy:signal";
 
     private final DeploymentStore store;
     private final DeploymentLock lock;
@@ -49,7 +57,7 @@ public final class Releases {
         this.lock = new DeploymentLock(pool, store, new DeploymentViews(store));
         this.holds = new ReleaseHolds(store);
         this.flags = new FlagChanges(flags);
-        this.steps = new ReleaseSteps(pool, store, holds, condition, this.flags);
+        this.steps = new ReleaseSteps(pool, store, holds, condition, this.flags, this::guardFound);
     }
 
     /**
@@ -64,13 +72,16 @@ public final class Releases {
                         + "; record a new deployment to release its flags"));
             }
             if (deployment.releaseState() != null) {
-                return store.steps(tx, id).compose(existing -> existing.stream().map(StoredStep::planned).toList().equals(plan.steps())
+                return samePlan(tx, id, plan).compose(same -> same
                         ? Future.<Void>succeededFuture() // the same plan again: nothing to do
                         : Future.failedFuture(Failure.conflict("this deployment already has a release (" + deployment.releaseState()
                         + "); pause or resume it, or roll the deployment back")));
             }
-            return store.startRelease(tx, id, actor, plan)
-                    .compose(v -> DeploymentAudit.append(tx, actor, "deployment.release", deployment, null, planSummary(plan), comment))
+            return guarded(tx, deployment, plan)
+                    .compose(guarded -> store.startRelease(tx, id, actor, guarded)
+                            .compose(v -> GuardStore.insert(tx, id, guarded.guards()))
+                            .compose(v -> DeploymentAudit.append(tx, actor, "deployment.release", deployment, null,
+                                    planSummary(guarded), comment)))
                     .compose(v -> store.recordReleasedVersions(tx, id))
                     .compose(v -> steps.applyDue(tx, deployment.withRelease(Release.RUNNING, actor)))
                     .mapEmpty();
@@ -108,6 +119,7 @@ public final class Releases {
                 return Future.succeededFuture();
             }
             return store.resumeRelease(tx, id, deployment.pausedAt())
+                    .compose(v -> GuardStore.restart(tx, id))
                     .compose(v -> DeploymentAudit.append(tx, actor, "deployment.release.resume", deployment,
                             Map.of("release", Release.PAUSED), Map.of("release", Release.RUNNING), comment))
                     .compose(v -> store.recordReleasedVersions(tx, id))
@@ -125,12 +137,63 @@ public final class Releases {
             if (deployment.status().equals(Deployment.ROLLED_BACK)) {
                 return Future.succeededFuture();
             }
-            return store.setStatus(tx, id, Deployment.ROLLED_BACK)
-                    .compose(v -> DeploymentAudit.append(tx, actor, "deployment.rollback", deployment,
-                            Map.of("status", deployment.status()), Map.of("status", Deployment.ROLLED_BACK), comment))
-                    .compose(v -> switchOff(tx, actor, deployment,
-                            comment.or(() -> Optional.of("rollback of " + deployment.title()))));
+            return rollBack(tx, actor, deployment, comment);
         });
+    }
+
+    /** Rolls the locked deployment back: its status, the audit event, and its flags off as one revision. */
+    private Future<Void> rollBack(SqlClient tx, String actor, StoredDeployment deployment, Optional<String> comment) {
+        return store.setStatus(tx, deployment.id(), Deployment.ROLLED_BACK)
+                .compose(v -> DeploymentAudit.append(tx, actor, "deployment.rollback", deployment,
+                        Map.of("status", deployment.status()), Map.of("status", Deployment.ROLLED_BACK), comment))
+                .compose(v -> switchOff(tx, actor, deployment,
+                        comment.or(() -> Optional.of("rollback of " + deployment.title()))));
+    }
+
+    /** Pauses the locked deployment's running release as {@code actor}'s doing, for a reason. */
+    private Future<Void> pauseFor(SqlClient tx, String actor, StoredDeployment deployment, String reason) {
+        return store.pauseRelease(tx, deployment.id(), actor, reason)
+                .compose(v -> DeploymentAudit.paused(tx, actor, deployment.project(), deployment.environment(), deployment.id(),
+                        reason));
+    }
+
+    /**
+     * A signal from monitoring about the deployment, recorded once (a replay changes nothing and
+     * answers {@code repeated}). A firing alert acts by the environment's policy, as
+     * {@value #SIGNAL_ACTOR}: where a failed deployment's flags go off ({@code rollbackOnFailure}),
+     * the deployment rolls back; elsewhere its running release pauses. A resolved alert is recorded.
+     *
+     * @return what the signal did: {@code rolled_back}, {@code paused}, {@code recorded} or {@code repeated}
+     */
+    public Future<String> signal(String actor, String project, long id, Signal signal) {
+        AtomicReference<String> outcome = new AtomicReference<>("recorded");
+        return lock.change(project, id, (tx, deployment) -> store.insertSignal(tx, id, signal, actor).compose(inserted -> {
+            if (!inserted) {
+                outcome.set("repeated");
+                return Future.succeededFuture();
+            }
+            Map<String, Object> recorded = new LinkedHashMap<>();
+            recorded.put("alert", signal.name());
+            recorded.put("status", signal.status());
+            recorded.put("fingerprint", signal.fingerprint());
+            recorded.put("labels", signal.labels());
+            Future<Void> audited = DeploymentAudit.append(tx, actor, "deployment.signal", deployment, null, recorded,
+                    Optional.of(signal.describe()));
+            if (!Signal.FIRING.equals(signal.status()) || deployment.status().equals(Deployment.ROLLED_BACK)) {
+                return audited;
+            }
+            if (deployment.rollbackOnFailure()) {
+                outcome.set(Deployment.ROLLED_BACK);
+                return audited.compose(v -> rollBack(tx, SIGNAL_ACTOR, deployment, Optional.of(signal.describe() + "; "
+                        + deployment.environment() + " rolls a deployment back on a firing alert")));
+            }
+            if (Release.RUNNING.equals(deployment.releaseState())) {
+                outcome.set(Release.PAUSED);
+                return audited.compose(v -> pauseFor(tx, SIGNAL_ACTOR, deployment, signal.describe() + "; "
+                        + deployment.environment() + " pauses a release on a firing alert"));
+            }
+            return audited;
+        })).map(deployment -> outcome.get());
     }
 
     /**
@@ -168,7 +231,49 @@ public final class Releases {
                         .toList(), comment, deployment.id()))
                 .compose(written -> holds.pause(tx, actor, deployment.scope(), written, "flag.off",
                         comment.orElse(null), deployment.id()))
-                .compose(v -> store.cancelRelease(tx, deployment.id()));
+                .compose(v -> store.cancelRelease(tx, deployment.id()))
+                .compose(v -> GuardStore.mark(tx, deployment.id()));
+    }
+
+    /**
+     * A guard found a regression on a running release (its deployment locked): the evidence goes
+     * to the audit log, then the guard's action runs as a person's would — the release pauses, or
+     * the deployment rolls back (its flags off as one revision) — as {@value ReleaseGuards#ACTOR}'s
+     * doing, with the finding as the reason.
+     */
+    private Future<Void> guardFound(SqlClient tx, StoredDeployment running, ReleaseGuards.Finding regression) {
+        GuardEvidence evidence = regression.state();
+        GuardSpec spec = regression.spec();
+        String reason = evidence.summary();
+        Map<String, Object> found = new LinkedHashMap<>();
+        found.put("guard", spec.definition());
+        found.put("evidence", evidence);
+        found.put("action", spec.action() == GuardSpec.Action.ROLLBACK ? "rollback" : "pause");
+        Future<Void> audited = DeploymentAudit.append(tx, ReleaseGuards.ACTOR, "deployment.guard.regression", running, null, found,
+                Optional.of(reason));
+        return audited.compose(v -> spec.action() == GuardSpec.Action.PAUSE
+                ? pauseFor(tx, ReleaseGuards.ACTOR, running, reason)
+                : rollBack(tx, ReleaseGuards.ACTOR, running, Optional.of(reason)));
+    }
+
+    /**
+     * The plan with the guards it will run under: its own, or — when it names none and has steps
+     * for guards to hold back — the environment's default guards, on the whole release.
+     */
+    private static Future<ReleasePlan> guarded(SqlClient tx, StoredDeployment deployment, ReleasePlan plan) {
+        if (!plan.guards().isEmpty() || plan.steps().size() < 2) {
+            return Future.succeededFuture(plan);
+        }
+        return GuardStore.defaults(tx, deployment.environmentId())
+                .map(defaults -> plan.withGuards(defaults.stream().map(spec -> new ReleasePlan.PlannedGuard(null, spec)).toList()));
+    }
+
+    /** Whether a release request repeats the release the deployment has: the same steps, and the same guards if it names any. */
+    private Future<Boolean> samePlan(SqlClient tx, long id, ReleasePlan plan) {
+        return store.steps(tx, id).compose(existing -> !existing.stream().map(StoredStep::planned).toList().equals(plan.steps())
+                ? Future.succeededFuture(false)
+                : GuardStore.guards(tx, id).map(guards -> plan.guards().isEmpty() || guards.stream()
+                .map(g -> new ReleasePlan.PlannedGuard(g.step(), g.spec())).toList().equals(plan.guards())));
     }
 
     private static Optional<Failure> refusedUnlessReleasing(StoredDeployment deployment, String verb) {
@@ -195,6 +300,18 @@ public final class Releases {
             }
             steps.add(summary);
         }
-        return Map.of("steps", steps);
+        if (plan.guards().isEmpty()) {
+            return Map.of("steps", steps);
+        }
+        List<Map<String, Object>> guards = new ArrayList<>();
+        for (ReleasePlan.PlannedGuard guard : plan.guards()) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("guard", guard.spec().definition());
+            if (guard.step() != null) {
+                summary.put("step", guard.step() + 1);
+            }
+            guards.add(summary);
+        }
+        return Map.of("steps", steps, "guards", guards);
     }
 }

@@ -5,8 +5,8 @@ import io.vertx.core.Future;
 /**
  * Whether a release may take a step that is due. A due step applies only when the condition
  * holds; when it does not, the step (and every later one) waits and is asked about again at the
- * next check. This is where guards — a metric that must stay healthy before more contexts see a
- * flag — will plug in; today every step may advance ({@link #ALWAYS}).
+ * next check. Guards hold steps back on their own, before this is asked ({@code ReleaseSteps});
+ * this is a further hook ({@link #ALWAYS} in the server).
  *
  * <p>It is asked while the deployment is locked, inside the transaction that would apply the step,
  * so it answers promptly; it must fail its future rather than throw.

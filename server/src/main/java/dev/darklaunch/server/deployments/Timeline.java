@@ -69,6 +69,9 @@ public final class Timeline {
             case "deployment.release.pause" -> "release of " + title + " paused";
             case "deployment.release.resume" -> "release of " + title + " resumed";
             case "deployment.rollback" -> title + " rolled back";
+            case "deployment.signal" -> title + ": " + event.comment();
+            case "deployment.guard.regression" -> title + ": " + event.comment() + " — "
+                    + ("rollback".equals(text(event.after(), "action")) ? "rolling back" : "pausing the release");
             case "flag.create" -> target + " created" + (deployment == null ? "" : " (shipped dark by " + deployment + ")");
             case "flag.on" -> target + " switched on";
             case "flag.off" -> target + " switched off" + (deployment == null ? "" : " (" + deployment + ")");

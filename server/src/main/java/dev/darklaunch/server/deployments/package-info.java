@@ -10,6 +10,12 @@
  *       {@link dev.darklaunch.server.deployments.StepCondition} holds), pause and resume, rollback,
  *       the failure policy; {@link dev.darklaunch.server.deployments.ReleaseHolds}: automation
  *       never overrides a person;</li>
+ *   <li>{@code ReleaseGuards}, {@code GuardStore}, {@code GuardEvidence} — guards on a release:
+ *       each check looks at what the application measured per arm ({@code guards}), holds steps
+ *       back and acts on a regression as {@code policy:guard}; the flags of a guarded release are
+ *       marked so the feed serves them {@code guarded};</li>
+ *   <li>{@link dev.darklaunch.server.deployments.Signals} — alerts from monitoring (Alertmanager's
+ *       webhook), matched to deployments and acted on by the environment's policy;</li>
  *   <li>{@link dev.darklaunch.server.deployments.DeploymentStore} — the SQL, and nothing else;</li>
  *   <li>{@code DeploymentsApi}, {@code TimelineApi} — HTTP only: parse, check the caller, call,
  *       answer.</li>

@@ -120,14 +120,15 @@ public final class FeedStore {
             return Future.succeededFuture(List.of());
         }
         return tx.preparedQuery("""
-                        SELECT c.config::text AS config, """ + FlagRows.COLUMNS + """
+                        SELECT c.config::text AS config, c.guarded, """ + FlagRows.COLUMNS + """
                          FROM flags f JOIN flag_configs c ON c.flag_id = f.id AND c.environment_id = $1
                         WHERE f.key = ANY($2) ORDER BY f.key""")
                 .execute(Tuple.tuple().addLong(environmentId).addArrayOfString(keys.toArray(String[]::new)))
                 .map(rows -> {
                     List<EnvironmentFlag> flags = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        flags.add(new EnvironmentFlag(FlagRows.flag(row), Json.read(row.getString("config"), FlagConfig.class)));
+                        flags.add(new EnvironmentFlag(FlagRows.flag(row), Json.read(row.getString("config"), FlagConfig.class),
+                                row.getBoolean("guarded")));
                     }
                     return flags;
                 });

@@ -53,14 +53,15 @@ public final class EnvironmentDataStore {
 
     private static Future<List<EnvironmentFlag>> flags(SqlClient tx, Scope scope) {
         return tx.preparedQuery("""
-                        SELECT c.config::text AS config, """ + FlagRows.COLUMNS + """
+                        SELECT c.config::text AS config, c.guarded, """ + FlagRows.COLUMNS + """
                          FROM flags f JOIN flag_configs c ON c.flag_id = f.id AND c.environment_id = $1
                         ORDER BY f.key""")
                 .execute(Tuple.of(scope.environmentId()))
                 .map(rows -> {
                     List<EnvironmentFlag> flags = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        flags.add(new EnvironmentFlag(FlagRows.flag(row), Json.read(row.getString("config"), FlagConfig.class)));
+                        flags.add(new EnvironmentFlag(FlagRows.flag(row), Json.read(row.getString("config"), FlagConfig.class),
+                                row.getBoolean("guarded")));
                     }
                     return flags;
                 });

@@ -1,9 +1,12 @@
 package dev.darklaunch.server.projects;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.darklaunch.server.changes.AuditLog;
 import dev.darklaunch.server.changes.Change;
 import dev.darklaunch.server.changes.IfMatch;
 import dev.darklaunch.server.failures.Failure;
+import dev.darklaunch.server.guards.GuardSpec;
+import dev.darklaunch.server.store.Json;
 import dev.darklaunch.server.store.PgErrors;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -31,7 +34,10 @@ public final class ProjectStore {
             new NewEnvironment("production", "Production", true));
 
     private static final String PROJECT_COLUMNS = "p.id, p.key, p.name, p.version, p.created_at";
-    private static final String ENVIRONMENT_COLUMNS = "e.project_id, e.key, e.name, e.position, e.production, e.rollback_on_failure, e.revision, e.version";
+    private static final String ENVIRONMENT_COLUMNS = "e.project_id, e.key, e.name, e.position, e.production, e.rollback_on_failure, e.revision, e.version, e.default_guards::text AS default_guards";
+
+    private static final TypeReference<List<GuardSpec.Definition>> DEFAULT_GUARDS = new TypeReference<>() {
+    };
 
     private final Pool pool;
     private final List<EnvironmentSeeding> seedings;
@@ -124,10 +130,14 @@ public final class ProjectStore {
 
     /**
      * Renames an environment, marks it production or not, and sets its failure policy;
-     * {@code rollbackOnFailure} null means the default for production or not.
+     * {@code rollbackOnFailure} null means the default for production or not. {@code defaultGuards}
+     * replace the environment's default guards (empty: none); null keeps them as they are.
      */
     public Future<Environment> updateEnvironment(String actor, String project, String key, String name, boolean production,
-                                                 Boolean rollbackOnFailure, OptionalLong ifMatch, Optional<String> comment) {
+                                                 Boolean rollbackOnFailure, List<GuardSpec> defaultGuards, OptionalLong ifMatch,
+                                                 Optional<String> comment) {
+        String guards = defaultGuards == null ? null
+                : Json.write(defaultGuards.stream().map(GuardSpec::definition).toList());
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         SELECT e.id FROM environments e JOIN projects p ON p.id = e.project_id
                         WHERE p.key = $1 AND e.key = $2 FOR UPDATE OF e""").execute(Tuple.of(project, key))
@@ -135,9 +145,11 @@ public final class ProjectStore {
                 .compose(before -> IfMatch.check(ifMatch, before.version())
                         .compose(v -> tx.preparedQuery("""
                                         UPDATE environments SET name = $3, production = $4, rollback_on_failure = $5,
+                                               default_guards = CASE WHEN $6::text IS NULL THEN default_guards
+                                                                     WHEN $6::text = '[]' THEN NULL ELSE $6::text::jsonb END,
                                                version = version + 1, updated_at = now()
                                         WHERE key = $2 AND project_id = (SELECT id FROM projects WHERE key = $1)""")
-                                .execute(Tuple.of(project, key, name, production, rollbackOnFailure)))
+                                .execute(Tuple.from(new Object[]{project, key, name, production, rollbackOnFailure, guards})))
                         .compose(v -> environmentIn(tx, project, key))
                         .compose(after -> AuditLog.append(tx, new Change(actor, "environment.update", project, key,
                                 "environment", key, before, after, comment)).map(after))));
@@ -247,6 +259,8 @@ public final class ProjectStore {
     private static Environment environment(Row row) {
         return new Environment(row.getString("key"), row.getString("name"), row.getInteger("position"),
                 row.getBoolean("production"),
-                rollbackOnFailure(row.getBoolean("production"), row.getBoolean("rollback_on_failure")), row.getLong("revision"), row.getInteger("version"));
+                rollbackOnFailure(row.getBoolean("production"), row.getBoolean("rollback_on_failure")), row.getLong("revision"),
+                row.getInteger("version"), row.getString("default_guards") == null ? List.of()
+                : Json.read(row.getString("default_guards"), DEFAULT_GUARDS));
     }
 }

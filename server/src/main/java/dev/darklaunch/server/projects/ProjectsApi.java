@@ -3,6 +3,8 @@ package dev.darklaunch.server.projects;
 import dev.darklaunch.sdk.internal.model.ModelValidator;
 import dev.darklaunch.server.auth.Caller;
 import dev.darklaunch.server.failures.Failure;
+import dev.darklaunch.server.guards.GuardSpec;
+import dev.darklaunch.server.guards.InvalidGuard;
 import dev.darklaunch.server.http.JsonBody.Body;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Responses;
@@ -32,9 +34,12 @@ public final class ProjectsApi {
     public record ProjectUpdate(String name) {
     }
 
-    /** Body of PUT …/environments/{env}. */
-    public record EnvironmentUpdate(String name, Boolean production, Boolean rollbackOnFailure) {
+    /** Body of PUT …/environments/{env}; {@code defaultGuards} absent keeps them, [] removes them. */
+    public record EnvironmentUpdate(String name, Boolean production, Boolean rollbackOnFailure,
+                                    List<GuardSpec.Definition> defaultGuards) {
     }
+
+    static final int MAX_DEFAULT_GUARDS = 10;
 
     private final ProjectStore projects;
 
@@ -120,8 +125,28 @@ public final class ProjectsApi {
         if (body.value().production() == null) {
             throw Failure.invalid("production", "production is required: true or false");
         }
+        List<GuardSpec> defaultGuards = defaultGuards(body.value().defaultGuards());
         Responses.reply(ctx, projects.updateEnvironment(caller.actor(), project, ctx.pathParam("env"), name, body.value().production(),
-                        body.value().rollbackOnFailure(), Versions.ifMatch(ctx), body.comment()));
+                        body.value().rollbackOnFailure(), defaultGuards, Versions.ifMatch(ctx), body.comment()));
+    }
+
+    /** The default guards as sent, validated; null (keep them) when absent. */
+    private static List<GuardSpec> defaultGuards(List<GuardSpec.Definition> definitions) {
+        if (definitions == null) {
+            return null;
+        }
+        if (definitions.size() > MAX_DEFAULT_GUARDS) {
+            throw Failure.invalid("defaultGuards", "an environment has at most " + MAX_DEFAULT_GUARDS + " default guards");
+        }
+        List<GuardSpec> guards = new java.util.ArrayList<>();
+        for (int i = 0; i < definitions.size(); i++) {
+            try {
+                guards.add(GuardSpec.of(definitions.get(i)));
+            } catch (InvalidGuard e) {
+                throw Failure.invalid("defaultGuards[" + i + "]" + (e.field().isEmpty() ? "" : "." + e.field()), e.getMessage());
+            }
+        }
+        return guards;
     }
 
     private static List<ProjectStore.NewEnvironment> environments(List<NewEnvironmentBody> bodies) {
