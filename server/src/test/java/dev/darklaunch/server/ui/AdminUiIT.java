@@ -135,7 +135,9 @@ class AdminUiIT {
             assertThat(update).hasCount(1);
             assertThat(update).containsText("25 % of everyone, all of Norway");
             assertThat(update).containsText("user:admin");
-            update.getByText("Changes").click();
+            assertThat(update).containsText("Rule 1 added: country is NO → on");
+            assertThat(update).containsText("25 % on");
+            update.getByText("Details").click();
             assertThat(update.locator("table.diff")).containsText("fallthrough.rollout.variations[0].weight");
 
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Audit log")).click();
