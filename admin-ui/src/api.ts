@@ -265,7 +265,7 @@ export interface AuditQuery {
   flag?: string; segment?: string; environment?: string; deployment?: string | number; since?: string; until?: string;
   /** any part of who made the change (an email, a token's name), in any case */
   actor?: string;
-  /** an action such as `flag.off`, or the start of some (`flag`, `deployment.release`) */
+  /** an action such as `flag.off`, or a kind of actions (`flag.*`, `deployment.release.*`) */
   action?: string;
   cursor?: string | null; limit?: number;
 }

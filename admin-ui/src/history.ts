@@ -42,10 +42,10 @@ export const ACTION_LABELS: Record<string, string> = {
 
 /** The action filter's choices: whole groups first, then each action. */
 export const ACTION_GROUPS: { value: string; label: string }[] = [
-  { value: 'flag', label: 'Any flag change' }, { value: 'segment', label: 'Any segment change' },
-  { value: 'deployment', label: 'Any deployment event' }, { value: 'deployment.release', label: 'Any release event' },
-  { value: 'environment', label: 'Any environment change' }, { value: 'token', label: 'Any token change' },
-  { value: 'user', label: 'Any user change' }, { value: 'project', label: 'Any project change' },
+  { value: 'flag.*', label: 'Any flag change' }, { value: 'segment.*', label: 'Any segment change' },
+  { value: 'deployment.*', label: 'Any deployment event' }, { value: 'deployment.release.*', label: 'Any release event' },
+  { value: 'environment.*', label: 'Any environment change' }, { value: 'token.*', label: 'Any token change' },
+  { value: 'user.*', label: 'Any user change' }, { value: 'project.*', label: 'Any project change' },
 ];
 
 // ---- who ----

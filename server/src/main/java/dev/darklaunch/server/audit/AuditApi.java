@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class AuditApi {
 
-    private static final Pattern ACTION = Pattern.compile("[a-z]+(\\.[a-z]+)*");
+    private static final Pattern ACTION = Pattern.compile("[a-z]+(\\.[a-z]+)*(\\.\\*)?");
 
     private final AuditStore audit;
     private final ProjectStore projects;
@@ -57,12 +57,12 @@ public final class AuditApi {
                 QueryParams.text(ctx, "actor").orElse(null), action(ctx));
     }
 
-    /** An action such as {@code flag.off}, or the start of some ({@code flag}, {@code deployment.release}). */
+    /** An action such as {@code flag.off}, or a kind of actions ({@code flag.*}, {@code deployment.release.*}). */
     private static String action(RoutingContext ctx) {
         return QueryParams.text(ctx, "action").map(action -> {
             if (!ACTION.matcher(action).matches()) {
-                throw Failure.invalid("action", "action must be an audit action such as flag.off, or the start of some "
-                        + "such as flag or deployment.release (lower-case words joined by dots)");
+                throw Failure.invalid("action", "action must be an audit action such as flag.off, or a kind of actions "
+                        + "such as flag.* or deployment.release.* (lower-case words joined by dots)");
             }
             return action;
         }).orElse(null);

@@ -49,7 +49,8 @@ public final class AuditStore {
               AND ($7::timestamptz IS NULL OR at < $7)
               AND ($8::bigint IS NULL OR seq < $8)
               AND ($10::text IS NULL OR strpos(lower(actor), lower($10)) > 0)
-              AND ($11::text IS NULL OR action = $11 OR starts_with(action, $11 || '.'))
+              AND ($11::text IS NULL OR action = $11 OR (right($11, 2) = '.*'
+                   AND (action = left($11, -2) OR starts_with(action, left($11, -2) || '.'))))
             ORDER BY seq DESC LIMIT $9""";
 
     /**

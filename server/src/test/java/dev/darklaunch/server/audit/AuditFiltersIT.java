@@ -50,15 +50,16 @@ class AuditFiltersIT {
     }
 
     @Test
-    void the_action_filter_takes_an_action_or_the_start_of_some() {
+    void the_action_filter_takes_an_action_or_a_kind_of_actions() {
         given.booleanFlag("by-action");
         given.toggle("by-action", "development", true);
         given.toggle("by-action", "development", false);
 
         assertThat(actions(admin.get(P + "/audit?flag=by-action&action=flag.off").json().get("items"))).containsExactly("flag.off");
-        assertThat(actions(admin.get(P + "/audit?flag=by-action&action=flag").json().get("items")))
+        assertThat(actions(admin.get(P + "/audit?flag=by-action&action=flag.*").json().get("items")))
                 .containsExactly("flag.off", "flag.on", "flag.create");
-        assertThat(admin.get(P + "/audit?flag=by-action&action=fla").json().get("items")).as("a word is whole").isEmpty();
+        assertThat(admin.get(P + "/audit?flag=by-action&action=flag").json().get("items")).as("flag is no action").isEmpty();
+        assertThat(admin.get(P + "/audit?flag=by-action&action=fla.*").json().get("items")).as("a word is whole").isEmpty();
         assertThat(actions(admin.get("/api/v1/audit?project=default&action=flag.create&flag=by-action").json().get("items")))
                 .containsExactly("flag.create");
     }
@@ -66,7 +67,7 @@ class AuditFiltersIT {
     @Test
     void a_bad_actor_or_action_is_refused_with_400_naming_the_field() {
         for (String list : List.of(P + "/audit", "/api/v1/audit")) {
-            for (String bad : List.of("Flag.On", "flag..on", "flag.on;drop", ".flag", "flag.", "flag on")) {
+            for (String bad : List.of("Flag.On", "flag..on", "flag.on;drop", ".flag", "flag.", "flag on", "flag*", "*", "flag.*.on")) {
                 Http.Response response = admin.get(list + "?action=" + encode(bad));
                 assertThat(response.status()).as("%s action=%s", list, bad).isEqualTo(400);
                 assertThat(response.json().get("field").asText()).isEqualTo("action");
@@ -82,13 +83,20 @@ class AuditFiltersIT {
         JsonNode deployment = given.deployment(Map.of("service", "checkout", "version", "1.4.2", "environment", "staging",
                 "flags", List.of("named-release")));
         long id = deployment.get("id").asLong();
+        given.release(id, null);
         given.rollback(id);
 
-        JsonNode items = admin.get(P + "/audit?deployment=" + id + "&action=deployment").json().get("items");
-        assertThat(actions(items)).containsExactly("deployment.rollback", "deployment.create");
+        JsonNode items = admin.get(P + "/audit?deployment=" + id + "&action=deployment.*").json().get("items");
+        assertThat(actions(items)).first().isEqualTo("deployment.rollback");
+        assertThat(actions(items)).last().isEqualTo("deployment.create");
+        assertThat(actions(admin.get(P + "/audit?deployment=" + id + "&action=deployment.release").json().get("items")))
+                .as("one action, exactly").containsExactly("deployment.release");
+        assertThat(actions(admin.get(P + "/audit?deployment=" + id + "&action=deployment.release.*").json().get("items")))
+                .as("the release and its steps").contains("deployment.release", "deployment.release.step")
+                .allSatisfy(action -> assertThat(action).startsWith("deployment.release"));
         items.forEach(item -> assertThat(item.get("deploymentName").asText()).isEqualTo("checkout 1.4.2"));
         JsonNode flagEvent = admin.get(P + "/audit?flag=named-release").json().get("items").get(0);
-        assertThat(flagEvent.get("action").asText()).as("the flag it shipped dark, too").isEqualTo("flag.create");
+        assertThat(flagEvent.get("action").asText()).as("its flag, switched off by its rollback").isEqualTo("flag.off");
         assertThat(flagEvent.get("deploymentName").asText()).isEqualTo("checkout 1.4.2");
         given.booleanFlag("no-deployment");
         assertThat(admin.get(P + "/audit?flag=no-deployment").json().at("/items/0").has("deploymentName")).isFalse();
