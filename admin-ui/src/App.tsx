@@ -15,6 +15,7 @@ import { DeploymentsPage } from './pages/Deployments';
 import { EnvironmentsPage } from './pages/Environments';
 import { AccountPage } from './pages/Account';
 import { CreateProject } from './pages/CreateProject';
+import { ViewOnly } from './components/ViewOnly';
 import type { PageProps } from './props';
 
 export function App() {
@@ -50,12 +51,12 @@ interface Shell { session: Session; projects: Project[]; canEdit: boolean; reloa
 const ShellContext = createContext<Shell>(null as unknown as Shell);
 
 /** A route inside a project: finds the project named in the path, or says there is none. */
-function projectRoute(render: (props: PageProps, params: Record<string, string>) => VNode) {
+function projectRoute(render: (props: PageProps, params: Record<string, string>) => VNode, withForms = true) {
   return function ProjectRoute({ params }: { params: Record<string, string> }) {
     const { session, projects, canEdit, reloadProjects } = useContext(ShellContext);
     const project = projects.find((p) => p.key === params.project);
     if (!project) return <NotFound what={`project “${params.project}”`} />;
-    return render({ session, project, canEdit, reloadProjects }, params);
+    return <ViewOnly viewer={withForms && !canEdit}>{render({ session, project, canEdit, reloadProjects }, params)}</ViewOnly>;
   };
 }
 
@@ -65,7 +66,7 @@ const SegmentsRoute = projectRoute((props) => <SegmentsPage {...props} />);
 const SegmentRoute = projectRoute((props, { segment }) => <SegmentsPage key={segment} {...props} segmentKey={segment} />);
 const DeploymentsRoute = projectRoute((props) => <DeploymentsPage {...props} />);
 const EnvironmentsRoute = projectRoute((props) => <EnvironmentsPage {...props} />);
-const AuditRoute = projectRoute((props) => <AuditPage {...props} />);
+const AuditRoute = projectRoute((props) => <AuditPage {...props} />, false);
 
 function TokensRoute() {
   const { session, projects } = useContext(ShellContext);

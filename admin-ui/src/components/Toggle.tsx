@@ -29,7 +29,7 @@ export function Toggle({ project, flagKey, flagName, env, on, disabled, onChange
     <>
       <button type="button" role="switch" aria-checked={on} class={on ? 'switch on' : 'switch'}
         aria-label={`${flagName} in ${env.name}`} disabled={disabled} aria-busy={busy}
-        title={disabled ? 'Your role cannot change flags' : `Turn ${on ? 'off' : 'on'} in ${env.name}`}
+        title={disabled ? undefined : `Turn ${on ? 'off' : 'on'} in ${env.name}`}
         onClick={() => { if (busy) return; if (env.production) setAsking(true); else change(); }}>
         <span class="knob" aria-hidden="true"></span><span class="switch-text">{on ? 'On' : 'Off'}</span>
       </button>

@@ -1,6 +1,7 @@
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ErrorMessage } from './common';
+import { ApiError } from '../api';
 
 /**
  * Renders its children at the end of <body> instead of where it stands, so what it shows inherits
@@ -27,7 +28,10 @@ export function Portal({ children }: { children: ComponentChildren }) {
  *
  * `onSubmit` gets the comment. While the promise it returns is pending, the confirm button is
  * disabled (no second request from a double click); what it throws is shown above the buttons,
- * a 412 with `onReload` as an offer to load the current version.
+ * a 412 with `onReload` as an offer to load the current version. An answer that names a `field`
+ * the dialog has (by `name` or `data-field`, see {@link fieldFor}) marks that field instead: it
+ * is outlined, `aria-invalid`, focused, and the server's message stands beside it as its
+ * description, until it is edited or the form is sent again.
  */
 export function FormDialog({ titleId, title, submitLabel, danger, wide, withComment, commentName, onSubmit, onCancel, onReload, children }: {
   /** id of the heading, which labels the dialog */
@@ -40,6 +44,7 @@ export function FormDialog({ titleId, title, submitLabel, danger, wide, withComm
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const marked = useFieldError(ref, `${titleId}-field-error`);
   useEffect(() => {
     const dialog = ref.current!;
     if (!dialog.open) dialog.showModal();
@@ -49,6 +54,7 @@ export function FormDialog({ titleId, title, submitLabel, danger, wide, withComm
   const submit = async (ev: Event) => {
     ev.preventDefault();
     setError(null);
+    marked.clear();
     try {
       const pending = onSubmit(comment);
       if (pending) {
@@ -56,7 +62,7 @@ export function FormDialog({ titleId, title, submitLabel, danger, wide, withComm
         await pending;
       }
     } catch (e) {
-      setError(e);
+      if (!marked.mark(e)) setError(e);
     } finally {
       setBusy(false);
     }
@@ -103,4 +109,66 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, withComme
       </FormDialog>
     </Portal>
   );
+}
+
+/**
+ * The control that a server's `field` (such as `key`, `tags[0]` or `variations[1].value`) names in
+ * a form: the one with that `name` or `data-field`; else the same path with dashes
+ * (`variation-1-value`); else its first part (`tags`).
+ */
+export function fieldFor(form: ParentNode, field: string): HTMLElement | null {
+  const dashed = field.replace(/s?\[(\d+)\]\.?/g, '-$1-').replace(/-$/, '');
+  for (const name of [field, dashed, field.split(/[.[]/)[0]]) {
+    const found = form.querySelector<HTMLElement>(`[data-field="${CSS.escape(name)}"], [name="${CSS.escape(name)}"]`);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * Marks the field a refused answer names. The message is a node of its own placed after the
+ * field's label (outside it, so it is not part of the field's name), kept there after every
+ * render, since the dialog's children belong to its users: they only give their fields names.
+ */
+function useFieldError(dialog: { current: HTMLDialogElement | null }, id: string) {
+  const state = useRef<{ field: HTMLElement; message: HTMLElement; describedBy: string | null; onInput: () => void } | null>(null);
+  const clear = () => {
+    const s = state.current;
+    if (!s) return;
+    state.current = null;
+    s.message.remove();
+    s.field.removeAttribute('aria-invalid');
+    if (s.describedBy === null) s.field.removeAttribute('aria-describedby');
+    else s.field.setAttribute('aria-describedby', s.describedBy);
+    s.field.removeEventListener('input', s.onInput);
+    s.field.removeEventListener('change', s.onInput);
+  };
+  const place = () => {
+    const s = state.current;
+    if (!s) return;
+    const anchor = s.field.closest('label') ?? s.field;
+    if (anchor.nextSibling !== s.message) anchor.after(s.message);
+  };
+  const mark = (error: unknown): boolean => {
+    const form = dialog.current?.querySelector('form');
+    if (!(error instanceof ApiError) || !error.field || !form) return false;
+    const field = fieldFor(form, error.field);
+    if (!field) return false;
+    const message = document.createElement('p');
+    message.id = id;
+    message.className = 'field-error';
+    message.textContent = error.message;
+    const describedBy = field.getAttribute('aria-describedby');
+    state.current = { field, message, describedBy, onInput: clear };
+    field.setAttribute('aria-invalid', 'true');
+    field.setAttribute('aria-describedby', describedBy ? `${describedBy} ${id}` : id);
+    field.addEventListener('input', clear);
+    field.addEventListener('change', clear);
+    place();
+    field.focus();
+    return true;
+  };
+  useLayoutEffect(place);
+  useEffect(() => clear, []);
+  return { mark, clear };
 }

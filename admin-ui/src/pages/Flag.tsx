@@ -273,9 +273,9 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
       {saved && !dirty && <p class="notice" role="status">Saved. Connected SDKs get the change over their stream within milliseconds.</p>}
       <ErrorMessage error={error} onReload={() => { setError(null); setDraft(null); config.reload(); }} />
       {confirming && (
-        <ConfirmDialog title={`Save the configuration in ${env.name}?`} confirmLabel="Save" withComment onClose={(result) => {
+        <ConfirmDialog title={`Save the configuration in ${env.name}?`} confirmLabel="Save" onClose={(result) => {
           setConfirming(false);
-          if (result) save(result.comment || comment);
+          if (result) save(); // with the comment typed beside the Save button: one comment box per change
         }}>
           <p>{env.name} is a production environment: connected SDKs get the change over their stream within milliseconds.</p>
         </ConfirmDialog>

@@ -52,9 +52,9 @@ function CreateSegment({ project, onClose }: { project: string; onClose: (key: s
   };
   return (
     <FormDialog titleId="new-segment-title" title="New segment" submitLabel="Create segment" onSubmit={submit} onCancel={() => onClose(null)}>
-      <label class="field">Key <input required value={key} pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" onInput={(ev) => setKey(ev.currentTarget.value)} /></label>
-      <label class="field">Name <input value={name} placeholder={key} onInput={(ev) => setName(ev.currentTarget.value)} /></label>
-      <label class="field">Description <textarea rows={2} value={description} onInput={(ev) => setDescription(ev.currentTarget.value)} /></label>
+      <label class="field">Key <input name="key" required value={key} pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" onInput={(ev) => setKey(ev.currentTarget.value)} /></label>
+      <label class="field">Name <input name="name" value={name} placeholder={key} onInput={(ev) => setName(ev.currentTarget.value)} /></label>
+      <label class="field">Description <textarea name="description" rows={2} value={description} onInput={(ev) => setDescription(ev.currentTarget.value)} /></label>
     </FormDialog>
   );
 }

@@ -1,6 +1,7 @@
 package dev.darklaunch.server.audit;
 
 import dev.darklaunch.server.auth.Caller;
+import dev.darklaunch.server.failures.Failure;
 import dev.darklaunch.server.store.Paging;
 import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
@@ -9,12 +10,17 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.regex.Pattern;
+
 
 /**
- * Reads the audit log, newest first, with cursor paging and filters. Read-only by design:
+ * Reads the audit log, newest first, with cursor paging and filters (by target, environment,
+ * deployment, time, who — any part of the actor, case-insensitive — and what). Read-only by design:
  * no route changes or deletes an event.
  */
 public final class AuditApi {
+
+    private static final Pattern ACTION = Pattern.compile("[a-z]+(\\.[a-z]+)*(\\.\\*)?");
 
     private final AuditStore audit;
     private final ProjectStore projects;
@@ -47,7 +53,19 @@ public final class AuditApi {
     private static AuditStore.Filter filter(RoutingContext ctx, String project) {
         return new AuditStore.Filter(project, text(ctx, "flag"), text(ctx, "segment"), text(ctx, "environment"),
                 QueryParams.number(ctx, "deployment", "a deployment id").orElse(null),
-                QueryParams.time(ctx, "since").orElse(null), QueryParams.time(ctx, "until").orElse(null));
+                QueryParams.time(ctx, "since").orElse(null), QueryParams.time(ctx, "until").orElse(null),
+                QueryParams.text(ctx, "actor").orElse(null), action(ctx));
+    }
+
+    /** An action such as {@code flag.off}, or a kind of actions ({@code flag.*}, {@code deployment.release.*}). */
+    private static String action(RoutingContext ctx) {
+        return QueryParams.text(ctx, "action").map(action -> {
+            if (!ACTION.matcher(action).matches()) {
+                throw Failure.invalid("action", "action must be an audit action such as flag.off, or a kind of actions "
+                        + "such as flag.* or deployment.release.* (lower-case words joined by dots)");
+            }
+            return action;
+        }).orElse(null);
     }
 
     /** Exact text: audit filters compare as given, without stripping. */

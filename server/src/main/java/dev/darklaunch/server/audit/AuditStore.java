@@ -17,16 +17,25 @@ public final class AuditStore {
 
     /** What to read: each filter is optional (null). */
     public record Filter(String project, String flag, String segment, String environment, Long deployment,
-                         OffsetDateTime since, OffsetDateTime until) {
+                         OffsetDateTime since, OffsetDateTime until, String actor, String action) {
     }
 
     /** One page of events; {@code next} is the cursor of the following page, if any. */
     public record Page(List<AuditEvent> items, String next) {
     }
 
+    /**
+     * How people name the deployment of an event ("checkout 1.4.2"): the event carries only its id,
+     * and the history reads better with the service and version (they never change once recorded).
+     */
+    private static final String DEPLOYMENT_NAME = """
+            (SELECT d.service || ' ' || d.version FROM deployments d WHERE d.id = audit_events.deployment_id)""";
+
     private static final String COLUMNS = """
             SELECT seq, at, actor, action, project, environment, target_kind, target_key, before::text AS before,
-                   after::text AS after, comment, deployment_id
+                   after::text AS after, comment, deployment_id, """ + DEPLOYMENT_NAME + """
+             AS deployment_name
+
             FROM audit_events""";
 
     private static final String QUERY = COLUMNS + """
@@ -39,6 +48,9 @@ public final class AuditStore {
               AND ($6::timestamptz IS NULL OR at >= $6)
               AND ($7::timestamptz IS NULL OR at < $7)
               AND ($8::bigint IS NULL OR seq < $8)
+              AND ($10::text IS NULL OR strpos(lower(actor), lower($10)) > 0)
+              AND ($11::text IS NULL OR action = $11 OR (right($11, 2) = '.*'
+                   AND (action = left($11, -2) OR starts_with(action, left($11, -2) || '.'))))
             ORDER BY seq DESC LIMIT $9""";
 
     /**
@@ -49,7 +61,8 @@ public final class AuditStore {
     private static final String FOLLOWING = """
             SELECT seq, project, at, actor, action, environment, target_kind, target_key,
                    CASE WHEN project = $2 THEN before::text END AS before, CASE WHEN project = $2 THEN after::text END AS after,
-                   comment, deployment_id, (extract(epoch FROM statement_timestamp() - at) * 1000)::bigint AS age_ms
+                   comment, deployment_id, CASE WHEN project = $2 THEN """ + DEPLOYMENT_NAME + """
+             END AS deployment_name, (extract(epoch FROM statement_timestamp() - at) * 1000)::bigint AS age_ms
             FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $3""";
 
     /**
@@ -82,7 +95,8 @@ public final class AuditStore {
 
     public Future<Page> find(Filter filter, Paging paging) {
         return page(QUERY, new Object[]{filter.project(), filter.flag(), filter.segment(), filter.environment(),
-                filter.deployment(), filter.since(), filter.until(), paging.afterSequence().orElse(null), paging.limit() + 1}, paging);
+                filter.deployment(), filter.since(), filter.until(), paging.afterSequence().orElse(null), paging.limit() + 1,
+                filter.actor(), filter.action()}, paging);
     }
 
     public Future<Page> timeline(String project, String environment, OffsetDateTime since, OffsetDateTime until, Paging paging) {
@@ -121,7 +135,7 @@ public final class AuditStore {
         return new AuditEvent(row.getLong("seq"), row.getOffsetDateTime("at"), row.getString("actor"), row.getString("action"),
                 row.getString("project"), row.getString("environment"), row.getString("target_kind"),
                 row.getString("target_key"), json(row.getString("before")), json(row.getString("after")),
-                row.getString("comment"), row.getLong("deployment_id"));
+                row.getString("comment"), row.getLong("deployment_id"), row.getString("deployment_name"));
     }
 
     private static JsonNode json(String text) {

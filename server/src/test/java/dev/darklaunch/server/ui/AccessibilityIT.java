@@ -29,7 +29,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * An automated accessibility check of the admin UI's pages with axe-core (the copy npm installs
  * in admin-ui/node_modules, so it runs offline): no serious or critical violation on any main
  * page (light at desktop width, dark at phone width), nor in the flag definition dialog, a
- * rollout editor or the production switch's confirmation. The page is opened with its Content
+ * rollout editor or the production switch's confirmation; nor on a viewer's pages, in the audit log
+ * in words or beside a field the server refused. The page is opened with its Content
  * Security Policy bypassed, only so that axe's script can be injected.
  */
 @DarklaunchServerTest(adminPassword = true)
@@ -113,6 +114,39 @@ class AccessibilityIT {
             page.locator("tr[data-flag=a11y-flag] td[data-env=production] [role=switch]").click();
             assertThat(page.getByRole(AriaRole.DIALOG)).isVisible();
             check(page, "production switch confirmation", problems);
+        }
+        Assertions.assertThat(problems).as("serious or critical accessibility violations (axe-core)").isEmpty();
+    }
+
+    /** A viewer's pages with their note, the audit log in words, and a dialog with a field the server refused. */
+    @Test
+    void a_viewers_pages_the_history_and_a_refused_field_have_no_serious_or_critical_violations() {
+        server.user("a11y-viewer@example.com", "a long enough password", "viewer");
+        List<String> problems = new ArrayList<>();
+        try (Browser.Tab tab = browser.open("/", true)) {
+            Page page = tab.page();
+            tab.signIn("a11y-viewer@example.com", "a long enough password");
+            for (String path : List.of("/projects/default/flags", "/projects/default/flags/a11y-flag", "/projects/default/environments")) {
+                page.navigate(path);
+                assertThat(page.locator("main .view-only-note")).isVisible();
+                assertThat(page.locator("main .loading")).hasCount(0);
+                check(page, "viewer " + path, problems);
+            }
+        }
+        try (Browser.Tab tab = browser.open("/projects/default/audit", true)) {
+            Page page = tab.page();
+            tab.signIn("admin", TestServer.ADMIN_PASSWORD);
+            assertThat(page.locator(".audit-list .audit-sentence").first()).isVisible();
+            page.locator(".audit-list details summary").first().click();
+            check(page, "audit log in words", problems);
+            page.navigate("/projects/default/flags");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New flag")).click();
+            page.getByRole(AriaRole.DIALOG).getByLabel(java.util.regex.Pattern.compile("^Key")).fill("a11y-refused");
+            page.getByRole(AriaRole.DIALOG).getByLabel(java.util.regex.Pattern.compile("^Tags")).fill("no!tag");
+            page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions()
+                    .setName("Create flag")).click();
+            assertThat(page.locator("dialog .field-error")).isVisible();
+            check(page, "a refused field", problems);
         }
         Assertions.assertThat(problems).as("serious or critical accessibility violations (axe-core)").isEmpty();
     }

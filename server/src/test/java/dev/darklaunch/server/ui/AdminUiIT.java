@@ -135,7 +135,9 @@ class AdminUiIT {
             assertThat(update).hasCount(1);
             assertThat(update).containsText("25 % of everyone, all of Norway");
             assertThat(update).containsText("user:admin");
-            update.getByText("Changes").click();
+            assertThat(update).containsText("Rule 1 added: country is NO → on");
+            assertThat(update).containsText("25 % on");
+            update.getByText("Details").click();
             assertThat(update.locator("table.diff")).containsText("fallthrough.rollout.variations[0].weight");
 
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Audit log")).click();
@@ -245,7 +247,9 @@ class AdminUiIT {
             page.locator("tr[data-flag=viewer-probe] .flag-name").click();
             assertThat(page.locator("form.config")).isVisible();
             assertThat(page.locator("form.config input[name=on]")).isDisabled();
-            assertThat(page.locator("form.config").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add rule"))).isDisabled();
+            // no greyed editing buttons: one note says what a viewer may do
+            assertThat(page.locator("form.config").getByText("Add rule")).isHidden();
+            assertThat(page.locator("main .view-only-note")).containsText("You can view; ask an editor or admin to change.");
             assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete flag"))).hasCount(0);
             assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit definition"))).hasCount(0);
             assertThat(page.locator("table.envs [role=switch]").first()).isDisabled();
