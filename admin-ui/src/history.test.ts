@@ -13,7 +13,10 @@ function actionsTheServerWrites(): string[] {
   for (const text of Object.values(sources)) {
     for (const m of text.matchAll(/"([a-z]+(?:\.[a-z]+)+)"/g)) found.add(m[1]);
   }
-  return [...found].filter((s) => !s.startsWith('darklaunch.') && !/\.(conf|ya?ml|json|properties|xml|sql|html|js|css|txt|md)$/.test(s)).sort();
+  // actions are named after what they act on; other dotted literals (file names, field paths such as
+  // "metric.event") are not actions
+  return [...found].filter((s) => /^(project|environment|flag|segment|token|user|deployment|webhook)\./.test(s)
+    && !/\.(conf|ya?ml|json|properties|xml|sql|html|js|css|txt|md)$/.test(s)).sort();
 }
 
 const BOOLEAN: Variation[] = [{ value: true }, { value: false }];
@@ -88,6 +91,11 @@ const EXAMPLES: [AuditEvent, string, string[]][] = [
   [event('deployment.release.resume', { ...deployment }), 'Release of checkout 1.4.2 resumed in production', []],
   [event('deployment.rollback', { ...deployment, before: { status: 'succeeded' }, after: { status: 'rolled_back' } }),
     'checkout 1.4.2 rolled back in production', []],
+  [event('deployment.guard.regression', { ...deployment, actor: 'policy:guard', comment: 'error per exposure rose 4.1× (95 % interval 2.3× to 7.0×)',
+    after: { guard: { metric: { kind: 'rate', event: 'error' } }, action: 'rollback' } }),
+  'A guard found a regression in checkout 1.4.2 in production: rolling it back — “error per exposure rose 4.1× (95 % interval 2.3× to 7.0×)”', []],
+  [event('deployment.signal', { ...deployment, actor: 'pipeline:alertmanager', after: { alert: 'HighErrorRate', status: 'firing' } }),
+    'Alert “HighErrorRate” firing for checkout 1.4.2 in production', []],
 ];
 
 describe('the history in words', () => {

@@ -38,6 +38,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'deployment.create': 'Deployed', 'deployment.status': 'Deployment reported', 'deployment.release': 'Release started',
   'deployment.release.step': 'Release step', 'deployment.release.pause': 'Release paused',
   'deployment.release.resume': 'Release resumed', 'deployment.rollback': 'Rolled back',
+  'deployment.guard.regression': 'A guard found a regression', 'deployment.signal': 'Alert from monitoring',
 };
 
 /** The action filter's choices: whole groups first, then each action. */
@@ -315,6 +316,12 @@ const TELLERS: Record<string, Teller> = {
   'deployment.release.pause': (ev) => just(`Release of ${deploymentTitle(ev)} paused${where(ev)}`),
   'deployment.release.resume': (ev) => just(`Release of ${deploymentTitle(ev)} resumed${where(ev)}`),
   'deployment.rollback': (ev) => just(`${deploymentTitle(ev)} rolled back${where(ev)}`),
+  'deployment.guard.regression': (ev) => just(`A guard found a regression in ${deploymentTitle(ev)}${where(ev)}: `
+    + (str(obj(ev.after).action) === 'rollback' ? 'rolling it back' : 'pausing its release')),
+  'deployment.signal': (ev) => {
+    const a = obj(ev.after);
+    return just(`Alert ${quoted(str(a.alert) ?? 'unnamed')} ${str(a.status) === 'resolved' ? 'resolved' : 'firing'} for ${deploymentTitle(ev)}${where(ev)}`);
+  },
 };
 
 /** The actions this module tells in words (a test compares them with what the server writes). */
