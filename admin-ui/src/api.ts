@@ -257,3 +257,11 @@ export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/**
+ * How long a flag has gone unused, read on the server's clock (the flags list answers it): when
+ * an SDK last reported evaluating it (absent: no report yet), whole days since then — or since it
+ * was created, without a report — and whether it is a stale temporary flag.
+ */
+export interface FlagUsage { lastEvaluatedAt?: string; unusedDays: number; stale: boolean }
+export interface Flag { usage?: FlagUsage }
