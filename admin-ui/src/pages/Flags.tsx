@@ -122,7 +122,7 @@ export function FlagsPage({ project, canEdit }: PageProps) {
           only stale temporary flags</label>
         <label class="field">Order
           <select name="sort" value={sortUnused ? 'unused' : ''} onChange={(ev) => setQuery({ sort: ev.currentTarget.value || undefined })}>
-            <option value="">by key</option>
+            <option value="">A to Z</option>
             <option value="unused">longest unused first</option>
           </select>
         </label>

@@ -185,6 +185,9 @@ class DeploymentsIT {
         assertThat(at25.at("/release/steps").size()).as("the history of the release is kept").isEqualTo(2);
         assertThat(admin.get(P + "/audit?deployment=" + id).json().get("items").findValuesAsText("action"))
                 .filteredOn("deployment.release"::equals).hasSize(2);
+        assertThat(admin.get(P + "/environments/production/timeline").json().get("items").findValuesAsText("summary"))
+                .anyMatch(summary -> summary.matches("release of checkout 2\\.0\\.\\d+ continued: 25 %"))
+                .anyMatch(summary -> summary.matches("release of checkout 2\\.0\\.\\d+ started: 10 %"));
 
         int events = admin.auditEvents();
         assertThat(admin.post(release, Map.of("steps", List.of(Map.of("percentage", 25)))).status())
