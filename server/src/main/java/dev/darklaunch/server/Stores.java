@@ -27,10 +27,10 @@ import java.util.List;
  * The lower packages' hooks are filled in here, where every package is visible: a new environment
  * is seeded by flags and segments, and a person's change to a flag pauses its running releases.
  */
-record Stores(ProjectStore projects, FlagStore flags, SegmentStore segments, EnvironmentDataStore environments,
+record Stores(ProjectStore projects, FlagStore flags, FlagUsageStore flagUsage, SegmentStore segments, EnvironmentDataStore environments,
               DeploymentStore deployments, ImportStore imports, AuditStore audit, TokenStore tokens, UserStore users,
               SessionStore sessions, Credentials credentials, SignInThrottle signIns, FeedStore feed, UsageStore usage,
-              EventSumStore trackedEvents, FlagUsageStore flagUsage) {
+              EventSumStore trackedEvents) {
 
     static Stores on(Pool pool, Config config) {
         DeploymentStore deployments = new DeploymentStore();
@@ -38,6 +38,7 @@ record Stores(ProjectStore projects, FlagStore flags, SegmentStore segments, Env
         return new Stores(
                 new ProjectStore(pool, List.of(FlagStore::seedEnvironment, SegmentStore::seedEnvironment)),
                 new FlagStore(pool, (tx, actor, scope, flags, action) -> holds.pause(tx, actor, scope, flags, action, null, null)),
+                new FlagUsageStore(pool, config.clockOffset()),
                 new SegmentStore(pool),
                 new EnvironmentDataStore(pool),
                 deployments,
@@ -50,7 +51,6 @@ record Stores(ProjectStore projects, FlagStore flags, SegmentStore segments, Env
                 new SignInThrottle(pool),
                 new FeedStore(pool),
                 new UsageStore(pool),
-                new EventSumStore(pool),
-                new FlagUsageStore(pool, config.clockOffset()));
+                new EventSumStore(pool));
     }
 }
