@@ -276,3 +276,11 @@ export interface AuditEvent {
 
 /** Admins: the audit log of every project, with users' and admin tokens' changes (project `*`). */
 export const auditEverywhere = (query: AuditQuery) => get<Page<AuditEvent>>('/api/v1/audit', { ...query });
+
+/**
+ * How long a flag has gone unused, read on the server's clock (the flags list answers it): when
+ * an SDK last reported evaluating it (absent: no report yet), whole days since then — or since it
+ * was created, without a report — and whether it is a stale temporary flag.
+ */
+export interface FlagUsage { lastEvaluatedAt?: string; unusedDays: number; stale: boolean }
+export interface Flag { usage?: FlagUsage }

@@ -2,11 +2,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Deployment, type Environment, type Release } from '../api';
 import type { PageProps } from '../props';
 import { Empty, ErrorMessage, Loading, useLoad } from '../components/common';
-import { ConfirmDialog, FormDialog } from '../components/dialogs';
+import { ConfirmDialog, FormDialog, Portal } from '../components/dialogs';
 import { ago, formatTime } from '../format';
 import { useLiveRefresh } from '../live';
 import { count, plural } from '../plural';
 import { useLocation } from '../router';
+import { browserZone, continuations, describePlanned, describeWhen, formatAt, formatFromNow, knownZones, parseWhen, planSteps,
+  type Clock, type PlannedStep, type StepDraft } from '../schedule';
 
 const STATUSES = ['started', 'succeeded', 'failed', 'rolled_back'] as const;
 
@@ -25,6 +27,8 @@ export function DeploymentsPage({ project, canEdit }: PageProps) {
   const env = query.get('environment') ?? '';
   const service = query.get('service') ?? '';
   const status = query.get('status') ?? '';
+  const zone = query.get('zone') || browserZone();
+  const now = useNow();
   const [serviceInput, setServiceInput] = useState(service);
   const list = useLoad(() => api.deployments(project.key, { environment: env || undefined, service: service || undefined,
     status: status || undefined, limit: 50 }), [project.key, env, service, status]);
@@ -63,6 +67,11 @@ export function DeploymentsPage({ project, canEdit }: PageProps) {
             {STATUSES.map((s) => <option value={s}>{s.replace('_', ' ')}</option>)}
           </select>
         </label>
+        <label class="field">Times in
+          <select name="zone" value={zone} onChange={(ev) => setQuery({ zone: ev.currentTarget.value === browserZone() ? undefined : ev.currentTarget.value })}>
+            {zoneChoices(zone).map((z) => <option value={z}>{z === browserZone() ? `${z} (this browser)` : z}</option>)}
+          </select>
+        </label>
       </form>
       <ErrorMessage error={error ?? list.error} />
       <div class="deploy-layout">
@@ -75,6 +84,7 @@ export function DeploymentsPage({ project, canEdit }: PageProps) {
           <ol class="deployments">
             {list.data?.items.map((d) => (
               <DeploymentCard key={d.id} project={project.key} deployment={d} canEdit={canEdit} onChanged={replaced} onError={setError}
+                clock={{ now, zone }}
                 environment={project.environments.find((e) => e.key === d.environment)} />
             ))}
           </ol>
@@ -99,11 +109,32 @@ export function DeploymentsPage({ project, canEdit }: PageProps) {
   );
 }
 
-function DeploymentCard({ project, deployment: d, environment, canEdit, onChanged, onError }: {
+/** The time now, ticking every 15 s, so "in 10 minutes" counts down. */
+function useNow(): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const t = setInterval(() => setNow(new Date()), 15_000);
+    return () => clearInterval(t);
+  }, []);
+  return now;
+}
+
+/** The zones offered: the chosen one and the browser's first, then every zone the browser knows. */
+function zoneChoices(chosen: string): string[] {
+  return [...new Set([browserZone(), chosen, 'UTC', ...knownZones()])];
+}
+
+/** The share the next step of a release brings, if it has one left. */
+function nextShare(release: Release): number | null {
+  return release.steps.find((s) => !s.appliedAt)?.percentage ?? null;
+}
+
+function DeploymentCard({ project, deployment: d, environment, canEdit, onChanged, onError, clock }: {
   project: string; deployment: Deployment; environment?: Environment; canEdit: boolean; onChanged: (d: Deployment) => void;
-  onError: (e: unknown) => void;
+  onError: (e: unknown) => void; clock: Clock;
 }) {
   const [dialog, setDialog] = useState<null | 'release' | 'rollback' | 'failed'>(null);
+  const [continuing, setContinuing] = useState<number | null>(null);
   const url = safeUrl(d.url);
   const release = d.release ?? null;
   const act = (call: Promise<Deployment>) => call.then(onChanged, onError);
@@ -132,12 +163,16 @@ function DeploymentCard({ project, deployment: d, environment, canEdit, onChange
           ))}
         </ul>
       )}
-      {release && <Plan deployment={d} release={release} />}
+      {release && <Plan deployment={d} release={release} clock={clock} />}
       {canEdit && (
         <div class="actions start">
           {open && (!release || release.state === 'cancelled') && <button class="primary" onClick={() => setDialog('release')}>Release…</button>}
           {release?.state === 'running' && <button onClick={() => act(api.pauseRelease(project, d.id))}>Pause release</button>}
-          {release?.state === 'paused' && <button onClick={() => act(api.resumeRelease(project, d.id))}>Resume release</button>}
+          {release?.state === 'paused' && <button onClick={() => act(api.resumeRelease(project, d.id))}>
+            {nextShare(release) === null ? 'Resume release' : `Continue to ${nextShare(release)} %`}</button>}
+          {open && release?.state === 'completed' && continuations(release.percentage).map((p) => (
+            <button onClick={() => setContinuing(p)}>Continue to {p} %</button>
+          ))}
           {d.status === 'started' && <button onClick={() => act(api.reportDeployment(project, d.id, 'succeeded'))}>Report succeeded</button>}
           {(d.status === 'started' || d.status === 'succeeded') && <button onClick={() => setDialog('failed')}>Report failed…</button>}
           {d.status !== 'rolled_back' && d.flags.length > 0 && <button class="danger" onClick={() => setDialog('rollback')}>Roll back…</button>}
@@ -157,7 +192,12 @@ function DeploymentCard({ project, deployment: d, environment, canEdit, onChange
                 Use “Roll back” to switch them off.</p>}
         </ConfirmDialog>
       )}
-      {dialog === 'release' && <ReleaseDialog deployment={d} onClose={(plan) => {
+      {continuing !== null && release && <ContinueDialog deployment={d} reached={release.percentage} to={continuing} clock={clock}
+        onClose={(plan) => {
+          setContinuing(null);
+          if (plan) act(api.release(project, d.id, plan.steps, plan.comment || undefined));
+        }} />}
+      {dialog === 'release' && <ReleaseDialog deployment={d} clock={clock} onClose={(plan) => {
         setDialog(null);
         if (plan) act(api.release(project, d.id, plan.steps, plan.comment || undefined));
       }} />}
@@ -177,7 +217,7 @@ function DeploymentCard({ project, deployment: d, environment, canEdit, onChange
  * the shipped flags' own state, so a rollback or a flag switched off shows as 0 %), and its steps
  * (a step that will not come, after a rollback or cancellation, says so instead of a due time).
  */
-function Plan({ deployment: d, release }: { deployment: Deployment; release: Release }) {
+function Plan({ deployment: d, release, clock }: { deployment: Deployment; release: Release; clock: Clock }) {
   const flags = d.flags.filter((f) => f.exists);
   const served = Math.max(0, ...flags.map((f) => (f.on ? f.percentage : 0)));
   const stopped = d.status === 'rolled_back' || release.state === 'cancelled';
@@ -193,7 +233,7 @@ function Plan({ deployment: d, release }: { deployment: Deployment; release: Rel
           : release.state === 'cancelled'
             ? <>Release cancelled at {release.percentage} %: {sinceStopped}</>
             : <>Release <strong>{release.state}</strong> at <strong class="pct">{release.percentage} %</strong>
-              {release.nextStepAt && release.state === 'running' && <> · next step {formatTime(release.nextStepAt)}</>}
+              {release.nextStepAt && release.state === 'running' && <> · next step {formatFromNow(new Date(release.nextStepAt), clock.now)}</>}
               {on === 0 && flags.length > 0 && <> · {offNow} now</>}</>}
       </p>
       {release.state === 'paused' && (release.pauseReason || release.pausedBy) && (
@@ -207,11 +247,12 @@ function Plan({ deployment: d, release }: { deployment: Deployment; release: Rel
       {release.steps.length > 0 && (
         <ol class="steps">
           {release.steps.map((s) => (
-            <li class={s.appliedAt ? 'done' : stopped ? 'cancelled' : ''}>
-              {s.percentage} % {s.appliedAt ? `· applied ${formatTime(s.appliedAt)}`
+            <li class={s.appliedAt ? 'done' : stopped ? 'cancelled' : ''} title={s.dueAt && !s.appliedAt ? formatTime(s.dueAt) : undefined}>
+              {s.percentage} % {s.appliedAt ? `· applied ${formatAt(new Date(s.appliedAt), clock)}`
                 : stopped ? '· cancelled'
-                  : release.state === 'paused' ? '· waits until the release is resumed'
-                    : s.dueAt ? `· due ${formatTime(s.dueAt)}` : s.after ? `· ${s.after} after the step before` : s.at ? `· at ${formatTime(s.at)}` : ''}
+                  : release.state === 'paused' ? `· waits until the release is resumed${s.after ? `, then ${describePlanned(s, clock)}` : ''}`
+                    : s.dueAt ? `· ${formatFromNow(new Date(s.dueAt), clock.now)}, ${formatAt(new Date(s.dueAt), clock)}`
+                      : s.after ? `· ${describePlanned(s, clock)} the step before` : s.at ? `· ${describePlanned(s, clock)}` : ''}
             </li>
           ))}
         </ol>
@@ -220,48 +261,88 @@ function Plan({ deployment: d, release }: { deployment: Deployment; release: Rel
   );
 }
 
-interface StepDraft { percentage: string; after: string }
+/** What a step's time reads as, said back under the field, or why it cannot be read. */
+function readWhen(text: string, index: number, clock: Clock): { reading: string; bad: boolean } {
+  try {
+    const when = parseWhen(text, clock);
+    if (when.kind === 'now') return index === 0 ? { reading: 'at once', bad: false } : { reading: 'needs a time', bad: true };
+    if (when.kind === 'at') return { reading: `${formatFromNow(when.time, clock.now)}, ${formatAt(when.time, clock)}`, bad: false };
+    return { reading: `${describeWhen(when, clock)}, counted from the step before`, bad: false };
+  } catch (e) {
+    return { reading: (e as Error).message, bad: true };
+  }
+}
 
-function ReleaseDialog({ deployment, onClose }: {
-  deployment: Deployment; onClose: (plan: { steps?: { percentage: number; after?: string }[]; comment: string } | null) => void;
+/** The steps being written, and what each one's time reads as (or why it cannot be read). */
+function StepFields({ steps, setSteps, clock, addLabel }: {
+  steps: StepDraft[]; setSteps: (steps: StepDraft[]) => void; clock: Clock; addLabel?: string;
+}) {
+  const set = (i: number, change: Partial<StepDraft>) => setSteps(steps.map((s, j) => (j === i ? { ...s, ...change } : s)));
+  return (
+    <fieldset>
+      <legend>Steps: say when in words — “now”, “in 10 minutes”, “after 1 hour” (after the step before), “at 09:00 tomorrow”.
+        Times are in {clock.zone}.</legend>
+      {steps.map((s, i) => {
+        const { reading, bad } = readWhen(s.when, i, clock);
+        return (
+          <div class="row step" key={i}>
+            <label class="field narrow">Step {i + 1} %
+              <input type="number" min={0.001} max={100} step={0.001} required value={s.percentage} onInput={(ev) => set(i, { percentage: ev.currentTarget.value })} />
+            </label>
+            <div class="field when">
+              <label for={`when-${i}`}>Step {i + 1} when</label>
+              <input id={`when-${i}`} name={`when-${i}`} value={s.when} placeholder={i === 0 ? 'now' : 'after 10 minutes'} size={24}
+                aria-describedby={`when-reading-${i}`} aria-invalid={bad} onInput={(ev) => set(i, { when: ev.currentTarget.value })} />
+              <small id={`when-reading-${i}`} class={bad ? 'when-reading bad' : 'when-reading'}>{reading}</small>
+            </div>
+            {steps.length > 1 && <button type="button" class="link" onClick={() => setSteps(steps.filter((_, j) => j !== i))} aria-label={`Remove step ${i + 1}`}>Remove</button>}
+          </div>
+        );
+      })}
+      <button type="button" onClick={() => setSteps([...steps, { percentage: '100', when: 'after 1 hour' }])}>{addLabel ?? 'Add step'}</button>
+    </fieldset>
+  );
+}
+
+function ReleaseDialog({ deployment, clock, onClose }: {
+  deployment: Deployment; clock: Clock; onClose: (plan: { steps?: PlannedStep[]; comment: string } | null) => void;
 }) {
   const [mode, setMode] = useState<'now' | 'plan'>('plan');
-  const [steps, setSteps] = useState<StepDraft[]>([{ percentage: '1', after: '' }, { percentage: '10', after: 'PT10M' }, { percentage: '100', after: 'PT1H' }]);
-  const set = (i: number, change: Partial<StepDraft>) => setSteps(steps.map((s, j) => (j === i ? { ...s, ...change } : s)));
+  const [steps, setSteps] = useState<StepDraft[]>([{ percentage: '1', when: 'now' }, { percentage: '10', when: 'after 10 minutes' },
+    { percentage: '100', when: 'after 1 hour' }]);
 
   const submit = (comment: string) => {
     if (mode === 'now') { onClose({ comment }); return; }
-    const plan = steps.map((s, i) => ({ percentage: Number(s.percentage), ...(i > 0 && s.after.trim() ? { after: s.after.trim().toUpperCase() } : {}) }));
-    if (plan.some((s) => !(s.percentage > 0 && s.percentage <= 100))) throw new Error('Each step needs a percentage above 0 and at most 100.');
-    if (plan.some((s, i) => i > 0 && s.percentage <= plan[i - 1].percentage)) throw new Error('Percentages must rise from step to step.');
-    if (plan.some((s, i) => i > 0 && !s.after)) throw new Error('Every step after the first needs a wait, such as PT10M (10 minutes) or PT1H.');
-    onClose({ steps: plan, comment });
+    onClose({ steps: planSteps(steps, { ...clock, now: new Date() }), comment });
   };
 
   return (
     <FormDialog titleId="release-title" title={<>Release {deployment.service} {deployment.version} in {deployment.environment}</>}
-      submitLabel="Start release" withComment onSubmit={submit} onCancel={() => onClose(null)}>
+      submitLabel="Start release" wide withComment onSubmit={submit} onCancel={() => onClose(null)}>
       <div class="radios" role="radiogroup" aria-label="How to release">
         <label><input type="radio" name="mode" checked={mode === 'plan'} onChange={() => setMode('plan')} /> along a plan</label>
         <label><input type="radio" name="mode" checked={mode === 'now'} onChange={() => setMode('now')} /> everyone at once</label>
       </div>
-      {mode === 'plan' && (
-        <fieldset>
-          <legend>Steps (waits are ISO-8601 durations: PT10M is 10 minutes, PT1H an hour, P1D a day)</legend>
-          {steps.map((s, i) => (
-            <div class="row" key={i}>
-              <label class="field narrow">Step {i + 1} %
-                <input type="number" min={0.001} max={100} step={0.001} required value={s.percentage} onInput={(ev) => set(i, { percentage: ev.currentTarget.value })} />
-              </label>
-              {i > 0 && <label class="field narrow">after
-                <input value={s.after} placeholder="PT10M" size={8} onInput={(ev) => set(i, { after: ev.currentTarget.value })} /></label>}
-              {steps.length > 1 && <button type="button" class="link" onClick={() => setSteps(steps.filter((_, j) => j !== i))} aria-label={`Remove step ${i + 1}`}>Remove</button>}
-            </div>
-          ))}
-          <button type="button" onClick={() => setSteps([...steps, { percentage: '100', after: 'PT1H' }])}>Add step</button>
-        </fieldset>
-      )}
+      {mode === 'plan' && <StepFields steps={steps} setSteps={setSteps} clock={clock} />}
       <p class="hint">Flags: {deployment.flags.map((f) => f.key).join(', ') || 'none'}. Rollouts are sticky: raising a share only adds users.</p>
     </FormDialog>
+  );
+}
+
+/** Continues a completed release along a new plan, from the share it reached (one step by default, at once). */
+function ContinueDialog({ deployment, reached, to, clock, onClose }: {
+  deployment: Deployment; reached: number; to: number; clock: Clock;
+  onClose: (plan: { steps: PlannedStep[]; comment: string } | null) => void;
+}) {
+  const [steps, setSteps] = useState<StepDraft[]>([{ percentage: String(to), when: 'now' }]);
+  return (
+    <Portal>
+      <FormDialog titleId="continue-title" title={<>Continue {deployment.service} {deployment.version} in {deployment.environment} to {to} %</>}
+        submitLabel={`Continue to ${to} %`} wide withComment onCancel={() => onClose(null)}
+        onSubmit={(comment) => onClose({ steps: planSteps(steps, { ...clock, now: new Date() }, reached), comment })}>
+        <p>The release completed at {reached} %. It continues along these steps; the ones it took stay in its history.</p>
+        <StepFields steps={steps} setSteps={setSteps} clock={clock} addLabel="Add a step" />
+      </FormDialog>
+    </Portal>
   );
 }

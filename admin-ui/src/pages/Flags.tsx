@@ -3,8 +3,9 @@ import { api, type Flag, type FlagKind } from '../api';
 import type { PageProps } from '../props';
 import { Toggle } from '../components/Toggle';
 import { Empty, ErrorMessage, Loading, useLoad } from '../components/common';
-import { FormDialog } from '../components/dialogs';
-import { parseVariation, staleness } from '../flag';
+import { ConfirmDialog, FormDialog } from '../components/dialogs';
+import { byLongestUnused, parseVariation, staleness, usageText, writeOf } from '../flag';
+import { count, plural } from '../plural';
 import { ago } from '../format';
 import { useLiveRefresh } from '../live';
 import { useLocation } from '../router';
@@ -15,6 +16,8 @@ export function FlagsPage({ project, canEdit }: PageProps) {
   const tag = query.get('tag') ?? '';
   const envFilter = query.get('env') ?? '';
   const archived = query.get('archived') === 'true';
+  const staleOnly = query.get('stale') === 'true';
+  const sortUnused = query.get('sort') === 'unused';
   const [search, setSearch] = useState(q);
   const [creating, setCreating] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -32,7 +35,39 @@ export function FlagsPage({ project, canEdit }: PageProps) {
   useEffect(() => setPages([]), [project.key, q, tag, archived]);
   useLiveRefresh(list.reload, (ev) => ev.targetKind === 'flag');
 
-  const flags = useMemo(() => [...(list.data?.items ?? []), ...pages.flat()], [list.data, pages]);
+  const loaded = useMemo(() => [...(list.data?.items ?? []), ...pages.flat()], [list.data, pages]);
+  // staleness is the server's reading (its clock); the filter and the order apply to the flags loaded
+  const flags = useMemo(() => {
+    const shown = staleOnly ? loaded.filter((f) => f.usage?.stale) : loaded;
+    return sortUnused ? [...shown].sort(byLongestUnused) : shown;
+  }, [loaded, staleOnly, sortUnused]);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [archiving, setArchiving] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const selecting = canEdit && staleOnly && !archived;
+  const chosen = flags.filter((f) => selected.has(f.key));
+  const pick = (key: string, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(key); else next.delete(key);
+    setSelected(next);
+  };
+  const archive = async (comment: string) => {
+    setArchiving(false);
+    setNotice(null);
+    const failed: string[] = [];
+    for (const flag of chosen) {
+      try {
+        await api.updateFlag(project.key, flag.key, writeOf(flag, { archived: true, ...(comment.trim() ? { comment: comment.trim() } : {}) }), flag.version);
+      } catch (e) {
+        failed.push(flag.key);
+        setActionError(e);
+      }
+    }
+    const done = chosen.length - failed.length;
+    setSelected(new Set(failed));
+    setNotice(`${count(done, 'flag')} archived${failed.length ? `; not archived: ${failed.join(', ')}` : ''}.`);
+    list.reload();
+  };
   flags.forEach((f) => f.tags.forEach((t) => knownTags.current.add(t)));
   const tags = [...knownTags.current].sort();
   const envs = project.environments.filter((e) => !envFilter || e.key === envFilter);
@@ -82,7 +117,33 @@ export function FlagsPage({ project, canEdit }: PageProps) {
             <option value="true">archived flags</option>
           </select>
         </label>
+        <label class="field inline"><input type="checkbox" name="stale" checked={staleOnly}
+          onChange={(ev) => { setSelected(new Set()); setQuery({ stale: ev.currentTarget.checked ? 'true' : undefined }); }} />
+          only stale temporary flags</label>
+        <label class="field">Order
+          <select name="sort" value={sortUnused ? 'unused' : ''} onChange={(ev) => setQuery({ sort: ev.currentTarget.value || undefined })}>
+            <option value="">A to Z</option>
+            <option value="unused">longest unused first</option>
+          </select>
+        </label>
       </form>
+      {selecting && flags.length > 0 && (
+        <div class="bulk-bar" role="region" aria-label="Clean up stale flags">
+          <span>{chosen.length === 0 ? 'Select the flags to archive.' : `${count(chosen.length, 'flag')} selected`}</span>
+          <button type="button" onClick={() => setSelected(new Set(chosen.length === flags.length ? [] : flags.map((f) => f.key)))}>
+            {chosen.length === flags.length ? 'Select none' : 'Select all'}</button>
+          <button type="button" class="danger" disabled={chosen.length === 0} onClick={() => setArchiving(true)}>Archive selected…</button>
+        </div>
+      )}
+      {notice && <p class="notice" role="status">{notice}</p>}
+      {archiving && (
+        <ConfirmDialog title={`Archive ${count(chosen.length, 'flag')}?`} confirmLabel={`Archive ${count(chosen.length, 'flag')}`} danger withComment
+          onClose={(result) => { if (result) void archive(result.comment); else setArchiving(false); }}>
+          <p>{plural(chosen.length, 'It leaves', 'They leave')} the flag list and SDKs stop receiving {plural(chosen.length, 'it', 'them')};
+            {' '}{plural(chosen.length, 'it', 'they')} can be unarchived from the “archived flags” view.</p>
+          <ul class="bulk-list">{chosen.map((f) => <li>{f.name} <code>{f.key}</code> — {usageText(f) ?? 'no reading'}</li>)}</ul>
+        </ConfirmDialog>
+      )}
       <ErrorMessage error={actionError} />
       <ErrorMessage error={list.error} />
       {creating && <CreateFlag project={project.key} onClose={(created) => {
@@ -91,7 +152,7 @@ export function FlagsPage({ project, canEdit }: PageProps) {
       }} />}
       {!list.data && list.loading && <Loading />}
       {list.data && flags.length === 0 && (
-        <Empty>{archived && !q && !tag ? 'No archived flags.' : q || tag ? 'No flag matches these filters.' : canEdit ? 'No flags yet. Create the first one with “New flag”.' : 'No flags yet.'}</Empty>
+        <Empty>{staleOnly && !archived ? 'No stale temporary flags: every one was evaluated by an SDK this week.' : archived && !q && !tag ? 'No archived flags.' : q || tag ? 'No flag matches these filters.' : canEdit ? 'No flags yet. Create the first one with “New flag”.' : 'No flags yet.'}</Empty>
       )}
       {flags.length > 0 && (
         <table class="flags">
@@ -104,13 +165,16 @@ export function FlagsPage({ project, canEdit }: PageProps) {
           <tbody>
             {flags.map((flag) => {
               const stale = staleness(flag);
+              const usage = usageText(flag);
               return (
                 <tr key={flag.key} data-flag={flag.key}>
                   <th scope="row" class="flag-cell">
+                    {selecting && <input type="checkbox" class="pick" checked={selected.has(flag.key)} aria-label={`Select ${flag.name}`}
+                      onChange={(ev) => pick(flag.key, ev.currentTarget.checked)} />}
                     <a href={`/projects/${encodeURIComponent(project.key)}/flags/${encodeURIComponent(flag.key)}`} class="flag-name">{flag.name}</a>
                     <code class="key">{flag.key}</code>
                     {flag.tags.map((t) => <span class="tag">{t}</span>)}
-                    {stale && <span class="badge stale" title={stale}>stale</span>}
+                    {stale && <span class="badge stale" title={stale}>{usage ?? 'stale'}</span>}
                     {flag.archived && <span class="badge">archived</span>}
                   </th>
                   {envs.map((env) => {

@@ -8,6 +8,7 @@ import dev.darklaunch.server.settings.EnvironmentValues;
 import dev.darklaunch.server.store.DatabaseSettings;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,10 +26,20 @@ import java.util.Optional;
  * @param database      how long to wait on the database ({@code DARKLAUNCH_DATABASE_TIMEOUT})
  * @param http          timeouts and per-client limits of HTTP connections ({@code DARKLAUNCH_HTTP_*},
  *                      {@code DARKLAUNCH_TRUSTED_PROXIES})
+ * @param clockOffset   moves the server's clock forward where it judges age on the database's clock
+ *                      (how long a flag has gone unused); zero, and never read from the environment:
+ *                      tests set it to see what the server says days from now
  */
 public record Config(int port, Optional<String> databaseUrl, Path dataDir,
                      Optional<String> adminToken, Optional<String> adminPassword, FeedSettings feed,
-                     SessionSettings sessions, DatabaseSettings database, HttpSettings http) {
+                     SessionSettings sessions, DatabaseSettings database, HttpSettings http, Duration clockOffset) {
+
+    /** With the server's clock as it is. */
+    public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
+                  Optional<String> adminPassword, FeedSettings feed, SessionSettings sessions, DatabaseSettings database,
+                  HttpSettings http) {
+        this(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http, Duration.ZERO);
+    }
 
     /** With the default HTTP settings. */
     public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
@@ -62,6 +73,7 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
         java.util.Objects.requireNonNull(sessions, "sessions");
         java.util.Objects.requireNonNull(database, "database");
         java.util.Objects.requireNonNull(http, "http");
+        java.util.Objects.requireNonNull(clockOffset, "clockOffset");
         if (http.idleTimeout().compareTo(feed.heartbeat()) <= 0) {
             // an SDK stream is quiet between heartbeats: the idle timeout would cut every one of them
             throw new IllegalArgumentException("DARKLAUNCH_HTTP_IDLE_TIMEOUT (" + http.idleTimeout()
@@ -105,31 +117,36 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
     }
 
     public Config withPort(int newPort) {
-        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http);
+        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http, clockOffset);
     }
 
     public Config withDatabaseUrl(String url) {
-        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed, sessions, database, http);
+        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed, sessions, database, http, clockOffset);
     }
 
     public Config withFeed(FeedSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings, sessions, database, http);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings, sessions, database, http, clockOffset);
     }
 
     public Config withSessions(SessionSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, settings, database, http);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, settings, database, http, clockOffset);
     }
 
     public Config withDatabase(DatabaseSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, settings, http);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, settings, http, clockOffset);
     }
 
     public Config withHttp(HttpSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, settings);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, settings, clockOffset);
+    }
+
+    /** The server's clock moved forward by {@code offset} where it judges age (tests only). */
+    public Config withClockOffset(Duration offset) {
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http, offset);
     }
 
     public Config withAdminPassword(String password) {
-        return new Config(port, databaseUrl, dataDir, adminToken, Optional.of(password), feed, sessions, database, http);
+        return new Config(port, databaseUrl, dataDir, adminToken, Optional.of(password), feed, sessions, database, http, clockOffset);
     }
 
     private static int port(String value) {

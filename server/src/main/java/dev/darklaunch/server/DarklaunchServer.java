@@ -322,7 +322,7 @@ public final class DarklaunchServer {
                 authenticator,
                 Authenticator::requireApiToken,
                 List.of(new ProjectsApi(stores.projects())::mount,
-                        new FlagsApi(stores.flagWrites(), stores.flags())::mount,
+                        new FlagsApi(stores.flagWrites(), stores.flags(), stores.flagUsage())::mount,
                         new SegmentsApi(stores.segmentWrites(), stores.segments())::mount,
                         new ImportsApi(stores.imports())::mount,
                         new AuditApi(stores.audit(), stores.projects())::mount,

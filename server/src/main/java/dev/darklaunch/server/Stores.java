@@ -13,6 +13,7 @@ import dev.darklaunch.server.feed.UsageStore;
 import dev.darklaunch.server.flags.EnvironmentDataStore;
 import dev.darklaunch.server.flags.FlagConfigStore;
 import dev.darklaunch.server.flags.FlagStore;
+import dev.darklaunch.server.flags.FlagUsageStore;
 import dev.darklaunch.server.flags.FlagWrites;
 import dev.darklaunch.server.imports.ImportStore;
 import dev.darklaunch.server.projects.ProjectStore;
@@ -32,7 +33,7 @@ import java.util.List;
  * The lower packages' hooks are filled in here, where every package is visible: a new environment
  * is seeded by flags and segments, and a person's change to a flag pauses its running releases.
  */
-record Stores(ProjectStore projects, FlagStore flags, FlagWrites flagWrites, SegmentStore segments,
+record Stores(ProjectStore projects, FlagStore flags, FlagWrites flagWrites, FlagUsageStore flagUsage, SegmentStore segments,
               SegmentWrites segmentWrites, EnvironmentDataStore environments,
               DeploymentStore deployments, ImportStore imports, AuditStore audit, TokenStore tokens, UserStore users,
               SessionStore sessions, Credentials credentials, SignInThrottle signIns, FeedStore feed, UsageStore usage,
@@ -48,6 +49,7 @@ record Stores(ProjectStore projects, FlagStore flags, FlagWrites flagWrites, Seg
                 flags,
                 new FlagWrites(pool, flags, new FlagConfigStore(),
                         (tx, actor, scope, changed, action) -> holds.pause(tx, actor, scope, changed, action, null, null)),
+                new FlagUsageStore(pool, config.clockOffset()),
                 segments,
                 new SegmentWrites(pool, segments),
                 new EnvironmentDataStore(pool),

@@ -148,7 +148,7 @@ class DeploymentsIT {
         TestServer server = keep(TestServer.start(TestDatabase.fresh(), FAST_FEED));
         Http admin = server.admin();
         long id = deploy(admin, "staging", "feature-x");
-        Map<String, Object> plan = Map.of("steps", List.of(Map.of("percentage", 25)));
+        Map<String, Object> plan = Map.of("steps", List.of(Map.of("percentage", 25), Map.of("percentage", 50, "after", "PT1H")));
         assertThat(admin.post(P + "/deployments/" + id + "/release", plan).status()).isEqualTo(200);
         int events = admin.auditEvents();
         Http.Response again = admin.post(P + "/deployments/" + id + "/release", plan);
@@ -157,7 +157,7 @@ class DeploymentsIT {
         assertThat(admin.auditEvents()).as("the same plan again writes nothing").isEqualTo(events);
 
         Http.Response other = admin.post(P + "/deployments/" + id + "/release", Map.of("steps", List.of(Map.of("percentage", 50))));
-        assertThat(other.status()).isEqualTo(409);
+        assertThat(other.status()).as("another plan while one runs").isEqualTo(409);
         assertThat(other.json().get("message").asText()).contains("already has a release");
 
         assertThat(admin.post(P + "/deployments/" + id + "/rollback", null).status()).isEqualTo(200);
@@ -167,6 +167,44 @@ class DeploymentsIT {
         assertThat(rollbackAgain.json().get("status").asText()).isEqualTo("rolled_back");
         assertThat(admin.auditEvents()).as("rolling back twice writes nothing the second time").isEqualTo(events);
         assertThat(admin.post(P + "/deployments/" + id + "/release", plan).status()).as("no release after a rollback").isEqualTo(409);
+    }
+
+    @Test
+    void a_completed_release_continues_along_a_new_plan_that_starts_above_the_share_it_reached() {
+        TestServer server = keep(TestServer.start(TestDatabase.fresh(), FAST_FEED));
+        Http admin = server.admin();
+        long id = deploy(admin, "production", "continued");
+        String release = P + "/deployments/" + id + "/release";
+        JsonNode at10 = Fixtures.succeeded(admin.post(release, Map.of("steps", List.of(Map.of("percentage", 10)))));
+        assertThat(at10.at("/release/state").asText()).isEqualTo("completed");
+
+        JsonNode at25 = Fixtures.succeeded(admin.post(release, Map.of("steps", List.of(Map.of("percentage", 25)))));
+        assertThat(at25.at("/release/state").asText()).isEqualTo("completed");
+        assertThat(at25.at("/release/percentage").asDouble()).isEqualTo(25.0);
+        assertThat(at25.at("/flags/0/percentage").asDouble()).isEqualTo(25.0);
+        assertThat(at25.at("/release/steps").size()).as("the history of the release is kept").isEqualTo(2);
+        assertThat(admin.get(P + "/audit?deployment=" + id).json().get("items").findValuesAsText("action"))
+                .filteredOn("deployment.release"::equals).hasSize(2);
+        assertThat(admin.get(P + "/environments/production/timeline").json().get("items").findValuesAsText("summary"))
+                .anyMatch(summary -> summary.matches("release of checkout 2\\.0\\.\\d+ continued: 25 %"))
+                .anyMatch(summary -> summary.matches("release of checkout 2\\.0\\.\\d+ started: 10 %"));
+
+        int events = admin.auditEvents();
+        assertThat(admin.post(release, Map.of("steps", List.of(Map.of("percentage", 25)))).status())
+                .as("the continuation sent again").isEqualTo(200);
+        assertThat(admin.auditEvents()).as("a repeated continuation writes nothing").isEqualTo(events);
+
+        Http.Response lower = admin.post(release, Map.of("steps", List.of(Map.of("percentage", 20))));
+        assertThat(lower.status()).isEqualTo(409);
+        assertThat(lower.json().get("message").asText()).contains("completed at 25 %").contains("start above");
+
+        JsonNode onTheWay = Fixtures.succeeded(admin.post(release, Map.of("steps", List.of(
+                Map.of("percentage", 50), Map.of("percentage", 100, "after", "PT1H")))));
+        assertThat(onTheWay.at("/release/state").asText()).isEqualTo("running");
+        assertThat(onTheWay.at("/release/percentage").asDouble()).isEqualTo(50.0);
+        assertThat(onTheWay.at("/release/nextStepAt").isTextual()).isTrue();
+        Http.Response whileRunning = admin.post(release, Map.of("steps", List.of(Map.of("percentage", 100))));
+        assertThat(whileRunning.status()).as("another plan while the continuation runs").isEqualTo(409);
     }
 
     @Test

@@ -215,15 +215,16 @@ public final class DeploymentStore {
     }
 
     /**
-     * Stores the plan's steps and starts the release: the first step falls due now (or at its
-     * time), a later one at a fixed time is due then, one that waits an interval has no due time
-     * until the step before is applied.
+     * Stores the plan's steps from {@code firstPosition} on (after the steps of a release it
+     * continues) and runs the release: the plan's first step falls due now (or at its time), a
+     * later one at a fixed time is due then, one that waits an interval has no due time until the
+     * step before is applied.
      */
-    Future<Void> startRelease(SqlClient tx, long id, String actor, ReleasePlan plan) {
+    Future<Void> startRelease(SqlClient tx, long id, String actor, ReleasePlan plan, int firstPosition) {
         List<Tuple> steps = new ArrayList<>();
         for (int i = 0; i < plan.steps().size(); i++) {
             ReleasePlan.Step step = plan.steps().get(i);
-            steps.add(Tuple.from(new Object[]{id, i, step.weight(), step.at(),
+            steps.add(Tuple.from(new Object[]{id, firstPosition + i, step.weight(), step.at(),
                     step.after() == null ? null : step.after().toMillis(), i == 0 || step.at() != null}));
         }
         return tx.preparedQuery("""

@@ -35,19 +35,26 @@ final class GuardStore {
     }
 
     /** Stores a release's guards; those of the whole release start counting now, a step's when it is applied. */
-    static Future<Void> insert(SqlClient tx, long id, List<ReleasePlan.PlannedGuard> guards) {
+    static Future<Void> insert(SqlClient tx, long id, List<ReleasePlan.PlannedGuard> guards, int firstStep) {
         if (guards.isEmpty()) {
             return Future.succeededFuture();
         }
-        List<Tuple> rows = new ArrayList<>();
-        for (int i = 0; i < guards.size(); i++) {
-            ReleasePlan.PlannedGuard guard = guards.get(i);
-            rows.add(Tuple.of(id, i, guard.step(), Json.write(guard.spec().definition())));
-        }
-        return tx.preparedQuery("""
-                        INSERT INTO release_guards (deployment_id, position, step, definition, started_at)
-                        VALUES ($1, $2, $3::integer, $4::text::jsonb, CASE WHEN $3::integer IS NULL THEN now() END)""")
-                .executeBatch(rows)
+        // a plan that continues a completed release adds its guards after the earlier ones, its
+        // steps numbered after the steps already taken
+        return tx.preparedQuery("SELECT count(*) AS n FROM release_guards WHERE deployment_id = $1").execute(Tuple.of(id))
+                .compose(counted -> {
+                    int first = counted.iterator().next().getLong("n").intValue();
+                    List<Tuple> rows = new ArrayList<>();
+                    for (int i = 0; i < guards.size(); i++) {
+                        ReleasePlan.PlannedGuard guard = guards.get(i);
+                        rows.add(Tuple.of(id, first + i, guard.step() == null ? null : firstStep + guard.step(),
+                                Json.write(guard.spec().definition())));
+                    }
+                    return tx.preparedQuery("""
+                                    INSERT INTO release_guards (deployment_id, position, step, definition, started_at)
+                                    VALUES ($1, $2, $3::integer, $4::text::jsonb, CASE WHEN $3::integer IS NULL THEN now() END)""")
+                            .executeBatch(rows);
+                })
                 .mapEmpty();
     }
 

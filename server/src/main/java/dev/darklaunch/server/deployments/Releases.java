@@ -62,8 +62,10 @@ public final class Releases {
 
     /**
      * Starts releasing the deployment's flags along the plan; steps that are due apply at once, in
-     * this transaction. Asking again for the same plan changes nothing; a different plan while one
-     * exists is a conflict.
+     * this transaction. Asking again for the same plan (or, after a continuation, for the plan that
+     * continued it) changes nothing. A completed release continues along a new plan that starts
+     * above the share it reached — its steps follow the ones already applied, so the release keeps
+     * its whole history; a different plan while one is running or paused is a conflict.
      */
     public Future<Deployment> release(String actor, String project, long id, ReleasePlan plan, Optional<String> comment) {
         return lock.change(project, id, (tx, deployment) -> {
@@ -71,21 +73,49 @@ public final class Releases {
                 return Future.failedFuture(Failure.conflict("this deployment " + deployment.describeStatus()
                         + "; record a new deployment to release its flags"));
             }
-            if (deployment.releaseState() != null) {
-                return samePlan(tx, id, plan).compose(same -> same
-                        ? Future.<Void>succeededFuture() // the same plan again: nothing to do
-                        : Future.failedFuture(Failure.conflict("this deployment already has a release (" + deployment.releaseState()
-                        + "); pause or resume it, or roll the deployment back")));
+            if (deployment.releaseState() == null) {
+                return start(tx, actor, deployment, plan, 0, comment);
             }
-            return guarded(tx, deployment, plan)
-                    .compose(guarded -> store.startRelease(tx, id, actor, guarded)
-                            .compose(v -> GuardStore.insert(tx, id, guarded.guards()))
-                            .compose(v -> DeploymentAudit.append(tx, actor, "deployment.release", deployment, null,
-                                    planSummary(guarded), comment)))
-                    .compose(v -> store.recordReleasedVersions(tx, id))
-                    .compose(v -> steps.applyDue(tx, deployment.withRelease(Release.RUNNING, actor)))
-                    .mapEmpty();
+            return store.steps(tx, id).compose(existing -> {
+                List<ReleasePlan.Step> planned = existing.stream().map(StoredStep::planned).toList();
+                if (planned.equals(plan.steps())) {
+                    return samePlan(tx, id, plan).compose(same -> same
+                            ? Future.<Void>succeededFuture() // the same plan again: nothing to do
+                            : Future.failedFuture(Failure.conflict("this deployment already has a release ("
+                            + deployment.releaseState() + ") with other guards; pause or resume it, or roll the deployment back")));
+                }
+                if (endsWith(planned, plan.steps())) {
+                    return Future.<Void>succeededFuture(); // the same continuation again: nothing to do
+                }
+                if (!Release.COMPLETED.equals(deployment.releaseState())) {
+                    return Future.failedFuture(Failure.conflict("this deployment already has a release ("
+                            + deployment.releaseState() + "); pause or resume it, or roll the deployment back"));
+                }
+                int reached = existing.isEmpty() ? 0 : existing.get(existing.size() - 1).weight();
+                if (plan.steps().get(0).weight() <= reached) {
+                    return Future.failedFuture(Failure.conflict("this deployment's release completed at "
+                            + ReleasePlan.format(reached) + " %; a plan that continues it must start above that"));
+                }
+                return start(tx, actor, deployment, plan, existing.size(), comment);
+            });
         });
+    }
+
+    /** Stores the plan's steps from {@code firstPosition} on, runs the release and applies what is due. */
+    private Future<Void> start(SqlClient tx, String actor, StoredDeployment deployment, ReleasePlan plan, int firstPosition,
+                               Optional<String> comment) {
+        return guarded(tx, deployment, plan)
+                .compose(guarded -> store.startRelease(tx, deployment.id(), actor, guarded, firstPosition)
+                        .compose(v -> GuardStore.insert(tx, deployment.id(), guarded.guards(), firstPosition))
+                        .compose(v -> DeploymentAudit.append(tx, actor, "deployment.release", deployment,
+                                firstPosition == 0 ? null : Map.of("release", Release.COMPLETED), planSummary(guarded), comment)))
+                .compose(v -> store.recordReleasedVersions(tx, deployment.id()))
+                .compose(v -> steps.applyDue(tx, deployment.withRelease(Release.RUNNING, actor)))
+                .mapEmpty();
+    }
+
+    private static boolean endsWith(List<ReleasePlan.Step> steps, List<ReleasePlan.Step> tail) {
+        return steps.size() >= tail.size() && steps.subList(steps.size() - tail.size(), steps.size()).equals(tail);
     }
 
     /** Holds a running release: no further step applies until it is resumed. */

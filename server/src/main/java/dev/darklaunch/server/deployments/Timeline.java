@@ -64,7 +64,8 @@ public final class Timeline {
         return switch (event.action()) {
             case "deployment.create" -> title + " deployed to " + event.environment() + shipped(event.after());
             case "deployment.status" -> title + " " + text(event.after(), "status").replace('_', ' ');
-            case "deployment.release" -> "release of " + title + " started: " + plan(event.after());
+            case "deployment.release" -> "release of " + title + (continued(event.before()) ? " continued: " : " started: ")
+                    + plan(event.after());
             case "deployment.release.step" -> title + " released to " + number(event.after(), "percentage") + " %";
             case "deployment.release.pause" -> "release of " + title + " paused";
             case "deployment.release.resume" -> "release of " + title + " resumed";
@@ -90,6 +91,11 @@ public final class Timeline {
         List<String> keys = new ArrayList<>();
         after.path("flags").forEach(flag -> keys.add(flag.path("key").asText()));
         return ", shipping " + String.join(", ", keys) + " dark";
+    }
+
+    /** Whether a release event continued a completed release (its "before" says so) rather than starting one. */
+    private static boolean continued(JsonNode before) {
+        return before != null && "completed".equals(before.path("release").asText());
     }
 
     private static String plan(JsonNode after) {

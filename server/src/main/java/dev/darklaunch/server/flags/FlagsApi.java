@@ -9,6 +9,7 @@ import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.QueryParams;
 import dev.darklaunch.server.http.Responses;
 import dev.darklaunch.server.http.Versions;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -22,10 +23,16 @@ public final class FlagsApi {
 
     private final FlagWrites writes;
     private final FlagStore flags;
+    private final FlagUsageStore usage;
 
-    public FlagsApi(FlagWrites writes, FlagStore flags) {
+    /** A flag in the list: the flag as the API shows it, and how long it has gone unused. */
+    record ListedFlag(@JsonUnwrapped FlagView flag, FlagUsageStore.Usage usage) {
+    }
+
+    public FlagsApi(FlagWrites writes, FlagStore flags, FlagUsageStore usage) {
         this.writes = writes;
         this.flags = flags;
+        this.usage = usage;
     }
 
     public void mount(Router router) {
@@ -45,7 +52,9 @@ public final class FlagsApi {
         Caller.of(ctx).requireRead(project);
         FlagStore.Filter filter = new FlagStore.Filter(QueryParams.text(ctx, "tag"), QueryParams.text(ctx, "q"), archived(ctx));
         flags.list(project, filter, QueryParams.paging(ctx))
-                .onSuccess(page -> Responses.page(ctx, page.items(), page.next()))
+                .compose(page -> usage.usage(project, page.items().stream().map(f -> f.flag().key()).toList())
+                        .map(used -> page.items().stream().map(f -> new ListedFlag(f, used.get(f.flag().key()))).toList())
+                        .onSuccess(items -> Responses.page(ctx, items, page.next())))
                 .onFailure(ctx::fail);
     }
 

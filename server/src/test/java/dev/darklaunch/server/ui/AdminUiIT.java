@@ -355,7 +355,7 @@ class AdminUiIT {
             dialog.getByLabel("Step 1 %").fill("10");
             dialog.getByLabel("Step 2 %").fill("50");
             dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Remove step 3")).click();
-            dialog.getByLabel("after").fill("PT1H");
+            dialog.getByLabel("Step 2 when").fill("after 1 hour");
             dialog.getByLabel("Comment for the audit log (optional)").fill("first 10 % of users");
             dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Start release")).click();
             assertThat(card.locator(".plan .pct")).hasText("10 %");
@@ -370,7 +370,7 @@ class AdminUiIT {
             card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pause release")).click();
             assertThat(card.locator(".plan")).hasAttribute("data-release-state", "paused");
             assertThat(card.locator(".pause-reason")).containsText("paused by");
-            assertThat(card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Resume release"))).isVisible();
+            assertThat(card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Continue to 50 %"))).isVisible();
             tab.screenshot("deployments");
 
             changes.clear();
