@@ -144,7 +144,7 @@ export function explanationInWords(steps: ExplanationStep[], variations: Variati
       case 'prerequisite': {
         const required = `needs to serve variation #${s.requiredVariation}`;
         const state = !s.found ? 'does not exist in this environment' : !s.on ? 'is off'
-          : `serves variation #${s.servedVariation ?? -1}`;
+          : s.servedVariation === undefined ? 'serves no variation (the application’s default)' : `serves variation #${s.servedVariation}`;
         return s.met ? { text: `Prerequisite “${s.flag}” ${state}, as required.`, details: [], decided: false }
           : { text: `Prerequisite “${s.flag}” ${state} but ${required}: the flag serves ${serves(s.served)}.`, details: [], decided: true };
       }

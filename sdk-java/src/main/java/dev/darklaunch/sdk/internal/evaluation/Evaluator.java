@@ -74,7 +74,7 @@ public final class Evaluator {
             Outcome outcome = evaluate(required, context, null);
             Outcome failed = outcome.isError() ? flag.malformed() : outcome.variation() != prerequisite.variation() ? prerequisite.failed() : null;
             if (trace != null) {
-                trace.prerequisite(prerequisite.key(), required, prerequisite.variation(), outcome.variation(), failed == null, failed);
+                trace.prerequisite(prerequisite.key(), required, prerequisite.variation(), outcome, failed == null, failed);
             }
             if (failed != null) {
                 return failed;

@@ -33,7 +33,8 @@ public final class Explanation {
 
     /**
      * A prerequisite: the flag it names ({@code found} false: no such flag here; {@code on} false: it
-     * is off), the variation it must serve, what it served (null when not evaluated), and whether it was met.
+     * is off), the variation it must serve, what it served (null when not evaluated, or when it
+     * served the caller's default), and whether it was met.
      */
     public record PrerequisiteChecked(String flag, boolean found, boolean on, int requiredVariation, Integer servedVariation,
                                       boolean met, Integer served) implements Step {
@@ -99,10 +100,13 @@ public final class Explanation {
         steps.add(new Off(served(served)));
     }
 
-    /** A prerequisite checked; {@code served} is this flag's outcome when it was not met, else null. */
-    void prerequisite(String flag, CompiledFlag required, int requiredVariation, Integer requiredServed, boolean met, Outcome served) {
+    /**
+     * A prerequisite checked: what the required flag served (null when it was not evaluated),
+     * and {@code served}, this flag's outcome when it was not met (else null).
+     */
+    void prerequisite(String flag, CompiledFlag required, int requiredVariation, Outcome requiredServed, boolean met, Outcome served) {
         steps.add(new PrerequisiteChecked(flag, required != null, required != null && required.on(), requiredVariation,
-                requiredServed, met, served(served)));
+                served(requiredServed), met, served(served)));
     }
 
     void targets(String contextKey, Outcome target) {
@@ -126,14 +130,15 @@ public final class Explanation {
         segments.add(new SegmentTested(key, membership, rule));
     }
 
+    /**
+     * A clause of the rule being tried (a segment's own rules are matched without a trace: the
+     * segment's membership sums them up).
+     */
     void clause(int index, Clause clause, Object contextValue, boolean matched, boolean unusable) {
-        if (clauses == null) {
-            return; // a segment's own rules: their clauses are summed up by the segment's membership
-        }
         clauses.add(new ClauseTested(index, clause == null ? null : clause.attribute(),
                 clause == null || clause.op() == null ? null : clause.op().jsonName(), clause == null ? List.of() : clause.values(),
-                clause != null && clause.negate(), clause != null && clause.caseInsensitive(), contextValue, matched, segments,
-                unusable ? Boolean.TRUE : null));
+                clause != null && clause.negate(), clause != null && clause.caseInsensitive(), contextValue, matched,
+                segments == null ? null : List.copyOf(segments), unusable ? Boolean.TRUE : null));
         segments = null;
     }
 
