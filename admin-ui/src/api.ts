@@ -284,3 +284,27 @@ export const auditEverywhere = (query: AuditQuery) => get<Page<AuditEvent>>('/ap
  */
 export interface FlagUsage { lastEvaluatedAt?: string; unusedDays: number; stale: boolean }
 export interface Flag { usage?: FlagUsage }
+
+// ---- evaluation explained (POST …/evaluate?explain=true) ----
+
+/** A rollout's bucketing: the bucket of the context's `bucketBy` value; without `value` the context is not in the rollout. */
+export interface ExplainedBucket { bucketBy: string; value?: Json; bucket?: number; total: number; variation?: number; from?: number; to?: number }
+export interface ExplainedSegment { segment: string; membership: 'included' | 'excluded' | 'rule' | 'none'; rule?: number }
+export interface ExplainedClause {
+  index: number; attribute?: string; op?: string; values?: Json[]; negate?: boolean; caseInsensitive?: boolean;
+  contextValue?: Json; matched: boolean; unusable?: boolean; segments?: ExplainedSegment[];
+}
+/** One step of the evaluator; `served` marks the step that decided the answer. */
+export type ExplanationStep =
+  | { step: 'off'; served?: number }
+  | { step: 'prerequisite'; flag: string; found: boolean; on: boolean; requiredVariation: number; servedVariation?: number; met: boolean; served?: number }
+  | { step: 'targets'; contextKey: string; matched: boolean; served?: number }
+  | { step: 'rule'; index: number; id?: string; description?: string; clauses: ExplainedClause[]; matched: boolean; bucket?: ExplainedBucket; served?: number }
+  | { step: 'fallthrough'; bucket?: ExplainedBucket; served?: number };
+export interface ExplainedDetail extends EvaluationDetail { explanation: ExplanationStep[] }
+export interface ExplainedResult { environment: string; revision: number; results: Record<string, ExplainedDetail>; unknownFlags: string[] }
+
+export const explainApi = {
+  evaluateExplained: (project: string, env: string, context: Record<string, Json>, flags: string[]) =>
+    send<ExplainedResult>('POST', `${p(project)}/environments/${e(env)}/evaluate?explain=true`, { context, flags }),
+};

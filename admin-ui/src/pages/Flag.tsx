@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Environment, type EvaluationDetail, type Flag, type FlagConfig, type FlagConfigView, type Json } from '../api';
+import { api, type Environment, type Flag, type FlagConfig, type FlagConfigView } from '../api';
 import type { PageProps } from '../props';
 import { AuditList } from '../components/AuditList';
 import { ClausesEditor } from '../components/Clauses';
@@ -7,6 +7,7 @@ import { OptionalVariationSelect, ServeEditor } from '../components/Serve';
 import { Toggle } from '../components/Toggle';
 import { EditFlagDialog } from '../components/FlagDefinition';
 import { ClientSide } from '../components/ClientSide';
+import { Evaluator } from '../components/Evaluator';
 import { ErrorMessage, Loading, useLoad } from '../components/common';
 import { ConfirmDialog } from '../components/dialogs';
 import { fromConfigDraft, moveRule, newRuleDraft, toConfigDraft, type ConfigDraft, type RuleDraft } from '../drafts/flagConfig';
@@ -87,7 +88,7 @@ export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: s
       </div>
       <ConfigEditor key={`${f.key}/${env.key}`} project={project.key} flag={f} env={env} canEdit={canEdit}
         onSaved={() => flag.reload()} stateVersion={f.environments[env.key]?.version} />
-      <EvaluatePreview project={project.key} flag={f} envs={project.environments} initialEnv={env.key} />
+      <Evaluator project={project.key} flag={f} envs={project.environments} />
       <h2>History</h2>
       <AuditList project={project.key} filter={{ flag: f.key }} limit={20}
         version={f.version + JSON.stringify(Object.values(f.environments).map((s) => s.version))} />
@@ -279,68 +280,6 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
         }}>
           <p>{env.name} is a production environment: connected SDKs get the change over their stream within milliseconds.</p>
         </ConfirmDialog>
-      )}
-    </form>
-  );
-}
-
-function EvaluatePreview({ project, flag, envs, initialEnv }: { project: string; flag: Flag; envs: Environment[]; initialEnv: string }) {
-  const [env, setEnv] = useState(initialEnv);
-  const [key, setKey] = useState('');
-  const [attributes, setAttributes] = useState('{}');
-  const [result, setResult] = useState<EvaluationDetail & { revision: number } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => setEnv(initialEnv), [initialEnv]);
-
-  const run = async (ev: Event) => {
-    ev.preventDefault();
-    setError(null);
-    let attrs: Record<string, Json>;
-    try {
-      const parsed = JSON.parse(attributes.trim() || '{}');
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error();
-      attrs = parsed;
-    } catch { setError(new Error('Attributes must be a JSON object, such as {"country": "NO", "beta": true}')); return; }
-    try {
-      const answer = await api.evaluate(project, env, { ...attrs, key }, [flag.key]);
-      const detail = answer.results[flag.key];
-      setResult(detail ? { ...detail, revision: answer.revision } : null);
-      if (!detail) setError(new Error('The flag is not in this environment’s data.'));
-    } catch (e) { setError(e); setResult(null); }
-  };
-
-  const r = result?.reason;
-  const why = !r ? '' : r.kind === 'RULE_MATCH' ? `rule ${(r.ruleIndex ?? 0) + 1}${r.ruleId ? ` “${r.ruleId}”` : ''} matched`
-    : r.kind === 'PREREQUISITE_FAILED' ? `prerequisite “${r.prerequisiteKey}” was not met`
-    : r.kind === 'TARGET_MATCH' ? 'the context key is targeted individually'
-    : r.kind === 'FALLTHROUGH' ? 'no target or rule matched: the default rule'
-    : r.kind === 'OFF' ? 'the flag is off' : `error: ${r.errorKind}`;
-
-  return (
-    <form class="preview card" onSubmit={run} aria-labelledby="preview-title">
-      <h2 id="preview-title">Evaluate for a context</h2>
-      <p class="hint">What an SDK answers, computed by the server with the SDK’s own evaluator.</p>
-      <div class="row">
-        <label class="field">Environment
-          <select name="environment" value={env} onChange={(ev) => setEnv(ev.currentTarget.value)}>
-            {envs.map((e) => <option value={e.key}>{e.name}</option>)}
-          </select>
-        </label>
-        <label class="field">Context key
-          <input name="contextKey" required value={key} onInput={(ev) => setKey(ev.currentTarget.value)} placeholder="user-42" />
-        </label>
-      </div>
-      <label class="field">Attributes (JSON)
-        <textarea name="attributes" rows={2} value={attributes} onInput={(ev) => setAttributes(ev.currentTarget.value)} />
-      </label>
-      <button type="submit">Evaluate</button>
-      <ErrorMessage error={error} />
-      {result && (
-        <dl class="result" aria-live="polite" data-testid="evaluation">
-          <dt>Value</dt><dd class="value"><code>{showValue(result.value)}</code> <span class="hint">(variation #{result.variationIndex})</span></dd>
-          <dt>Reason</dt><dd class="reason"><span class="reason-kind">{result.reason.kind}</span>{result.reason.inRollout ? ' · in rollout' : ''} — {why}</dd>
-          <dt>Revision</dt><dd>{result.revision}</dd>
-        </dl>
       )}
     </form>
   );

@@ -108,7 +108,7 @@ class AdminUiIT {
             Await.until(SDK_WAIT, "the SDK seeing the change", () -> sdk.boolVariationDetail("new-checkout", Context.of("probe").with("country", "NO"), false)
                     .reason().kind().name().equals("RULE_MATCH"));
             Locator preview = page.locator("form.preview");
-            preview.getByLabel("Environment").selectOption("staging");
+            preview.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit as JSON")).click();
             int inRollout = 0;
             for (int i = 0; i < 8; i++) {
                 String country = i == 0 ? "NO" : "SE";
@@ -117,10 +117,12 @@ class AdminUiIT {
                 preview.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Evaluate")).click();
                 EvaluationDetail<Boolean> expected = sdk.boolVariationDetail("new-checkout",
                         Context.of("user-" + i).with("country", country), false);
-                assertThat(preview.locator("dd.value code")).hasText(String.valueOf(expected.value()));
-                assertThat(preview.locator("dd.reason")).hasText(Pattern.compile("^" + expected.reason().kind().name()
-                        + (expected.reason().inRollout() ? " · in rollout" : " —")));
-                assertThat(preview.locator("dd.value")).containsText("variation #" + expected.variationIndex());
+                assertThat(preview.locator("table.evaluation caption")).containsText("“user-" + i + "”");
+                Locator staging = preview.locator("tr[data-env=staging]");
+                assertThat(staging.locator("td.value code")).hasText(String.valueOf(expected.value()));
+                assertThat(staging).hasAttribute("data-reason-kind", expected.reason().kind().name());
+                assertThat(staging).hasAttribute("data-in-rollout", String.valueOf(expected.reason().inRollout()));
+                assertThat(staging.locator("td.value")).containsText("variation #" + expected.variationIndex());
                 inRollout += expected.value() ? 1 : 0;
                 Assertions.assertThat(expected.reason().kind().name()).isEqualTo(i == 0 ? "RULE_MATCH" : "FALLTHROUGH");
             }

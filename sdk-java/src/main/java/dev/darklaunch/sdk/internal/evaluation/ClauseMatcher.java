@@ -3,6 +3,7 @@ package dev.darklaunch.sdk.internal.evaluation;
 import com.google.re2j.Pattern;
 import dev.darklaunch.sdk.Context;
 import dev.darklaunch.sdk.internal.model.Cidr;
+import dev.darklaunch.sdk.internal.model.Clause;
 import dev.darklaunch.sdk.internal.model.Semver;
 import dev.darklaunch.sdk.internal.model.Timestamps;
 
@@ -27,6 +28,11 @@ abstract class ClauseMatcher {
 
     abstract boolean matches(Context context);
 
+    /** {@link #matches}, recording into {@code trace} (when not null) what it looked at beyond the attribute's value. */
+    boolean matches(Context context, Explanation trace) {
+        return matches(context);
+    }
+
     /** The patterns case-folded, for comparing with {@link CaseFold} (once, at compile time). */
     static String[] folded(String[] patterns) {
         String[] folded = new String[patterns.length];
@@ -37,8 +43,26 @@ abstract class ClauseMatcher {
     }
 
     static boolean allMatch(ClauseMatcher[] clauses, Context context) {
-        for (ClauseMatcher clause : clauses) {
-            if (!clause.matches(context)) {
+        return allMatch(clauses, context, null, null);
+    }
+
+    /**
+     * Whether every clause matches, stopping at the first that does not; with a {@code trace}, each
+     * clause tested is recorded, described by {@code described} (the rule's clauses as configured).
+     */
+    static boolean allMatch(ClauseMatcher[] clauses, Context context, Explanation trace, List<Clause> described) {
+        for (int i = 0; i < clauses.length; i++) {
+            boolean matched;
+            if (trace == null) {
+                matched = clauses[i].matches(context);
+            } else {
+                Clause clause = described != null && i < described.size() ? described.get(i) : null;
+                trace.clauseStarted();
+                matched = clauses[i].matches(context, trace);
+                trace.clause(i, clause, clause == null || clause.attribute() == null ? null : context.get(clause.attribute()), matched,
+                        clauses[i] instanceof Never);
+            }
+            if (!matched) {
                 return false;
             }
         }
@@ -400,9 +424,14 @@ abstract class ClauseMatcher {
 
         @Override
         boolean matches(Context context) {
+            return matches(context, null);
+        }
+
+        @Override
+        boolean matches(Context context, Explanation trace) {
             boolean result = false;
             for (int i = 0; i < segments.length && !result; i++) {
-                result = segments[i].contains(context);
+                result = segments[i].contains(context, trace);
             }
             return result != negate;
         }

@@ -31,15 +31,15 @@ public final class CompiledFlag {
     record Serving(Outcome fixed, CompiledRollout rollout) {
     }
 
-    /** A rule: its clauses and how it serves. */
-    record CompiledRule(ClauseMatcher[] clauses, Serving serving) {
+    /** A rule: its clauses, how it serves, and the rule as configured (for explanations). */
+    record CompiledRule(ClauseMatcher[] clauses, Serving serving, Rule described) {
     }
 
     /**
-     * A prerequisite: the flag (compiled before this one; null when the environment has no such
-     * flag), the variation it must serve, and the outcome when it does not.
+     * A prerequisite: the flag's key, the flag (compiled before this one; null when the environment
+     * has no such flag), the variation it must serve, and the outcome when it does not.
      */
-    record CompiledPrerequisite(CompiledFlag flag, int variation, Outcome failed) {
+    record CompiledPrerequisite(String key, CompiledFlag flag, int variation, Outcome failed) {
     }
 
     private final String key;
@@ -145,7 +145,7 @@ public final class CompiledFlag {
         CompiledPrerequisite[] prerequisites = new CompiledPrerequisite[config.prerequisites().size()];
         for (int i = 0; i < prerequisites.length; i++) {
             Prerequisite prerequisite = config.prerequisites().get(i);
-            prerequisites[i] = new CompiledPrerequisite(compiled.apply(prerequisite.flag()), prerequisite.variation(),
+            prerequisites[i] = new CompiledPrerequisite(prerequisite.flag(), compiled.apply(prerequisite.flag()), prerequisite.variation(),
                     offOutcome(config.offVariation(), Reason.prerequisiteFailed(prerequisite.flag()), values, json));
         }
 
@@ -165,7 +165,7 @@ public final class CompiledFlag {
                     .toArray(ClauseMatcher[]::new);
             Serving serving = serving(flag.key(), rule.serve(), values, json,
                     inRollout -> Reason.ruleMatch(index, rule.id(), inRollout));
-            rules[i] = new CompiledRule(clauses.length == 0 ? new ClauseMatcher[]{ClauseMatcher.Never.INSTANCE} : clauses, serving);
+            rules[i] = new CompiledRule(clauses.length == 0 ? new ClauseMatcher[]{ClauseMatcher.Never.INSTANCE} : clauses, serving, rule);
         }
         Serving fallthrough = serving(flag.key(), config.fallthrough(), values, json, Reason::fallthrough);
         Outcome unbucketed = offOutcome(config.offVariation(), Reason.fallthrough(false), values, json);

@@ -54,16 +54,41 @@ final class CompiledRollout {
 
     /** The outcome for the context's bucket, or null when the context lacks the bucketing attribute. */
     Outcome pick(Context context) {
+        return pick(context, null);
+    }
+
+    /** {@link #pick}, recording the bucket into {@code trace} when it is not null. */
+    Outcome pick(Context context, Explanation trace) {
         int bucket = bucket(context);
         if (bucket < 0) {
+            if (trace != null) {
+                trace.bucketed(new Explanation.Bucket(bucketByName(), null, null, total, null, null, null));
+            }
             return null;
         }
         for (int i = 0; i < upperBounds.length; i++) {
             if (bucket < upperBounds[i]) {
+                if (trace != null) {
+                    trace.bucketed(bucketOf(context, bucket, i, upperBounds[i]));
+                }
                 return outcomes[i];
             }
         }
-        return outcomes[outcomes.length - 1];
+        int last = outcomes.length - 1; // a total above the weights' sum: the rest is the last variation's
+        if (trace != null) {
+            trace.bucketed(bucketOf(context, bucket, last, total));
+        }
+        return outcomes[last];
+    }
+
+    private Explanation.Bucket bucketOf(Context context, int bucket, int i, long to) {
+        Object value = bucketBy == null ? context.key() : context.get(bucketBy);
+        long from = i == 0 ? 0 : upperBounds[i - 1];
+        return new Explanation.Bucket(bucketByName(), value, bucket, total, outcomes[i].variation(), from, to);
+    }
+
+    private String bucketByName() {
+        return bucketBy == null ? Context.KEY : bucketBy;
     }
 
     /** The context's bucket, or -1 when it lacks the bucketing attribute. */

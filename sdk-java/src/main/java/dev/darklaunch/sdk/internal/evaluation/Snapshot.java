@@ -165,7 +165,7 @@ public final class Snapshot {
     }
 
     private static SegmentState segmentState(EnvironmentSegment segment) {
-        return new SegmentState(segment, EvaluationCost.ofSegment(segment.config()), CompiledSegment.compile(segment.config()));
+        return new SegmentState(segment, EvaluationCost.ofSegment(segment.config()), CompiledSegment.compile(segment.key(), segment.config()));
     }
 
     /**
