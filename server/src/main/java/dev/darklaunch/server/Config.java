@@ -6,6 +6,7 @@ import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.http.HttpSettings;
 import dev.darklaunch.server.settings.EnvironmentValues;
 import dev.darklaunch.server.store.DatabaseSettings;
+import dev.darklaunch.server.webhooks.WebhookSettings;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,10 +26,18 @@ import java.util.Optional;
  * @param database      how long to wait on the database ({@code DARKLAUNCH_DATABASE_TIMEOUT})
  * @param http          timeouts and per-client limits of HTTP connections ({@code DARKLAUNCH_HTTP_*},
  *                      {@code DARKLAUNCH_TRUSTED_PROXIES})
+ * @param webhooks      how webhooks are delivered ({@code DARKLAUNCH_WEBHOOK_*})
  */
 public record Config(int port, Optional<String> databaseUrl, Path dataDir,
                      Optional<String> adminToken, Optional<String> adminPassword, FeedSettings feed,
-                     SessionSettings sessions, DatabaseSettings database, HttpSettings http) {
+                     SessionSettings sessions, DatabaseSettings database, HttpSettings http, WebhookSettings webhooks) {
+
+    /** With the default webhook settings. */
+    public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
+                  Optional<String> adminPassword, FeedSettings feed, SessionSettings sessions, DatabaseSettings database,
+                  HttpSettings http) {
+        this(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http, WebhookSettings.DEFAULTS);
+    }
 
     /** With the default HTTP settings. */
     public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
@@ -62,6 +71,7 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
         java.util.Objects.requireNonNull(sessions, "sessions");
         java.util.Objects.requireNonNull(database, "database");
         java.util.Objects.requireNonNull(http, "http");
+        java.util.Objects.requireNonNull(webhooks, "webhooks");
         if (http.idleTimeout().compareTo(feed.heartbeat()) <= 0) {
             // an SDK stream is quiet between heartbeats: the idle timeout would cut every one of them
             throw new IllegalArgumentException("DARKLAUNCH_HTTP_IDLE_TIMEOUT (" + http.idleTimeout()
@@ -95,7 +105,8 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
                 FeedSettings.fromEnvironment(env),
                 SessionSettings.fromEnvironment(env),
                 databaseSettings(env),
-                HttpSettings.fromEnvironment(env));
+                HttpSettings.fromEnvironment(env),
+                WebhookSettings.fromEnvironment(env));
     }
 
     private static DatabaseSettings databaseSettings(Map<String, String> env) {
@@ -105,31 +116,35 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
     }
 
     public Config withPort(int newPort) {
-        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http);
+        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http, webhooks);
     }
 
     public Config withDatabaseUrl(String url) {
-        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed, sessions, database, http);
+        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed, sessions, database, http, webhooks);
     }
 
     public Config withFeed(FeedSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings, sessions, database, http);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings, sessions, database, http, webhooks);
     }
 
     public Config withSessions(SessionSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, settings, database, http);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, settings, database, http, webhooks);
     }
 
     public Config withDatabase(DatabaseSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, settings, http);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, settings, http, webhooks);
     }
 
     public Config withHttp(HttpSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, settings);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, settings, webhooks);
+    }
+
+    public Config withWebhooks(WebhookSettings settings) {
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http, settings);
     }
 
     public Config withAdminPassword(String password) {
-        return new Config(port, databaseUrl, dataDir, adminToken, Optional.of(password), feed, sessions, database, http);
+        return new Config(port, databaseUrl, dataDir, adminToken, Optional.of(password), feed, sessions, database, http, webhooks);
     }
 
     private static int port(String value) {

@@ -16,6 +16,7 @@ import dev.darklaunch.server.imports.ImportStore;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.segments.SegmentStore;
 import dev.darklaunch.server.tracking.EventSumStore;
+import dev.darklaunch.server.webhooks.WebhookStore;
 import io.vertx.sqlclient.Pool;
 
 import java.util.List;
@@ -29,7 +30,7 @@ import java.util.List;
 record Stores(ProjectStore projects, FlagStore flags, SegmentStore segments, EnvironmentDataStore environments,
               DeploymentStore deployments, ImportStore imports, AuditStore audit, TokenStore tokens, UserStore users,
               SessionStore sessions, Credentials credentials, SignInThrottle signIns, FeedStore feed, UsageStore usage,
-              EventSumStore trackedEvents) {
+              EventSumStore trackedEvents, WebhookStore webhooks) {
 
     static Stores on(Pool pool, Config config) {
         DeploymentStore deployments = new DeploymentStore();
@@ -49,6 +50,7 @@ record Stores(ProjectStore projects, FlagStore flags, SegmentStore segments, Env
                 new SignInThrottle(pool),
                 new FeedStore(pool),
                 new UsageStore(pool),
-                new EventSumStore(pool));
+                new EventSumStore(pool),
+                new WebhookStore(pool));
     }
 }
