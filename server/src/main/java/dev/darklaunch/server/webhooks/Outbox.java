@@ -99,15 +99,16 @@ public final class Outbox {
     public Future<Void> close() {
         closed = true;
         vertx.cancelTimer(timer);
-        long deadline = System.nanoTime() + settings.lease().toNanos();
         io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-        vertx.setPeriodic(1, 20, id -> {
-            if (inFlight.get() == 0 || System.nanoTime() > deadline) {
-                vertx.cancelTimer(id);
-                sender.close();
-                done.tryComplete();
-            }
-        });
-        return done.future();
+        awaitIdle(System.nanoTime() + settings.lease().toNanos(), done);
+        return done.future().onComplete(v -> sender.close());
+    }
+
+    private void awaitIdle(long deadline, io.vertx.core.Promise<Void> done) {
+        if (inFlight.get() == 0 || System.nanoTime() > deadline) {
+            done.tryComplete();
+        } else {
+            vertx.setTimer(20, id -> awaitIdle(deadline, done));
+        }
     }
 }

@@ -157,7 +157,7 @@ public final class WebhookStore {
                                             definition.enabled(), secret, actor}));
                         }))
                 .compose(rows -> get(tx, project, rows.iterator().next().getLong("id"), false))
-                .compose(created -> audit(tx, actor, "webhook.create", null, created, comment).map(created)));
+                .compose(created -> audit(tx, actor, "webhook.create", created, null, created, comment).map(created)));
     }
 
     /**
@@ -176,13 +176,13 @@ public final class WebhookStore {
                         .execute(Tuple.from(new Object[]{id, definition.name(), definition.url(),
                                 definition.events().toArray(String[]::new), definition.format(), definition.enabled()}))
                         .compose(rows -> get(tx, project, id, false))
-                        .compose(after -> audit(tx, actor, "webhook.update", before, after, comment).map(after))));
+                        .compose(after -> audit(tx, actor, "webhook.update", after, before, after, comment).map(after))));
     }
 
     Future<Void> delete(String actor, String project, long id, Optional<String> comment) {
         return pool.withTransaction(tx -> get(tx, project, id, true)
                 .compose(before -> tx.preparedQuery("DELETE FROM webhooks WHERE id = $1").execute(Tuple.of(id))
-                        .compose(rows -> audit(tx, actor, "webhook.delete", before, null, comment))));
+                        .compose(rows -> audit(tx, actor, "webhook.delete", before, before, null, comment))));
     }
 
     /** Replaces the signing secret; the caller shows the new one once. */
@@ -191,7 +191,7 @@ public final class WebhookStore {
                 .compose(before -> tx.preparedQuery("UPDATE webhooks SET secret = $2, updated_at = now() WHERE id = $1")
                         .execute(Tuple.of(id, secret))
                         .compose(rows -> get(tx, project, id, false))
-                        .compose(after -> audit(tx, actor, "webhook.secret", null, null, comment).map(after))));
+                        .compose(after -> audit(tx, actor, "webhook.secret", after, null, null, comment).map(after))));
     }
 
     Future<Page> deliveries(String project, long id, Paging paging) {
@@ -308,9 +308,9 @@ public final class WebhookStore {
                         : Future.succeededFuture(rows.iterator().next().getLong("id")));
     }
 
-    private static Future<Void> audit(SqlClient tx, String actor, String action, Webhook before, Webhook after,
+    /** Webhook changes are audited like any other; the secret never goes into the record. */
+    private static Future<Void> audit(SqlClient tx, String actor, String action, Webhook target, Webhook before, Webhook after,
                                       Optional<String> comment) {
-        Webhook target = after != null ? after : before;
         return AuditLog.append(tx, new Change(actor, action, target.project(), null, "webhook", Long.toString(target.id()),
                 before == null ? null : auditView(before), after == null ? null : auditView(after), comment));
     }
