@@ -272,6 +272,12 @@ class WebhooksIT {
             assertThat(response.status()).as(body + " → " + response).isEqualTo(400);
             assertThat(response.json().get("field").asText()).as(response.toString()).isEqualTo(field.strip());
         });
+        for (String malformed : List.of("{\"name\": 5, \"url\": \"" + url + "\"}", "{\"name\": \"x\", \"url\": \"" + url
+                + "\", \"events\": \"flags\"}", "{\"name\": \"x\", \"url\": \"" + url + "\", \"enabled\": \"yes\"}",
+                "{\"name\": \"x\", \"url\": [\"" + url + "\"]}", "{\"name\": \"x\"", "[]", "null")) {
+            Http.Response response = admin.send("POST", P + "/webhooks", malformed, "application/json");
+            assertThat(response.status()).as(malformed + " → " + response).isEqualTo(400);
+        }
         assertThat(admin.get(P + "/webhooks").json().size()).isEqualTo(before);
 
         long id = create(admin, Map.of("name", "patched", "url", url)).at("/webhook/id").asLong();
