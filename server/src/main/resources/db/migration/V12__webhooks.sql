@@ -14,7 +14,8 @@
 -- never gain a row later.
 ALTER TABLE audit_events ADD COLUMN xid xid8;
 ALTER TABLE audit_events ALTER COLUMN xid SET DEFAULT pg_current_xact_id();
-CREATE INDEX audit_by_project_transaction ON audit_events (project, xid, seq);
+-- partial: the rows from before this migration (NULL) are never looked up by it, and stay out
+CREATE INDEX audit_by_project_transaction ON audit_events (project, xid, seq) WHERE xid IS NOT NULL;
 
 CREATE TABLE webhooks (
     id              bigserial   PRIMARY KEY,
