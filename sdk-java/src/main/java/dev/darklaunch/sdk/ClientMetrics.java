@@ -12,7 +12,8 @@ package dev.darklaunch.sdk;
  * @param reconnects      times the stream to the server ended and was opened again (0 when polling)
  * @param eventsIgnored   {@code track} calls ignored for invalid input
  * @param eventsDropped   tracked events (or per-minute sums of them) dropped to bound memory, or
- *                        refused by the server
+ *                        refused by the server; and events a guarded flag did not attribute to a
+ *                        variation (beyond its 100 event names, or a value too large to square)
  */
 public record ClientMetrics(long evaluations, long defaultsServed, long reconnects, long eventsIgnored,
                             long eventsDropped) {

@@ -10,6 +10,7 @@ import dev.darklaunch.sdk.internal.data.StreamingDataSource;
 import dev.darklaunch.sdk.internal.data.TrackedEvents;
 import dev.darklaunch.sdk.internal.evaluation.CompiledFlag;
 import dev.darklaunch.sdk.internal.evaluation.Evaluator;
+import dev.darklaunch.sdk.internal.evaluation.GuardedCounts;
 import dev.darklaunch.sdk.internal.evaluation.Outcome;
 import dev.darklaunch.sdk.internal.evaluation.Snapshot;
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.net.http.HttpClient;
 import javax.net.ssl.SSLContext;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,6 +51,8 @@ import java.util.function.Consumer;
 public final class DarklaunchClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DarklaunchClient.class);
+    /** The event {@link #trackError} records. */
+    private static final String ERROR_EVENT = "error";
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final DataSource source;
@@ -66,7 +70,7 @@ public final class DarklaunchClient implements AutoCloseable {
                              EnvironmentData initial, boolean offline, TrackedEvents events) {
         this.source = source;
         this.events = events;
-        this.updates = new Updates(this, runtime, backup, counting);
+        this.updates = new Updates(this, runtime, backup, counting, events != null);
         if (initial != null) {
             updates.load(initial);
         }
@@ -238,19 +242,57 @@ public final class DarklaunchClient implements AutoCloseable {
      * once a minute; no call makes a network request. Costs nanoseconds, allocates nothing once
      * a name has been seen in the minute, never blocks and never throws.
      *
-     * <p>Event names are a small, fixed set chosen by the application ({@code "checkout-completed"}),
-     * 1 to 256 characters; at most 1 000 distinct names per minute are kept, further names are
-     * dropped (and counted, and logged). Invalid input — a null or blank name, a name too long
-     * or with control characters, a value that is NaN or infinite — is ignored with a warning at
-     * most once a minute. Offline clients and test flags send nothing and ignore events.
+     * <p>While a guarded release watches flags, the event also counts, for each such flag, towards
+     * the variation the flag serves {@code context} (evaluated again, which takes nanoseconds and
+     * counts no evaluation): count, value sum and sum of squared values per flag, variation and
+     * event name, sent every few seconds, so the release's guards can compare those who got the
+     * release with those who did not. Nothing about the context itself is sent.
      *
-     * @param context who the event is about; not sent (kept for attributing events to the
-     *                variations a context is served, later); may be null
+     * <p>Event names are a small, fixed set chosen by the application ({@code "checkout-completed"}),
+     * 1 to 256 characters; at most 1 000 distinct names per minute are kept, and 100 per guarded
+     * flag; further names are dropped (and counted, and logged). Invalid input — a null or blank
+     * name, a name too long or with control characters, a value that is NaN or infinite — is
+     * ignored with a warning at most once a minute. Offline clients and test flags send nothing and
+     * ignore events.
+     *
+     * @param context who the event is about: decides the variations it counts towards; not sent;
+     *                may be null (then it counts towards no variation)
      */
     public void track(String eventName, Context context, double value) {
         TrackedEvents tracked = events;
-        if (tracked != null) {
-            tracked.track(eventName, value);
+        if (tracked != null && tracked.track(eventName, value) && context != null) {
+            attribute(eventName, context, value);
+        }
+    }
+
+    /**
+     * Records that an error happened for {@code context}: the event {@code "error"}, without a
+     * value, as {@link #track(String, Context)} records it — so that a guard such as "errors must
+     * not rise" compares the error rates of a release's variations. Only that an error happened is
+     * counted: nothing of {@code error} (type, message, stack) is kept or sent, so it may carry
+     * personal data. Never throws.
+     *
+     * @param error what went wrong; may be null
+     */
+    public void trackError(Context context, Throwable error) {
+        track(ERROR_EVENT, context, 0);
+    }
+
+    /** Counts the event towards the variation each guarded flag serves the context. */
+    private void attribute(String eventName, Context context, double value) {
+        Snapshot current = snapshot;
+        if (current == null) {
+            return;
+        }
+        List<CompiledFlag> guarded = current.guardedFlags();
+        for (int i = 0; i < guarded.size(); i++) { // indexed: no iterator on a per-request path
+            CompiledFlag flag = guarded.get(i);
+            try {
+                GuardedCounts counts = flag.guarded();
+                counts.record(eventName, Evaluator.evaluate(current, flag, context).variation(), value);
+            } catch (RuntimeException e) {
+                log.warn("attributing event {} to flag {} failed; the event is not counted towards it", eventName, flag.key(), e);
+            }
         }
     }
 

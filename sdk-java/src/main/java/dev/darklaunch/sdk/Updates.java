@@ -38,6 +38,8 @@ final class Updates implements DataSink {
     private final DarklaunchClient.Runtime runtime;
     private final BackupFile backup;
     private final boolean counting;
+    /** Whether guarded flags count exposures and attributed events (a client that reports them). */
+    private final boolean guarding;
     private final CountDownLatch firstAnswer = new CountDownLatch(1);
     /** The snapshot whose data the events thread is to write to the backup file next (built there, not here). */
     private final AtomicReference<Snapshot> backupPending = new AtomicReference<>();
@@ -46,16 +48,17 @@ final class Updates implements DataSink {
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong reconnects = new java.util.concurrent.atomic.AtomicLong();
 
-    Updates(DarklaunchClient client, DarklaunchClient.Runtime runtime, BackupFile backup, boolean counting) {
+    Updates(DarklaunchClient client, DarklaunchClient.Runtime runtime, BackupFile backup, boolean counting, boolean guarding) {
         this.client = client;
         this.runtime = runtime;
         this.backup = backup;
         this.counting = counting;
+        this.guarding = guarding;
     }
 
     /** Data from the backup file or bootstrap, before the source starts. */
     void load(EnvironmentData data) {
-        client.swap(Snapshot.compile(data, counting));
+        client.swap(Snapshot.compile(data, counting, guarding));
         status = new Status(Status.State.INITIALIZING, Instant.now(), null);
     }
 
@@ -91,7 +94,7 @@ final class Updates implements DataSink {
     @Override
     public synchronized void apply(EnvironmentData data) {
         Snapshot old = client.snapshot();
-        Snapshot next = Snapshot.compile(data, counting); // throws on unusable data: the source keeps the old
+        Snapshot next = Snapshot.compile(data, counting, guarding); // throws on unusable data: the source keeps the old
         client.swap(next);
         MetricsReporter reporter = metrics;
         if (reporter != null && old != null) {

@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Requirement ({@code Evaluator}, {@code Outcome}, STYLE.md "the hot path avoids iterators, lambdas
  * and allocation"): after warm-up, {@link DarklaunchClient#isEnabled} allocates nothing — for an
  * on/off flag, a 50 % rollout, a five-clause rule, case-insensitive clauses (Unicode case
- * folding), prerequisites, and a rollout by an attribute the contexts lack. Measured with the
+ * folding), prerequisites, a rollout by an attribute the contexts lack, and a flag a guarded
+ * release watches (each evaluation is also an exposure; each {@code track} call also counts
+ * towards the variation every guarded flag serves the context). Measured with the
  * JVM's per-thread allocation counter, so this is a correctness check of the hot path, not a timing
  * test: it does not depend on the machine's speed.
  */
@@ -50,7 +52,15 @@ class HotPathAllocationTest {
                           "prerequisites": [{"flag": "ignoring-case", "variation": 1}, {"flag": "on-off", "variation": 0}]}},
               {"flag": {"key": "unbucketed", "name": "Unbucketed", "kind": "boolean", "variations": [{"value": true}, {"value": false}]},
                "config": {"on": true, "offVariation": 1,
-                          "fallthrough": {"rollout": {"bucketBy": "org", "variations": [{"variation": 0, "weight": 50000}, {"variation": 1, "weight": 50000}]}}}}
+                          "fallthrough": {"rollout": {"bucketBy": "org", "variations": [{"variation": 0, "weight": 50000}, {"variation": 1, "weight": 50000}]}}}},
+              {"flag": {"key": "guarded-half", "name": "Guarded half", "kind": "boolean", "variations": [{"value": true}, {"value": false}]},
+               "config": {"on": true, "offVariation": 1,
+                          "fallthrough": {"rollout": {"variations": [{"variation": 0, "weight": 50000}, {"variation": 1, "weight": 50000}]}}},
+               "guarded": true},
+              {"flag": {"key": "guarded-rule", "name": "Guarded rule", "kind": "boolean", "variations": [{"value": true}, {"value": false}]},
+               "config": {"on": true, "offVariation": 1, "fallthrough": {"variation": 1},
+                          "rules": [{"serve": {"variation": 0}, "clauses": [{"attribute": "plan", "op": "in", "values": ["pro"]}]}]},
+               "guarded": true}
             ]}
             """;
 
@@ -89,7 +99,8 @@ class HotPathAllocationTest {
     @ParameterizedTest(name = "isEnabled({0}) allocates nothing (counting evaluations: {3})")
     @CsvSource({"on-off, 1.0, 1.0, false", "half, 0.45, 0.55, false", "five-clauses, 0.2, 0.6, false",
             "on-off, 1.0, 1.0, true", "half, 0.45, 0.55, true", "five-clauses, 0.2, 0.6, true",
-            "ignoring-case, 0.2, 0.5, false", "with-prerequisites, 0.5, 0.8, false", "unbucketed, 0.0, 0.0, false"})
+            "ignoring-case, 0.2, 0.5, false", "with-prerequisites, 0.5, 0.8, false", "unbucketed, 0.0, 0.0, false",
+            "guarded-half, 0.45, 0.55, true", "guarded-rule, 0.6, 0.7, true", "guarded-half, 0.45, 0.55, false"})
     void isEnabledAllocatesNothingAfterWarmUp(String flagKey, double minShareOn, double maxShareOn, boolean counting) {
         DarklaunchClient client = counting ? countingClient : HotPathAllocationTest.client;
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
@@ -106,6 +117,13 @@ class HotPathAllocationTest {
         assertThat((double) warmUpTrue / WARM_UP_CALLS).as("share served true").isBetween(minShareOn, maxShareOn);
         assertThat((double) measuredTrue / MEASURED_CALLS).as("share served true").isBetween(minShareOn, maxShareOn);
         assertThat((double) allocated / MEASURED_CALLS).as("bytes allocated per isEnabled call (%d in all)", allocated).isLessThan(1.0);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theCountingClientWatchesTheGuardedFlags() {
+        assertThat(countingClient.snapshot().guardedFlags()).extracting(f -> f.key())
+                .containsExactlyInAnyOrder("guarded-half", "guarded-rule");
+        assertThat(client.snapshot().guardedFlags()).as("a client that sends nothing counts nothing").isEmpty();
     }
 
     @org.junit.jupiter.api.Test

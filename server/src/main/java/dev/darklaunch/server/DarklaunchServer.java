@@ -174,6 +174,14 @@ public final class DarklaunchServer {
     }
 
     /**
+     * The SDK feed's memory on this instance: what every environment serves its SDKs right now.
+     * Tests read it, and seed it with data no write path produces yet (a flag marked guarded).
+     */
+    public Feed feed() {
+        return feed;
+    }
+
+    /**
      * Every routed "METHOD /path/{param}", as the API document must describe them; HEAD, which
      * every GET route answers alike, is left out.
      */
@@ -302,8 +310,8 @@ public final class DarklaunchServer {
     private Future<Void> listen(Config config) {
         int port = config.port();
         adminUi = new AdminUi();
-        Releases deploymentReleases = new Releases(pool, stores.deployments(), StepCondition.ALWAYS);
-        DeploymentRecords deployments = new DeploymentRecords(pool, stores.deployments(), deploymentReleases);
+        Releases deploymentReleases = new Releases(pool, stores.deployments(), stores.flagWrites(), StepCondition.ALWAYS);
+        DeploymentRecords deployments = new DeploymentRecords(pool, stores.deployments(), stores.flagWrites(), deploymentReleases);
         releases = new ReleaseScheduler(vertx, deploymentReleases, RELEASE_CHECK_INTERVAL);
         SessionsApi sessionsApi = new SessionsApi(stores.sessions(), stores.users(), passwords, stores.signIns(),
                 config.http().clients());
@@ -319,8 +327,8 @@ public final class DarklaunchServer {
                 authenticator,
                 Authenticator::requireApiToken,
                 List.of(new ProjectsApi(stores.projects())::mount,
-                        new FlagsApi(stores.flags())::mount,
-                        new SegmentsApi(stores.segments())::mount,
+                        new FlagsApi(stores.flagWrites(), stores.flags())::mount,
+                        new SegmentsApi(stores.segmentWrites(), stores.segments())::mount,
                         new ImportsApi(stores.imports())::mount,
                         new AuditApi(stores.audit(), stores.projects())::mount,
                         new DeploymentsApi(deployments, deploymentReleases)::mount,
@@ -332,7 +340,7 @@ public final class DarklaunchServer {
                         new TokensApi(stores.tokens(), this::environmentKeys, authenticator, clientOrigins)::mount,
                         sessionsApi::mount,
                         new UsersApi(stores.users(), passwords)::mount,
-                        new SdkFeedApi(feed, stores.usage())::mount,
+                        new SdkFeedApi(feed, stores.usage(), metrics.registry())::mount,
                         new WebhooksApi(webhooks)::mount,
                         ofrep::mount));
         HttpServerOptions options = new HttpServerOptions()

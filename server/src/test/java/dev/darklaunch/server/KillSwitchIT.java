@@ -5,6 +5,10 @@ import dev.darklaunch.server.deployments.DeploymentStore;
 import dev.darklaunch.server.deployments.Releases;
 import dev.darklaunch.server.deployments.StepCondition;
 import dev.darklaunch.server.feed.FeedSettings;
+import dev.darklaunch.server.flags.FlagConfigStore;
+import dev.darklaunch.server.flags.FlagStore;
+import dev.darklaunch.server.flags.FlagWrites;
+import dev.darklaunch.server.flags.ManualChanges;
 import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.DarklaunchServerTest;
 import dev.darklaunch.server.testing.Fixtures;
@@ -154,7 +158,8 @@ class KillSwitchIT {
         Vertx vertx = Vertx.vertx();
         Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
                 .connectingTo(PgConnectOptions.fromUri(database)).using(vertx).build();
-        Releases steps = new Releases(pool, new DeploymentStore(), StepCondition.ALWAYS);
+        Releases steps = new Releases(pool, new DeploymentStore(),
+                new FlagWrites(pool, new FlagStore(pool), new FlagConfigStore(), ManualChanges.NONE), StepCondition.ALWAYS);
         int rounds = 40;
         List<String> failures = new ArrayList<>();
         int stepFirst = 0;

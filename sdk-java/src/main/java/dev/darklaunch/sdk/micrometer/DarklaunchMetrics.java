@@ -1,16 +1,20 @@
 package dev.darklaunch.sdk.micrometer;
 
 import dev.darklaunch.sdk.ClientMetrics;
+import dev.darklaunch.sdk.Context;
 import dev.darklaunch.sdk.DarklaunchClient;
 import dev.darklaunch.sdk.Status;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -35,6 +39,10 @@ import java.util.function.ToLongFunction;
  * per flag in every application instance, unbounded by anything the application controls, and the
  * server already keeps each flag's evaluations (its usage). Reading the meters costs nothing on the
  * evaluation path: they read counters the SDK keeps anyway, when the registry asks.
+ *
+ * <p>The other way round, {@link #track(DarklaunchClient, Timer, Supplier)} and
+ * {@link #track(DarklaunchClient, Counter, Supplier)} let a timer or counter the application
+ * already has feed a guarded release's guards: what it records becomes a tracked event.
  *
  * <p>Micrometer is an optional dependency of the SDK: only this package needs it on the classpath.
  */
@@ -77,6 +85,48 @@ public final class DarklaunchMetrics implements MeterBinder {
                 .description("how old the served flag data is: time since the server last sent or confirmed it")
                 .baseUnit("seconds").tags(tags)
                 .register(registry);
+    }
+
+    /**
+     * A timer that records into {@code timer} and also tracks every recorded duration as the event
+     * named like the timer ({@code timer.getId().getName()}), with the duration in milliseconds as
+     * its value, for the context {@code context} supplies at that moment — so that a latency guard
+     * on a guarded release compares the mean durations of the release's variations. Record
+     * through the returned timer where the code recorded through {@code timer}; its readings are
+     * {@code timer}'s. Tags are not part of the event name: timers of one name share one event.
+     *
+     * <pre>{@code
+     * Timer checkout = DarklaunchMetrics.track(client, registry.timer("checkout.latency"), () -> currentUserContext());
+     * checkout.record(() -> placeOrder(order));
+     * }</pre>
+     *
+     * @param context the context of the current request (for example from a request-scoped
+     *                holder); called on every recording; null, or a supplier that throws, counts the
+     *                duration towards no variation (the event is still counted)
+     */
+    public static Timer track(DarklaunchClient client, Timer timer, Supplier<Context> context) {
+        return new TrackingTimer(Objects.requireNonNull(client, "client"), Objects.requireNonNull(timer, "timer"),
+                Objects.requireNonNull(context, "context"));
+    }
+
+    /**
+     * A counter that counts into {@code counter} and also tracks every increment as the event named
+     * like the counter, with the amount as its value, for the context {@code context} supplies —
+     * so that a guard compares the event's rate per exposure across a guarded release's variations.
+     * Otherwise as {@link #track(DarklaunchClient, Timer, Supplier)}.
+     */
+    public static Counter track(DarklaunchClient client, Counter counter, Supplier<Context> context) {
+        return new TrackingCounter(Objects.requireNonNull(client, "client"), Objects.requireNonNull(counter, "counter"),
+                Objects.requireNonNull(context, "context"));
+    }
+
+    /** The supplied context, or null if the supplier fails: recording into a meter must never throw. */
+    static Context contextOf(Supplier<Context> context) {
+        try {
+            return context.get();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private void counter(MeterRegistry registry, String name, String description, Tags extra,

@@ -38,6 +38,24 @@ public final class ChangeLog {
             SELECT count(*) AS environments FROM bumped b
             CROSS JOIN LATERAL (SELECT pg_notify('darklaunch_changes', b.id || ':' || b.revision)) notified""";
 
+    private static final String BUMP_EACH = """
+            WITH entries AS (
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) AS c(environment_id, kind, key)
+            ), locked AS (
+                SELECT id FROM environments WHERE id IN (SELECT environment_id FROM entries) ORDER BY id FOR UPDATE
+            ), bumped AS (
+                UPDATE environments e SET revision = e.revision + 1 FROM locked l WHERE e.id = l.id RETURNING e.id, e.revision
+            ), logged AS (
+                INSERT INTO change_log (environment_id, revision, kind, key)
+                SELECT b.id, b.revision, c.kind, c.key FROM bumped b JOIN entries c ON c.environment_id = b.id
+            )
+            SELECT count(*) AS environments FROM bumped b
+            CROSS JOIN LATERAL (SELECT pg_notify('darklaunch_changes', b.id || ':' || b.revision)) notified""";
+
+    /** A flag or segment that a change touched in one environment. */
+    public record Entry(long environmentId, String kind, String key) {
+    }
+
     private ChangeLog() {
     }
 
@@ -55,5 +73,22 @@ public final class ChangeLog {
         return tx.preparedQuery(BUMP)
                 .execute(Tuple.tuple().addLong(environmentId).addString(kind).addArrayOfString(keys.toArray(String[]::new)))
                 .map(rows -> rows.iterator().next().getLong("revision"));
+    }
+
+    /**
+     * Records changes across environments, each environment's as one revision (its SDKs get one
+     * patch), in one statement whatever their number. The environments are locked in id order
+     * first, as in {@link #recordEverywhere}. Each entry at most once; none: nothing happens.
+     */
+    public static Future<Void> recordAll(SqlClient tx, List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return tx.preparedQuery(BUMP_EACH)
+                .execute(Tuple.tuple()
+                        .addArrayOfLong(entries.stream().map(Entry::environmentId).toArray(Long[]::new))
+                        .addArrayOfString(entries.stream().map(Entry::kind).toArray(String[]::new))
+                        .addArrayOfString(entries.stream().map(Entry::key).toArray(String[]::new)))
+                .mapEmpty();
     }
 }

@@ -3,6 +3,7 @@ package dev.darklaunch.server.deployments;
 import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagKind;
 import dev.darklaunch.server.failures.Failure;
+import dev.darklaunch.server.flags.FlagWrites;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.projects.Scope;
 import dev.darklaunch.server.store.Json;
@@ -47,9 +48,12 @@ public final class DeploymentRecords {
     private final DeploymentViews views;
     private final DeploymentLock lock;
     private final Releases releases;
+    private final FlagChanges flags;
 
-    public DeploymentRecords(Pool pool, DeploymentStore store, Releases releases) {
+    /** @param flags the flag writes a recording makes in its transaction (the flags it ships, created dark) */
+    public DeploymentRecords(Pool pool, DeploymentStore store, FlagWrites flags, Releases releases) {
         this.pool = pool;
+        this.flags = new FlagChanges(flags);
         this.store = store;
         this.views = new DeploymentViews(store);
         this.lock = new DeploymentLock(pool, store, views);
@@ -164,15 +168,15 @@ public final class DeploymentRecords {
         });
     }
 
-    private static Future<Void> createMissingFlags(SqlClient tx, Recording recording, String actor, NewDeployment deployment,
-                                                   Optional<String> comment) {
+    private Future<Void> createMissingFlags(SqlClient tx, Recording recording, String actor, NewDeployment deployment,
+                                            Optional<String> comment) {
         Scope project = Scope.project(recording.scope().projectId(), recording.scope().project());
         Future<Void> chain = Future.succeededFuture();
         for (String key : deployment.flags()) {
             if (!recording.existing().contains(key)) {
                 Flag flag = new Flag(key, key, "Shipped dark by " + deployment.service() + " " + deployment.version() + ".",
                         FlagKind.BOOLEAN, Flag.ofBoolean(key, key).variations(), List.of(), null, null, false);
-                chain = chain.compose(v -> FlagChanges.createDark(tx, project, actor, flag, comment, recording.id()));
+                chain = chain.compose(v -> flags.createDark(tx, project, actor, flag, comment, recording.id()));
             }
         }
         return chain;

@@ -4,7 +4,9 @@ import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.server.flags.ConfigView;
 import dev.darklaunch.server.flags.FlagRows;
-import dev.darklaunch.server.flags.FlagStore;
+import dev.darklaunch.server.flags.ConfigWrite;
+import dev.darklaunch.server.flags.FlagWrites;
+import dev.darklaunch.server.flags.LockedConfig;
 import dev.darklaunch.server.flags.Validation;
 import dev.darklaunch.server.projects.Scope;
 import io.vertx.core.Future;
@@ -16,9 +18,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * The one place this package reaches into {@code flags}: the flags a deployment ships dark, the
- * configurations its releases and rollbacks write (each batch one revision, audited as part of
- * the deployment), and how a flag row reads. Everything runs in the caller's transaction.
+ * The one place this package reaches into {@code flags} ({@link FlagWrites}' operations in the
+ * caller's transaction): the flags a deployment ships dark, the configurations its releases and
+ * rollbacks write (each batch one revision, audited as part of the deployment), and how a flag
+ * row reads. Everything runs in the caller's transaction.
  */
 final class FlagChanges {
 
@@ -26,7 +29,7 @@ final class FlagChanges {
     static final String FLAG_COLUMNS = FlagRows.COLUMNS;
 
     /** A shipped flag's configuration in the deployment's environment, locked for this transaction. */
-    record LockedFlag(FlagStore.LockedConfig locked) {
+    record LockedFlag(LockedConfig locked) {
         String key() {
             return locked.flag().key();
         }
@@ -48,7 +51,10 @@ final class FlagChanges {
     record ConfigChange(LockedFlag flag, FlagConfig config, String action) {
     }
 
-    private FlagChanges() {
+    private final FlagWrites flags;
+
+    FlagChanges(FlagWrites flags) {
+        this.flags = flags;
     }
 
     static Flag flag(Row row) {
@@ -56,25 +62,25 @@ final class FlagChanges {
     }
 
     /** Creates a flag off in every environment, audited as shipped by {@code deployment}. */
-    static Future<Void> createDark(SqlClient tx, Scope project, String actor, Flag flag, Optional<String> comment, long deployment) {
-        return FlagStore.insert(tx, project, actor, flag, comment, deployment).mapEmpty();
+    Future<Void> createDark(SqlClient tx, Scope project, String actor, Flag flag, Optional<String> comment, long deployment) {
+        return flags.insert(tx, project, actor, flag, comment, deployment).mapEmpty();
     }
 
     /** Locks these flags' configurations in the scope's environment, in key order; keys without a flag are left out. */
-    static Future<List<LockedFlag>> lock(SqlClient tx, Scope scope, List<String> keys) {
-        return FlagStore.lockConfigs(tx, scope, keys).map(locked -> locked.stream().map(LockedFlag::new).toList());
+    Future<List<LockedFlag>> lock(SqlClient tx, Scope scope, List<String> keys) {
+        return flags.lockConfigs(tx, scope, keys).map(locked -> locked.stream().map(LockedFlag::new).toList());
     }
 
     /**
      * Writes validated configurations of locked flags as one revision, audited as part of
      * {@code deployment}; answers the keys written.
      */
-    static Future<List<String>> write(SqlClient tx, String actor, Scope scope, List<ConfigChange> changes,
+    Future<List<String>> write(SqlClient tx, String actor, Scope scope, List<ConfigChange> changes,
                                       Optional<String> comment, long deployment) {
-        List<FlagStore.ConfigWrite> writes = changes.stream()
-                .map(change -> new FlagStore.ConfigWrite(change.flag().locked(), change.config(), change.action()))
+        List<ConfigWrite> writes = changes.stream()
+                .map(change -> new ConfigWrite(change.flag().locked(), change.config(), change.action()))
                 .toList();
-        return FlagStore.writeConfigs(tx, actor, scope, writes, comment, deployment)
+        return flags.writeConfigs(tx, actor, scope, writes, comment, deployment)
                 .map(written -> written.stream().map(ConfigView::flag).toList());
     }
 

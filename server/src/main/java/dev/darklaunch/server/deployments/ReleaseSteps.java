@@ -26,12 +26,14 @@ final class ReleaseSteps {
     private final DeploymentStore store;
     private final ReleaseHolds holds;
     private final StepCondition condition;
+    private final FlagChanges flags;
 
-    ReleaseSteps(Pool pool, DeploymentStore store, ReleaseHolds holds, StepCondition condition) {
+    ReleaseSteps(Pool pool, DeploymentStore store, ReleaseHolds holds, StepCondition condition, FlagChanges flags) {
         this.pool = pool;
         this.store = store;
         this.holds = holds;
         this.condition = condition;
+        this.flags = flags;
     }
 
     /**
@@ -88,7 +90,7 @@ final class ReleaseSteps {
     /** @return whether the step was applied (false: a flag was changed by someone else, and the release paused) */
     private Future<Boolean> apply(SqlClient tx, StoredDeployment running, StoredStep step, int stepCount) {
         return store.releasedVersions(tx, running.id())
-                .compose(released -> FlagChanges.lock(tx, running.scope(), new ArrayList<>(released.keySet()))
+                .compose(released -> flags.lock(tx, running.scope(), new ArrayList<>(released.keySet()))
                         .map(flags -> new LockedFlags(flags, changedSinceReleased(released, flags))))
                 .compose(locked -> locked.changedByOthers().isPresent()
                         ? holds.pauseForChange(tx, running, locked.changedByOthers().get()).map(false)
@@ -105,7 +107,7 @@ final class ReleaseSteps {
     private Future<Void> write(SqlClient tx, StoredDeployment running, StoredStep step, int stepCount, List<LockedFlag> locked) {
         String comment = "release step " + (step.position() + 1) + " of " + stepCount + ": " + ReleasePlan.format(step.weight()) + " %";
         return FlagChanges.onWorker(() -> released(locked, step.weight())) // validating compiles the rules' patterns
-                .compose(changes -> FlagChanges.write(tx, running.releaseActor(), running.scope(), changes, Optional.of(comment),
+                .compose(changes -> flags.write(tx, running.releaseActor(), running.scope(), changes, Optional.of(comment),
                         running.id()))
                 .compose(written -> store.recordReleasedVersions(tx, running.id()))
                 .compose(v -> store.stepApplied(tx, running.id(), step.position(), step.position() + 1 == stepCount))

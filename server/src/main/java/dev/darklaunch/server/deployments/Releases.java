@@ -3,6 +3,7 @@ package dev.darklaunch.server.deployments;
 import dev.darklaunch.server.deployments.Deployment.Release;
 import dev.darklaunch.server.deployments.FlagChanges.ConfigChange;
 import dev.darklaunch.server.failures.Failure;
+import dev.darklaunch.server.flags.FlagWrites;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
@@ -37,13 +38,18 @@ public final class Releases {
     private final DeploymentLock lock;
     private final ReleaseHolds holds;
     private final ReleaseSteps steps;
+    private final FlagChanges flags;
 
-    /** @param condition whether a due step may advance ({@link StepCondition#ALWAYS} until guards exist) */
-    public Releases(Pool pool, DeploymentStore store, StepCondition condition) {
+    /**
+     * @param flags     the flag writes that releases and rollbacks make in their transactions
+     * @param condition whether a due step may advance ({@link StepCondition#ALWAYS} until guards exist)
+     */
+    public Releases(Pool pool, DeploymentStore store, FlagWrites flags, StepCondition condition) {
         this.store = store;
         this.lock = new DeploymentLock(pool, store, new DeploymentViews(store));
         this.holds = new ReleaseHolds(store);
-        this.steps = new ReleaseSteps(pool, store, holds, condition);
+        this.flags = new FlagChanges(flags);
+        this.steps = new ReleaseSteps(pool, store, holds, condition, this.flags);
     }
 
     /**
@@ -155,8 +161,8 @@ public final class Releases {
      */
     private Future<Void> switchOff(SqlClient tx, String actor, StoredDeployment deployment, Optional<String> comment) {
         return store.shippedFlagKeys(tx, deployment.id())
-                .compose(keys -> FlagChanges.lock(tx, deployment.scope(), keys))
-                .compose(locked -> FlagChanges.write(tx, actor, deployment.scope(), locked.stream()
+                .compose(keys -> flags.lock(tx, deployment.scope(), keys))
+                .compose(locked -> flags.write(tx, actor, deployment.scope(), locked.stream()
                         .filter(flag -> flag.config().on())
                         .map(flag -> new ConfigChange(flag, flag.config().withOn(false), "flag.off"))
                         .toList(), comment, deployment.id()))

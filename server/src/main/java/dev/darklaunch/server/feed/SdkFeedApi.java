@@ -8,12 +8,19 @@ import dev.darklaunch.server.http.EventStreamResponse;
 import dev.darklaunch.server.http.JsonBody;
 import dev.darklaunch.server.http.Times;
 import dev.darklaunch.server.http.Versions;
+import dev.darklaunch.sdk.internal.model.EnvironmentData;
+import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
 import dev.darklaunch.server.tracking.EventSum;
+import dev.darklaunch.server.tracking.GuardSample;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,23 +32,33 @@ import java.util.Map;
 public final class SdkFeedApi {
 
     /**
-     * Body of POST /sdk/v1/metrics: counts per flag and served variation index over a period, and
+     * Body of POST /sdk/v1/metrics: counts per flag and served variation index over a period,
      * optionally the sums of tracked events per name and minute (SDKs from before tracked events
-     * send none). The counts are read as JSON values and checked here, so that a fraction or a
-     * number beyond any count gets a message about counts rather than about Java's number types.
+     * send none), and optionally what the SDK measured per variation of the flags a guarded
+     * release watches (SDKs from before guards send none). The counts are read as JSON values and
+     * checked here, so that a fraction or a number beyond any count gets a message about counts
+     * rather than about Java's number types.
      */
     public record EvaluationReport(String start, String end, Map<String, Map<String, JsonNode>> flags,
-                                   List<EventSum.Reported> events) {
+                                   List<EventSum.Reported> events, List<GuardSample.Reported> guards) {
     }
 
     private static final int MAX_FLAG_KEY_LENGTH = 256;
 
     private final Feed feed;
     private final UsageStore usage;
+    /** Guard samples left out, by why: they could never decide anything, but a steady stream of them says something is off. */
+    private final Map<String, Counter> samplesIgnored = new HashMap<>();
 
-    public SdkFeedApi(Feed feed, UsageStore usage) {
+    public SdkFeedApi(Feed feed, UsageStore usage, MeterRegistry registry) {
         this.feed = feed;
         this.usage = usage;
+        for (String reason : List.of("unknown-flag", "not-guarded", "no-such-variation")) {
+            samplesIgnored.put(reason, Counter.builder("darklaunch.guards.samples.ignored")
+                    .description("guard samples from SDKs left out: for a flag the environment does not have, one no "
+                            + "guarded release watches (any more), or a variation the flag does not have")
+                    .tag("reason", reason).register(registry));
+        }
     }
 
     public void mount(Router router) {
@@ -107,9 +124,41 @@ public final class SdkFeedApi {
             totals.put(flag, total);
         });
         List<EventSum> events = EventSum.parse(report.events());
-        usage.record(environment(ctx), totals, events)
+        List<GuardSample> guarded = GuardSample.parse(report.guards());
+        EnvironmentKey environment = environment(ctx);
+        if (!guarded.isEmpty()) {
+            // what the token's own environment serves right now decides which samples count: nothing
+            // else can be written, so a token cannot feed another environment's guards
+            guarded = watched(feed.data(environment).orElseThrow(SdkFeedApi::notLoaded), guarded);
+        }
+        usage.record(environment, totals, events, guarded)
                 .onSuccess(v -> ctx.response().setStatusCode(202).end())
                 .onFailure(ctx::fail);
+    }
+
+    /**
+     * The samples of flags a guarded release watches in {@code data}, for variations they have;
+     * the rest are left out and counted. A sample of a flag whose guard just ended (or began on
+     * another instance a moment ago) is left out rather than refused: the SDK's data may be a
+     * moment behind or ahead of this instance's, and it cannot help resending.
+     */
+    private List<GuardSample> watched(EnvironmentData data, List<GuardSample> samples) {
+        Map<String, EnvironmentFlag> flags = new HashMap<>();
+        data.flags().forEach(flag -> flags.put(flag.flag().key(), flag));
+        List<GuardSample> kept = new ArrayList<>();
+        for (GuardSample sample : samples) {
+            EnvironmentFlag flag = flags.get(sample.flag());
+            String ignored = flag == null ? "unknown-flag"
+                    : !flag.guarded() ? "not-guarded"
+                    : sample.variation() >= flag.flag().variations().size() ? "no-such-variation"
+                    : null;
+            if (ignored == null) {
+                kept.add(sample);
+            } else {
+                samplesIgnored.get(ignored).increment();
+            }
+        }
+        return kept;
     }
 
     /** A count: a whole number from 0 to the largest the usage table holds. */

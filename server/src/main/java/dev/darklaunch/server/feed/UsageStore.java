@@ -3,6 +3,8 @@ package dev.darklaunch.server.feed;
 import io.vertx.core.Future;
 import dev.darklaunch.server.tracking.EventSum;
 import dev.darklaunch.server.tracking.EventSumStore;
+import dev.darklaunch.server.tracking.GuardSample;
+import dev.darklaunch.server.tracking.GuardSampleStore;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -19,21 +21,26 @@ import java.util.Map;
 public final class UsageStore {
 
     private final Pool pool;
+    private final GuardSampleStore guardSamples;
 
-    public UsageStore(Pool pool) {
+    public UsageStore(Pool pool, GuardSampleStore guardSamples) {
         this.pool = pool;
+        this.guardSamples = guardSamples;
     }
 
     /**
-     * Records one SDK report: evaluation counts and tracked-event sums, in one transaction, so that
-     * a report the SDK sends again after a failure is never half counted twice.
+     * Records one SDK report: evaluation counts, tracked-event sums and what guarded flags
+     * measured, in one transaction, so that a report the SDK sends again after a failure is never
+     * half counted twice.
      */
-    public Future<Void> record(EnvironmentKey environment, Map<String, Long> evaluations, List<EventSum> events) {
-        if (evaluations.isEmpty() && events.isEmpty()) {
+    public Future<Void> record(EnvironmentKey environment, Map<String, Long> evaluations, List<EventSum> events,
+                               List<GuardSample> guarded) {
+        if (evaluations.isEmpty() && events.isEmpty() && guarded.isEmpty()) {
             return Future.succeededFuture();
         }
         return pool.withTransaction(tx -> record(tx, environment, evaluations)
-                .compose(v -> EventSumStore.record(tx, environment.project(), environment.environment(), events)));
+                .compose(v -> EventSumStore.record(tx, environment.project(), environment.environment(), events))
+                .compose(v -> guardSamples.record(tx, environment.project(), environment.environment(), guarded)));
     }
 
     private static Future<Void> record(SqlClient tx, EnvironmentKey environment, Map<String, Long> evaluations) {

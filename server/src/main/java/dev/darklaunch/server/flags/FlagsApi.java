@@ -20,9 +20,11 @@ public final class FlagsApi {
     private static final String FLAGS = "/api/v1/projects/:project/flags";
     private static final String CONFIG = FLAGS + "/:flag/environments/:env";
 
+    private final FlagWrites writes;
     private final FlagStore flags;
 
-    public FlagsApi(FlagStore flags) {
+    public FlagsApi(FlagWrites writes, FlagStore flags) {
+        this.writes = writes;
         this.flags = flags;
     }
 
@@ -52,7 +54,7 @@ public final class FlagsApi {
         Caller caller = Caller.of(ctx);
         caller.requireEdit(project);
         Body<Flag> body = JsonBody.read(ctx, Flag.class);
-        flags.create(caller.actor(), project, body.value(), body.comment())
+        writes.create(caller.actor(), project, body.value(), body.comment())
                 .onSuccess(flag -> Responses.created(ctx, "/api/v1/projects/" + project + "/flags/" + flag.flag().key(),
                         flag.version(), flag))
                 .onFailure(ctx::fail);
@@ -69,7 +71,7 @@ public final class FlagsApi {
         Caller caller = Caller.of(ctx);
         caller.requireEdit(project);
         Body<Flag> body = JsonBody.read(ctx, Flag.class);
-        Responses.reply(ctx, flags.update(caller.actor(), project, ctx.pathParam("flag"), body.value(),
+        Responses.reply(ctx, writes.update(caller.actor(), project, ctx.pathParam("flag"), body.value(),
                 Versions.ifMatch(ctx), body.comment()));
     }
 
@@ -78,7 +80,7 @@ public final class FlagsApi {
         Caller caller = Caller.of(ctx);
         caller.requireEdit(project);
         Optional<String> comment = JsonBody.commentOnly(ctx);
-        flags.delete(caller.actor(), project, ctx.pathParam("flag"), Versions.ifMatch(ctx), comment)
+        writes.delete(caller.actor(), project, ctx.pathParam("flag"), Versions.ifMatch(ctx), comment)
                 .onSuccess(v -> Responses.noContent(ctx))
                 .onFailure(ctx::fail);
     }
@@ -94,7 +96,7 @@ public final class FlagsApi {
         Caller caller = Caller.of(ctx);
         caller.requireEdit(project);
         Body<FlagConfig> body = JsonBody.read(ctx, FlagConfig.class);
-        Responses.reply(ctx, flags.putConfig(caller.actor(), project, ctx.pathParam("flag"), ctx.pathParam("env"),
+        Responses.reply(ctx, writes.putConfig(caller.actor(), project, ctx.pathParam("flag"), ctx.pathParam("env"),
                 body.value(), Versions.ifMatch(ctx), body.comment()));
     }
 
@@ -104,7 +106,7 @@ public final class FlagsApi {
         Caller caller = Caller.of(ctx);
         caller.requireToggle(project, environment);
         Optional<String> comment = JsonBody.commentOnly(ctx);
-        Responses.reply(ctx, flags.setOn(caller.actor(), project, ctx.pathParam("flag"), environment, on,
+        Responses.reply(ctx, writes.setOn(caller.actor(), project, ctx.pathParam("flag"), environment, on,
                 Versions.ifMatch(ctx), comment));
     }
 

@@ -2,6 +2,7 @@ package dev.darklaunch.server.imports;
 
 import dev.darklaunch.sdk.internal.model.EnvironmentData;
 import dev.darklaunch.sdk.internal.model.EnvironmentFlag;
+import dev.darklaunch.sdk.internal.model.EnvironmentSegment;
 import dev.darklaunch.sdk.internal.model.Flag;
 import dev.darklaunch.sdk.internal.model.FlagConfig;
 import dev.darklaunch.sdk.internal.model.InvalidModelException;
@@ -31,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.TreeMap;
 
 /**
  * Writes an import into a project in one transaction: segment and flag definitions project-wide
@@ -54,6 +55,12 @@ import java.util.function.Function;
  * flags and segments of the same import, which are all written before any configuration, and the
  * importer never makes a prerequisite cycle; so the reference checks of single edits are not
  * needed here.
+ *
+ * <p>The round trips do not grow with the import: it locks what it touches with one statement
+ * per kind, reads the environment once, decides and validates everything in memory (on a worker),
+ * then writes each kind with one statement of arrays ({@link ImportStatements}), the change log
+ * with one and the audit events with one — about a dozen round trips for 5 flags or 500: scope →
+ * lock → validate → write → change log → audit → answer, as every versioned write.
  */
 public final class ImportStore {
 
@@ -74,11 +81,6 @@ public final class ImportStore {
     }
 
     private static final String EMPTY_SEGMENT = Json.write(SegmentConfig.empty());
-    private static final String DEFINITION = """
-            SELECT id, jsonb_build_object('key', key, 'name', name, 'description', description, 'kind', kind,
-                   'variations', variations, 'tags', to_jsonb(tags), 'owner', owner, 'lifecycle', lifecycle,
-                   'archived', archived)::text AS definition
-            FROM flags WHERE project_id = $1 AND key = $2 FOR UPDATE""";
 
     private final Pool pool;
 
@@ -94,19 +96,36 @@ public final class ImportStore {
                         ? Failure.conflict("another change created the same flag or segment meanwhile; import again") : e));
     }
 
-    /** One import in one transaction. */
+    /** A segment the import names that exists, locked: its definition and its configuration in the imported environment. */
+    private record FoundSegment(long id, Segment segment, SegmentConfig config) {
+    }
+
+    /** A flag the import names that exists, locked: its definition and its configuration in the imported environment. */
+    private record FoundFlag(long id, Flag flag, FlagConfig config) {
+    }
+
+    /** A flag's configuration in another environment, which a changed definition must still fit. */
+    private record OtherConfig(String environment, FlagConfig config) {
+    }
+
+    /** One import in one transaction: read and lock, decide, write. */
     private static final class Run {
         private final SqlClient tx;
         private final Scope scope;
         private final String actor;
         private final Optional<String> comment;
         private final List<Long> environments = new ArrayList<>();
+        private final Map<String, FoundSegment> foundSegments = new HashMap<>();
+        private final Map<String, FoundFlag> foundFlags = new HashMap<>();
+        private final Map<Long, List<OtherConfig>> otherConfigs = new HashMap<>();
+        private EnvironmentData was;
         private final Map<String, Flag> stored = new HashMap<>();
-        private final Map<String, Long> flagIds = new HashMap<>();
-        private final Map<String, Flag> before = new HashMap<>();
         private final Map<String, Flag> imported = new HashMap<>();
         private final Tally flags = new Tally();
         private final Tally segments = new Tally();
+        private final List<Change> audit = new ArrayList<>();
+        private final ImportStatements.SegmentWrites segmentWrites = new ImportStatements.SegmentWrites();
+        private final ImportStatements.FlagWrites flagWrites = new ImportStatements.FlagWrites();
 
         Run(SqlClient tx, Scope scope, String actor, Optional<String> comment) {
             this.tx = tx;
@@ -117,209 +136,186 @@ public final class ImportStore {
 
         Future<Summary> apply(UnleashImport.Result result) {
             result.flags().forEach(f -> imported.put(f.flag().key(), f.flag()));
-            EnvironmentData[] was = new EnvironmentData[1];
-            return EnvironmentDataStore.load(tx, scope)
-                    .compose(data -> {
-                        was[0] = data;
-                        return tx.preparedQuery("SELECT id FROM environments WHERE project_id = $1 ORDER BY id").execute(Tuple.of(scope.projectId()));
-                    })
-                    .compose(rows -> {
-                        rows.forEach(row -> environments.add(row.getLong("id")));
-                        return each(result.segments(), this::segment);
-                    })
-                    .compose(v -> each(result.flags(), this::define))
-                    .compose(v -> each(result.flags(), this::configure))
+            return read(result)
+                    .compose(v -> Validation.onWorker(() -> decide(result))) // validating compiles the rules' patterns
                     // the environment as imported keeps to the rules every SDK checks (prerequisite paths, cost)
-                    .compose(v -> EnvironmentDataStore.load(tx, scope))
-                    .compose(now -> Validation.environment(was[0], now, "features",
+                    .compose(now -> Validation.environment(was, now, "features",
                             "is imported or requires an imported flag or matches an imported segment"))
-                    .compose(v -> recordChanges("flag", flags).compose(w -> recordChanges("segment", segments)))
+                    .compose(v -> ImportStatements.writeSegments(tx, scope, segmentWrites, EMPTY_SEGMENT))
+                    .compose(v -> ImportStatements.writeFlags(tx, scope, flagWrites))
+                    .compose(v -> ChangeLog.recordAll(tx, changeLog()))
+                    .compose(v -> AuditLog.appendAll(tx, audit))
                     .map(v -> new Summary(scope.environment(), flags.changes(), segments.changes(), result.features(), result.warnings()));
         }
 
-        private Future<Void> segment(UnleashImport.ImportedSegment segment) {
-            String key = segment.segment().key();
-            return tx.preparedQuery("SELECT id, name, description FROM segments WHERE project_id = $1 AND key = $2 FOR UPDATE")
-                    .execute(Tuple.of(scope.projectId(), key))
+        /** Locks what the import touches (segments, then flags, each in key order) and reads what deciding needs. */
+        private Future<Void> read(UnleashImport.Result result) {
+            String[] segmentKeys = result.segments().stream().map(s -> s.segment().key()).toArray(String[]::new);
+            String[] flagKeys = result.flags().stream().map(f -> f.flag().key()).toArray(String[]::new);
+            return tx.preparedQuery(ImportStatements.ENVIRONMENTS).execute(Tuple.of(scope.projectId()))
                     .compose(rows -> {
-                        if (rows.size() == 0) {
-                            segments.defined(key, true);
-                            return tx.preparedQuery("INSERT INTO segments (project_id, key, name, description) VALUES ($1, $2, $3, $4) RETURNING id")
-                                    .execute(Tuple.of(scope.projectId(), key, segment.segment().name(), segment.segment().description()))
-                                    .compose(inserted -> {
-                                        long id = inserted.iterator().next().getLong("id");
-                                        return insertForEveryEnvironment("segment_configs", "segment_id", id, EMPTY_SEGMENT)
-                                                .compose(v -> auditDefinition("segment.import", "segment", key, null, segment.segment()))
-                                                .compose(v -> configureSegment(id, null, segment));
-                                    });
-                        }
-                        Row row = rows.iterator().next();
-                        long id = row.getLong("id");
-                        Segment old = new Segment(key, row.getString("name"), row.getString("description"));
-                        if (old.equals(segment.segment())) {
-                            return configureSegment(id, old, segment);
-                        }
-                        segments.defined(key, false);
-                        return tx.preparedQuery("UPDATE segments SET name = $2, description = $3, version = version + 1, updated_at = now() WHERE id = $1")
-                                .execute(Tuple.of(id, segment.segment().name(), segment.segment().description()))
-                                .compose(v -> auditDefinition("segment.import", "segment", key, old, segment.segment()))
-                                .compose(v -> configureSegment(id, old, segment));
-                    });
+                        rows.forEach(row -> environments.add(row.getLong("id")));
+                        return tx.preparedQuery(ImportStatements.LOCK_SEGMENTS).execute(Tuple.tuple().addLong(scope.projectId())
+                                .addLong(scope.environmentId()).addArrayOfString(segmentKeys));
+                    })
+                    .compose(rows -> {
+                        rows.forEach(row -> foundSegments.put(row.getString("key"), new FoundSegment(row.getLong("id"),
+                                new Segment(row.getString("key"), row.getString("name"), row.getString("description")),
+                                Json.read(row.getString("config"), SegmentConfig.class))));
+                        return tx.preparedQuery(ImportStatements.LOCK_FLAGS).execute(Tuple.tuple().addLong(scope.projectId())
+                                .addLong(scope.environmentId()).addArrayOfString(flagKeys));
+                    })
+                    .compose(rows -> {
+                        rows.forEach(row -> foundFlags.put(row.getString("key"), new FoundFlag(row.getLong("id"),
+                                Json.read(row.getString("definition"), Flag.class), Json.read(row.getString("config"), FlagConfig.class))));
+                        return EnvironmentDataStore.load(tx, scope);
+                    })
+                    .compose(data -> {
+                        was = data;
+                        // a definition may only change when every other environment's configuration still fits it
+                        Long[] changing = result.flags().stream()
+                                .map(f -> foundFlags.get(f.flag().key()))
+                                .filter(found -> found != null && !Variations.merge(found.flag(), imported.get(found.flag().key()))
+                                        .equals(found.flag()))
+                                .map(FoundFlag::id).toArray(Long[]::new);
+                        return changing.length == 0 ? Future.succeededFuture() : tx.preparedQuery(ImportStatements.OTHER_CONFIGS)
+                                .execute(Tuple.tuple().addArrayOfLong(changing).addLong(scope.environmentId()))
+                                .map(rows -> {
+                                    rows.forEach(row -> otherConfigs.computeIfAbsent(row.getLong("flag_id"), id -> new ArrayList<>())
+                                            .add(new OtherConfig(row.getString("key"), Json.read(row.getString("config"), FlagConfig.class))));
+                                    return null;
+                                });
+                    })
+                    .mapEmpty();
         }
 
-        private Future<Void> configureSegment(long id, Segment old, UnleashImport.ImportedSegment segment) {
-            String key = segment.segment().key();
-            return tx.preparedQuery("SELECT config::text AS config FROM segment_configs WHERE segment_id = $1 AND environment_id = $2 FOR UPDATE")
-                    .execute(Tuple.of(id, scope.environmentId()))
-                    .compose(rows -> {
-                        SegmentConfig oldConfig = Json.read(rows.iterator().next().getString("config"), SegmentConfig.class);
-                        boolean configChanged = !oldConfig.equals(segment.config());
-                        if (!configChanged && !segments.definitionChanged(key)) {
-                            segments.unchanged(key);
-                            return Future.succeededFuture();
-                        }
-                        segments.configured(key, configChanged);
-                        if (!configChanged) {
-                            return Future.succeededFuture(); // the definition's project-wide event says it all
-                        }
-                        return tx.preparedQuery("""
-                                        UPDATE segment_configs SET config = $3::text::jsonb, version = version + 1, updated_at = now()
-                                        WHERE segment_id = $1 AND environment_id = $2""")
-                                .execute(Tuple.of(id, scope.environmentId(), Json.write(segment.config())))
-                                .compose(v -> audit("segment.import", "segment", key,
-                                        old == null ? null : new SegmentState(old, oldConfig), new SegmentState(segment.segment(), segment.config())));
-                    });
+        /**
+         * Decides every write and its audit event, in the order the import lists them (segments,
+         * then flag definitions, then flag configurations), refusing the first that does not fit;
+         * answers the imported environment as it will be.
+         */
+        private EnvironmentData decide(UnleashImport.Result result) {
+            Map<String, EnvironmentSegment> segmentsNow = new TreeMap<>();
+            was.segments().forEach(s -> segmentsNow.put(s.key(), s));
+            for (UnleashImport.ImportedSegment segment : result.segments()) {
+                segment(segment);
+                segmentsNow.put(segment.segment().key(), new EnvironmentSegment(segment.segment().key(), segment.config()));
+            }
+            result.flags().forEach(this::define);
+            Map<String, EnvironmentFlag> flagsNow = new TreeMap<>();
+            was.flags().forEach(f -> flagsNow.put(f.flag().key(), f));
+            for (EnvironmentFlag flag : result.flags()) {
+                String key = flag.flag().key();
+                flagsNow.put(key, new EnvironmentFlag(stored.get(key), configure(flag)));
+            }
+            return new EnvironmentData(was.revision(), List.copyOf(flagsNow.values()), List.copyOf(segmentsNow.values()));
+        }
+
+        private void segment(UnleashImport.ImportedSegment imported) {
+            Segment segment = imported.segment();
+            String key = segment.key();
+            FoundSegment found = foundSegments.get(key);
+            Segment old = found == null ? null : found.segment();
+            SegmentConfig oldConfig = found == null ? SegmentConfig.empty() : found.config();
+            if (found == null) {
+                segments.defined(key, true);
+                segmentWrites.create(segment);
+                audit.add(definitionChange("segment.import", "segment", key, null, segment));
+            } else if (!old.equals(segment)) {
+                segments.defined(key, false);
+                segmentWrites.define(segment);
+                audit.add(definitionChange("segment.import", "segment", key, old, segment));
+            }
+            boolean configChanged = !oldConfig.equals(imported.config());
+            if (!configChanged && !segments.definitionChanged(key)) {
+                segments.unchanged(key);
+                return;
+            }
+            segments.configured(key, configChanged);
+            if (configChanged) { // else the definition's project-wide event says it all
+                segmentWrites.configure(key, Json.write(imported.config()));
+                audit.add(configChange("segment.import", "segment", key, old == null ? null : new SegmentState(old, oldConfig),
+                        new SegmentState(segment, imported.config())));
+            }
         }
 
         /** Creates the flag, or replaces its definition keeping the variations other environments use. */
-        private Future<Void> define(EnvironmentFlag flag) {
+        private void define(EnvironmentFlag flag) {
             String key = flag.flag().key();
-            return tx.preparedQuery(DEFINITION).execute(Tuple.of(scope.projectId(), key)).compose(rows -> {
-                if (rows.size() == 0) {
-                    return writeFlag(null, flag.flag())
-                            .compose(v -> auditDefinition("flag.import", "flag", key, null, flag.flag()));
-                }
-                Row row = rows.iterator().next();
-                Flag old = Json.read(row.getString("definition"), Flag.class);
-                flagIds.put(key, row.getLong("id"));
-                before.put(key, old);
-                Flag merged = Variations.merge(old, flag.flag());
-                ModelValidator.validateFlag(merged);
-                return merged.equals(old) ? remember(merged) : checkOtherEnvironments(row.getLong("id"), merged)
-                        .compose(v -> writeFlag(row.getLong("id"), merged))
-                        .compose(v -> auditDefinition("flag.import", "flag", key, old, merged));
-            });
-        }
-
-        private Future<Void> remember(Flag definition) {
-            stored.put(definition.key(), definition);
-            return Future.succeededFuture();
-        }
-
-        private Future<Void> writeFlag(Long id, Flag definition) {
-            String key = definition.key();
-            stored.put(key, definition);
-            Tuple values = Tuple.from(new Object[]{scope.projectId(), key, definition.name(), definition.description(),
-                    Json.wire(definition.kind()), Json.write(definition.variations()), definition.tags().toArray(String[]::new),
-                    definition.owner(), Json.wire(definition.lifecycle()), definition.archived()});
-            if (id != null) {
-                flags.defined(key, false);
-                return tx.preparedQuery("""
-                                UPDATE flags SET name = $3, description = $4, kind = $5, variations = $6::text::jsonb, tags = $7,
-                                       owner = $8, lifecycle = $9, archived = $10, version = version + 1, updated_at = now()
-                                WHERE project_id = $1 AND key = $2""")
-                        .execute(values).mapEmpty();
+            FoundFlag found = foundFlags.get(key);
+            if (found == null) {
+                stored.put(key, flag.flag());
+                flags.defined(key, true);
+                flagWrites.create(flag.flag(), Json.write(FlagConfig.off(flag.flag())));
+                audit.add(definitionChange("flag.import", "flag", key, null, flag.flag()));
+                return;
             }
-            flags.defined(key, true);
-            return tx.preparedQuery("""
-                            INSERT INTO flags (project_id, key, name, description, kind, variations, tags, owner, lifecycle, archived)
-                            VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10) RETURNING id""")
-                    .execute(values)
-                    .compose(rows -> {
-                        long created = rows.iterator().next().getLong("id");
-                        flagIds.put(key, created);
-                        return insertForEveryEnvironment("flag_configs", "flag_id", created, Json.write(FlagConfig.off(definition)));
-                    });
+            Flag merged = Variations.merge(found.flag(), flag.flag());
+            ModelValidator.validateFlag(merged);
+            stored.put(key, merged);
+            if (merged.equals(found.flag())) {
+                return;
+            }
+            for (OtherConfig other : otherConfigs.getOrDefault(found.id(), List.of())) {
+                try {
+                    ModelValidator.validateConfig(merged, other.config());
+                } catch (InvalidModelException e) {
+                    throw Failure.conflict("features", "flag '" + key + "' exists with another kind, and its configuration in "
+                            + other.environment() + " would not fit the imported definition (" + e.field() + ": " + e.getMessage()
+                            + "); change or delete that flag first");
+                }
+            }
+            flags.defined(key, false);
+            flagWrites.define(merged);
+            audit.add(definitionChange("flag.import", "flag", key, found.flag(), merged));
         }
 
-        /** A definition may only change when every other environment's configuration still fits it. */
-        private Future<Void> checkOtherEnvironments(long flagId, Flag definition) {
-            return tx.preparedQuery("""
-                            SELECT e.key, c.config::text AS config FROM flag_configs c JOIN environments e ON e.id = c.environment_id
-                            WHERE c.flag_id = $1 AND c.environment_id <> $2""")
-                    .execute(Tuple.of(flagId, scope.environmentId()))
-                    .compose(rows -> Validation.onWorker(() -> { // validating compiles the rules' patterns
-                        for (Row row : rows) {
-                            try {
-                                ModelValidator.validateConfig(definition, Json.read(row.getString("config"), FlagConfig.class));
-                            } catch (InvalidModelException e) {
-                                throw Failure.conflict("features", "flag '" + definition.key()
-                                        + "' exists with another kind, and its configuration in " + row.getString("key")
-                                        + " would not fit the imported definition (" + e.field() + ": " + e.getMessage()
-                                        + "); change or delete that flag first");
-                            }
-                        }
-                        return null;
-                    }));
-        }
-
-        private Future<Void> configure(EnvironmentFlag flag) {
+        /** Decides the flag's configuration in the imported environment; answers it. */
+        private FlagConfig configure(EnvironmentFlag flag) {
             String key = flag.flag().key();
             Flag definition = stored.get(key);
             FlagConfig config = Variations.renumber(flag.config(), flag.flag(), definition, imported, stored);
-            long id = flagIds.get(key);
-            return Validation.config(definition, config)
-                    .compose(valid -> tx.preparedQuery("SELECT config::text AS config FROM flag_configs WHERE flag_id = $1 AND environment_id = $2 FOR UPDATE")
-                    .execute(Tuple.of(id, scope.environmentId())))
-                    .compose(rows -> {
-                        FlagConfig old = Json.read(rows.iterator().next().getString("config"), FlagConfig.class);
-                        boolean configChanged = !old.equals(config);
-                        if (!configChanged && !flags.definitionChanged(key)) {
-                            flags.unchanged(key);
-                            return Future.succeededFuture();
-                        }
-                        flags.configured(key, configChanged);
-                        if (!configChanged) {
-                            return Future.succeededFuture(); // the definition's project-wide event says it all
-                        }
-                        FlagState was = before.containsKey(key) ? new FlagState(before.get(key), old) : null;
-                        return tx.preparedQuery("""
-                                        UPDATE flag_configs SET config = $3::text::jsonb, version = version + 1, updated_at = now()
-                                        WHERE flag_id = $1 AND environment_id = $2""")
-                                .execute(Tuple.of(id, scope.environmentId(), Json.write(config)))
-                                .compose(w -> audit("flag.import", "flag", key, was, new FlagState(definition, config)));
-                    });
-        }
-
-        private Future<Void> insertForEveryEnvironment(String table, String column, long id, String config) {
-            return tx.preparedQuery("INSERT INTO " + table + " (" + column + ", environment_id, config) "
-                            + "SELECT $1, id, $2::text::jsonb FROM environments WHERE project_id = $3")
-                    .execute(Tuple.of(id, config, scope.projectId())).mapEmpty();
+            ModelValidator.validateConfig(definition, config);
+            FoundFlag found = foundFlags.get(key);
+            FlagConfig old = found == null ? FlagConfig.off(definition) : found.config();
+            boolean configChanged = !old.equals(config);
+            if (!configChanged && !flags.definitionChanged(key)) {
+                flags.unchanged(key);
+                return config;
+            }
+            flags.configured(key, configChanged);
+            if (configChanged) { // else the definition's project-wide event says it all
+                flagWrites.configure(key, Json.write(config));
+                audit.add(configChange("flag.import", "flag", key, found == null ? null : new FlagState(found.flag(), old),
+                        new FlagState(definition, config)));
+            }
+            return config;
         }
 
         /** What the import wrote in the imported environment. */
-        private Future<Void> audit(String action, String kind, String key, Object was, Object is) {
-            return AuditLog.append(tx, new Change(actor, action, scope.project(), scope.environment(), kind, key, was, is, comment));
+        private Change configChange(String action, String kind, String key, Object was, Object is) {
+            return new Change(actor, action, scope.project(), scope.environment(), kind, key, was, is, comment);
         }
 
         /** A definition it created or changed: project-wide, as every environment serves it. */
-        private Future<Void> auditDefinition(String action, String kind, String key, Object was, Object is) {
-            return AuditLog.append(tx, new Change(actor, action, scope.project(), null, kind, key, was, is, comment));
+        private Change definitionChange(String action, String kind, String key, Object was, Object is) {
+            return new Change(actor, action, scope.project(), null, kind, key, was, is, comment);
         }
 
         /** One revision per environment: definitions changed everywhere, configurations here. */
-        private Future<Void> recordChanges(String kind, Tally tally) {
-            Future<Void> chain = Future.succeededFuture();
+        private List<ChangeLog.Entry> changeLog() {
+            List<ChangeLog.Entry> entries = new ArrayList<>();
             for (long environment : environments) {
-                List<String> keys = new ArrayList<>(tally.definitions);
-                if (environment == scope.environmentId()) {
-                    tally.configurations.stream().filter(k -> !tally.definitions.contains(k)).forEach(keys::add);
-                }
-                if (!keys.isEmpty()) {
-                    chain = chain.compose(v -> ChangeLog.record(tx, environment, kind, keys).mapEmpty());
+                for (Map.Entry<String, Tally> kind : List.of(Map.entry("flag", flags), Map.entry("segment", segments))) {
+                    Tally tally = kind.getValue();
+                    Set<String> keys = new LinkedHashSet<>(tally.definitions);
+                    if (environment == scope.environmentId()) {
+                        keys.addAll(tally.configurations);
+                    }
+                    keys.forEach(key -> entries.add(new ChangeLog.Entry(environment, kind.getKey(), key)));
                 }
             }
-            return chain;
+            return entries;
         }
     }
 
@@ -353,20 +349,8 @@ public final class ImportStore {
             return definitions.contains(key);
         }
 
-        boolean created(String key) {
-            return created.contains(key);
-        }
-
         Changes changes() {
             return new Changes(List.copyOf(created), List.copyOf(updated), List.copyOf(unchanged));
         }
-    }
-
-    private static <T> Future<Void> each(List<T> items, Function<T, Future<Void>> step) {
-        Future<Void> chain = Future.succeededFuture();
-        for (T item : items) {
-            chain = chain.compose(v -> step.apply(item));
-        }
-        return chain;
     }
 }

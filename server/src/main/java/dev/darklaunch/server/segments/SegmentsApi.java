@@ -18,9 +18,11 @@ public final class SegmentsApi {
 
     private static final String SEGMENTS = "/api/v1/projects/:project/segments";
 
+    private final SegmentWrites writes;
     private final SegmentStore segments;
 
-    public SegmentsApi(SegmentStore segments) {
+    public SegmentsApi(SegmentWrites writes, SegmentStore segments) {
+        this.writes = writes;
         this.segments = segments;
     }
 
@@ -46,7 +48,7 @@ public final class SegmentsApi {
         caller.requireEdit(project);
         Body<Segment> body = JsonBody.read(ctx, Segment.class);
         validate(body.value());
-        segments.create(caller.actor(), project, body.value(), body.comment())
+        writes.create(caller.actor(), project, body.value(), body.comment())
                 .onSuccess(segment -> Responses.created(ctx, "/api/v1/projects/" + project + "/segments/" + segment.segment().key(),
                         segment.version(), segment))
                 .onFailure(ctx::fail);
@@ -64,14 +66,14 @@ public final class SegmentsApi {
         caller.requireEdit(project);
         Body<Segment> body = JsonBody.read(ctx, Segment.class);
         validate(body.value());
-        Responses.reply(ctx, segments.update(caller.actor(), project, ctx.pathParam("segment"), body.value(), Versions.ifMatch(ctx), body.comment()));
+        Responses.reply(ctx, writes.update(caller.actor(), project, ctx.pathParam("segment"), body.value(), Versions.ifMatch(ctx), body.comment()));
     }
 
     private void delete(RoutingContext ctx) {
         String project = ctx.pathParam("project");
         Caller caller = Caller.of(ctx);
         caller.requireEdit(project);
-        segments.delete(caller.actor(), project, ctx.pathParam("segment"), Versions.ifMatch(ctx), JsonBody.commentOnly(ctx))
+        writes.delete(caller.actor(), project, ctx.pathParam("segment"), Versions.ifMatch(ctx), JsonBody.commentOnly(ctx))
                 .onSuccess(v -> Responses.noContent(ctx))
                 .onFailure(ctx::fail);
     }
@@ -87,7 +89,7 @@ public final class SegmentsApi {
         Caller caller = Caller.of(ctx);
         caller.requireEdit(project);
         Body<SegmentConfig> body = JsonBody.read(ctx, SegmentConfig.class);
-        Responses.reply(ctx, segments.putConfig(caller.actor(), project, ctx.pathParam("segment"), ctx.pathParam("env"), body.value(),
+        Responses.reply(ctx, writes.putConfig(caller.actor(), project, ctx.pathParam("segment"), ctx.pathParam("env"), body.value(),
                         Versions.ifMatch(ctx), body.comment()));
     }
 

@@ -62,7 +62,7 @@ public record EventSum(String name, OffsetDateTime minute, long count, double su
         return new EventSum(name, minute, total < 0 ? Long.MAX_VALUE : total, sum + other.sum);
     }
 
-    private static String name(String field, String name) {
+    static String name(String field, String name) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
             throw Failure.invalid(field, "event names are text of 1 to " + MAX_NAME_LENGTH + " characters, not blank");
         }

@@ -1,5 +1,9 @@
 package dev.darklaunch.server.deployments;
 
+import dev.darklaunch.server.flags.FlagConfigStore;
+import dev.darklaunch.server.flags.FlagStore;
+import dev.darklaunch.server.flags.FlagWrites;
+import dev.darklaunch.server.flags.ManualChanges;
 import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
 import io.vertx.core.Future;
@@ -51,11 +55,12 @@ class StepConditionIT {
         AtomicBoolean healthy = new AtomicBoolean(false);
         List<StepCondition.NextStep> asked = new CopyOnWriteArrayList<>();
         DeploymentStore store = new DeploymentStore();
-        Releases releases = new Releases(pool, store, step -> {
+        FlagWrites flags = new FlagWrites(pool, new FlagStore(pool), new FlagConfigStore(), ManualChanges.NONE);
+        Releases releases = new Releases(pool, store, flags, step -> {
             asked.add(step);
             return Future.succeededFuture(healthy.get());
         });
-        DeploymentRecords records = new DeploymentRecords(pool, store, releases);
+        DeploymentRecords records = new DeploymentRecords(pool, store, flags, releases);
         long id = records.record("pipeline", "default", new NewDeployment("checkout", "3.1.0", "production",
                         null, null, List.of("guarded-checkout"), "succeeded", null), Optional.empty())
                 .await(30, TimeUnit.SECONDS).deployment().id();

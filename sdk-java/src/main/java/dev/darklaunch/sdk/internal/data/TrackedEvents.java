@@ -57,11 +57,15 @@ public final class TrackedEvents {
         this.current = new Minute(Math.floorDiv(clock.getAsLong(), MINUTE));
     }
 
-    /** Counts one event of {@code name} with {@code value} added to its sum; ignores (and counts) invalid input. */
-    public void track(String name, double value) {
+    /**
+     * Counts one event of {@code name} with {@code value} added to its sum; ignores (and counts)
+     * invalid input. Returns whether the input was valid (an event of a valid name and a finite
+     * value, even if dropped to bound memory): only such events may be attributed to variations.
+     */
+    public boolean track(String name, double value) {
         if (name == null || !Double.isFinite(value)) {
             refuse(name == null ? "a null event name" : "a value that is not a finite number (" + value + ")");
-            return;
+            return false;
         }
         long now = clock.getAsLong();
         Minute minute = current;
@@ -70,15 +74,21 @@ public final class TrackedEvents {
         }
         Tally tally = minute.tallies.get(name);
         if (tally == null) {
+            String problem = problem(name);
+            if (problem != null) {
+                refuse(problem);
+                return false;
+            }
             tally = open(minute, name);
             if (tally == null) {
-                return;
+                return true; // valid, but too many names this minute: dropped from the sums, and counted
             }
         }
         tally.count.increment();
         if (value != 0) {
             tally.sum.add(value);
         }
+        return true;
     }
 
     /** Events ignored for invalid input since the client started. */
@@ -134,12 +144,8 @@ public final class TrackedEvents {
         }
     }
 
+    /** The minute's tally of a valid name, opened now; null when the minute has too many names. */
     private Tally open(Minute minute, String name) {
-        String problem = problem(name);
-        if (problem != null) {
-            refuse(problem);
-            return null;
-        }
         if (minute.names.incrementAndGet() > MAX_NAMES_PER_MINUTE) {
             minute.names.decrementAndGet();
             dropped.incrementAndGet();

@@ -59,6 +59,8 @@ public final class CompiledFlag {
     private final FlagFacts facts;
     /** Evaluation counts by served variation + 1 (slot 0: the default); null when not counting. */
     private LongAdder[] counts;
+    /** Exposures and attributed events while a guarded release watches the flag; null otherwise. */
+    private GuardedCounts guarded;
 
     private CompiledFlag(String key, FlagKind kind, boolean on, Outcome off, CompiledPrerequisite[] prerequisites,
                          Map<String, Outcome> targets, CompiledRule[] rules, Serving fallthrough, Outcome unbucketed,
@@ -219,12 +221,29 @@ public final class CompiledFlag {
         }
     }
 
-    /** Counts one evaluation that served {@code variation} (-1: the default); allocation-free, a no-op when not counting. */
+    /** Makes this flag count exposures and attributed events (once, at snapshot compile time, before it is published). */
+    void startGuarding() {
+        guarded = new GuardedCounts(booleanValues.length);
+    }
+
+    /**
+     * Counts one evaluation that served {@code variation} (-1: the default), and one exposure when
+     * the flag is guarded; allocation-free, a no-op when neither.
+     */
     public void count(int variation) {
         LongAdder[] c = counts;
         if (c != null) {
             c[variation + 1].increment();
         }
+        GuardedCounts g = guarded;
+        if (g != null) {
+            g.expose(variation);
+        }
+    }
+
+    /** What is counted for the flag's guarded release, or null when no guard watches it (or the client sends nothing). */
+    public GuardedCounts guarded() {
+        return guarded;
     }
 
     /**

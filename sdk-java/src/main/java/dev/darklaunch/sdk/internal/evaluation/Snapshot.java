@@ -54,16 +54,22 @@ public final class Snapshot {
 
     private final long revision;
     private final boolean counting;
+    /** Whether flags marked guarded count exposures and attributed events (a client that reports them). */
+    private final boolean guarding;
+    /** The flags a guarded release watches, when guarding (what {@code track} attributes events to). */
+    private final List<CompiledFlag> guarded;
     private final LayeredMap<FlagState> flags;
     private final LayeredMap<SegmentState> segments;
     private final Dependents dependents;
     /** The data, built on first use after a patch (backups): a patch must not cost the whole environment. */
     private volatile EnvironmentData data;
 
-    private Snapshot(long revision, boolean counting, LayeredMap<FlagState> flags, LayeredMap<SegmentState> segments,
-                     Dependents dependents, EnvironmentData data) {
+    private Snapshot(long revision, boolean counting, boolean guarding, List<CompiledFlag> guarded,
+                     LayeredMap<FlagState> flags, LayeredMap<SegmentState> segments, Dependents dependents, EnvironmentData data) {
         this.revision = revision;
         this.counting = counting;
+        this.guarding = guarding;
+        this.guarded = guarded;
         this.flags = flags;
         this.segments = segments;
         this.dependents = dependents;
@@ -80,6 +86,15 @@ public final class Snapshot {
      * counters per variation (see {@link CompiledFlag#count}) so counting allocates nothing.
      */
     public static Snapshot compile(EnvironmentData data, boolean countEvaluations) {
+        return compile(data, countEvaluations, false);
+    }
+
+    /**
+     * Compiles data for evaluation; with {@code countEvaluations} as above, and with
+     * {@code countGuarded}, every flag marked guarded gets pre-sized counters of its exposures and
+     * attributed events (see {@link CompiledFlag#guarded()}).
+     */
+    public static Snapshot compile(EnvironmentData data, boolean countEvaluations, boolean countGuarded) {
         HashMap<String, SegmentState> segments = new HashMap<>();
         for (EnvironmentSegment segment : data.segments()) {
             segments.put(segment.key(), segmentState(segment));
@@ -89,9 +104,20 @@ public final class Snapshot {
             byKey.put(flag.flag().key(), flag);
         }
         HashMap<String, FlagState> flags = new HashMap<>();
-        compileFlags(byKey, key -> null, countEvaluations, segments::get, key -> null, flags);
-        return new Snapshot(data.revision(), countEvaluations, LayeredMap.of(flags), LayeredMap.of(segments),
-                Dependents.of(byKey.values()), data);
+        compileFlags(byKey, key -> null, countEvaluations, countGuarded, segments::get, key -> null, flags);
+        return new Snapshot(data.revision(), countEvaluations, countGuarded, guardedOf(List.of(), flags.values()),
+                LayeredMap.of(flags), LayeredMap.of(segments), Dependents.of(byKey.values()), data);
+    }
+
+    /** {@code kept} and the guarded ones of {@code compiled}. */
+    private static List<CompiledFlag> guardedOf(List<CompiledFlag> kept, Collection<FlagState> compiled) {
+        List<CompiledFlag> guarded = new ArrayList<>(kept);
+        for (FlagState state : compiled) {
+            if (state.compiled().guarded() != null) {
+                guarded.add(state.compiled());
+            }
+        }
+        return List.copyOf(guarded);
     }
 
     /**
@@ -105,7 +131,7 @@ public final class Snapshot {
      */
     private static void compileFlags(Map<String, EnvironmentFlag> toCompile,
                                      Function<String, EnvironmentCheck.Checked> checkedBefore,
-                                     boolean counting, Function<String, SegmentState> segments,
+                                     boolean counting, boolean guarding, Function<String, SegmentState> segments,
                                      Function<String, FlagState> others, Map<String, FlagState> compiled) {
         Map<String, FlagConfig> configs = new LinkedHashMap<>();
         toCompile.forEach((key, flag) -> configs.put(key, flag.config()));
@@ -130,6 +156,9 @@ public final class Snapshot {
                     : CompiledFlag.compile(flag, compiledSegments, linked);
             if (counting) {
                 flagCompiled.startCounting();
+            }
+            if (guarding && flag.guarded()) {
+                flagCompiled.startGuarding();
             }
             compiled.put(key, new FlagState(flag, EnvironmentCheck.checked(checked, key), flagCompiled));
         }
@@ -201,13 +230,14 @@ public final class Snapshot {
         compileFlags(toCompile, key -> {
             FlagState before = changed.contains(key) ? null : flags.get(key); // a changed flag not compiled now is gone
             return before == null ? null : before.checked();
-        }, counting, nextSegments::get, key -> changed.contains(key) ? null : flags.get(key), flagPuts);
+        }, counting, guarding, nextSegments::get, key -> changed.contains(key) ? null : flags.get(key), flagPuts);
         Dependents nextDependents = dependents.with(changedFlags, key -> {
             FlagState before = flags.get(key);
             return before == null ? null : before.data();
         });
-        Snapshot next = new Snapshot(patch.revision(), counting, flags.with(flagPuts, flagRemovals), nextSegments,
-                nextDependents, null);
+        List<CompiledFlag> keptGuarded = guarded.stream().filter(flag -> !changed.contains(flag.key())).toList();
+        Snapshot next = new Snapshot(patch.revision(), counting, guarding, guardedOf(keptGuarded, flagPuts.values()),
+                flags.with(flagPuts, flagRemovals), nextSegments, nextDependents, null);
         return new Patched(next, Collections.unmodifiableSet(changed), replaced);
     }
 
@@ -240,6 +270,15 @@ public final class Snapshot {
         List<CompiledFlag> all = new ArrayList<>(flags.size());
         flags.forEach((key, state) -> all.add(state.compiled()));
         return Collections.unmodifiableList(all);
+    }
+
+    /**
+     * The flags a guarded release watches right now (each with its {@link CompiledFlag#guarded()}
+     * counts); empty unless the snapshot was compiled to count them. Index it rather than iterate
+     * it on a hot path: {@code get(i)} allocates nothing.
+     */
+    public List<CompiledFlag> guardedFlags() {
+        return guarded;
     }
 
     public Set<String> flagKeys() {

@@ -22,17 +22,10 @@ import java.util.OptionalLong;
 /**
  * The store of flags' per-environment configurations: SQL only, each method one statement in the
  * caller's transaction ({@link ConfigStatements}). Rules (validation, who may do what) live in
- * {@link FlagStore}; what these methods check is what only the locked rows can tell (the version
+ * {@link FlagWrites}; what these methods check is what only the locked rows can tell (the version
  * If-Match names, whether the flag exists).
  */
-public final class FlagConfigs {
-
-    private FlagConfigs() {
-    }
-
-    /** A configuration to write: its locked state and the flag it belongs to, the new configuration, and the audit action. */
-    public record Write(long flagId, Flag flag, ConfigView before, FlagConfig config, String action) {
-    }
+public final class FlagConfigStore {
 
     /**
      * A toggle's outcome: the configuration now, the scope it was found in, whether it was written,
@@ -46,8 +39,8 @@ public final class FlagConfigs {
      * configuration, checks If-Match (412), writes, bumps the revision, appends the change log and
      * the audit event. Already so: nothing is written, the configuration is returned as it is.
      */
-    static Future<Toggled> toggle(SqlClient tx, String actor, String project, String environment, String key, boolean on,
-                                     OptionalLong ifMatch, Optional<String> comment) {
+    Future<Toggled> toggle(SqlClient tx, String actor, String project, String environment, String key, boolean on,
+                            OptionalLong ifMatch, Optional<String> comment) {
         String action = on ? "flag.on" : "flag.off";
         return tx.preparedQuery(ConfigStatements.TOGGLE)
                 .execute(Tuple.from(new Object[]{project, environment, key, on, ifMatch.isPresent() ? ifMatch.getAsLong() : null,
@@ -73,20 +66,27 @@ public final class FlagConfigs {
     }
 
     /**
-     * A flag and its configuration, locked for a write, the environment the write must keep within
-     * the rules, and whether a running release ships the flag there.
+     * A configuration write's outcome, for the caller to validate before it commits: the scope, the
+     * flag, its configuration before (as locked) and after (null when If-Match named another
+     * version: nothing was written), the environment as it was (the flag as locked) and whether a
+     * running release ships the flag there.
      */
-    record ForWrite(Scope scope, long flagId, Flag flag, ConfigView before, EnvironmentData environment,
+    record Replaced(Scope scope, Flag flag, ConfigView before, ConfigView after, EnvironmentData environment,
                     boolean inRunningRelease) {
     }
 
     /**
-     * Locks a flag and its configuration in one environment and reads, in the same statement, the
-     * rest of the environment its validation needs (every flag's configuration and every segment).
-     * Fails with {@link Failure.NotFound} for a missing project, environment or flag.
+     * Replaces a flag's configuration in one environment in one statement ({@link ConfigStatements#WRITE_ONE}):
+     * locks, checks If-Match, writes, bumps the revision, appends the change log and the audit
+     * event, and reads the rest of the environment the validation needs. Fails with
+     * {@link Failure.NotFound} for a missing project, environment or flag; a version mismatch is
+     * the caller's to report (after validating, as a write refused before it was made would be).
      */
-    static Future<ForWrite> readForWrite(SqlClient tx, String project, String environment, String key) {
-        return tx.preparedQuery(ConfigStatements.READ_FOR_WRITE).execute(Tuple.of(project, environment, key))
+    Future<Replaced> replace(SqlClient tx, String actor, String project, String environment, String key,
+                             FlagConfig config, OptionalLong ifMatch, Optional<String> comment, String action) {
+        return tx.preparedQuery(ConfigStatements.WRITE_ONE)
+                .execute(Tuple.from(new Object[]{project, environment, key, Json.write(config),
+                        ifMatch.isPresent() ? ifMatch.getAsLong() : null, actor, action, comment.orElse(null)}))
                 .compose(rows -> {
                     Row target = rows.iterator().next();
                     Optional<Failure> missing = missing(target, project, environment, key, "flag_id");
@@ -95,14 +95,14 @@ public final class FlagConfigs {
                     }
                     Scope scope = new Scope(target.getLong("project_id"), project, target.getLong("environment_id"), environment);
                     Flag flag = FlagRows.flag(target);
-                    FlagConfig config = Json.read(target.getString("config"), FlagConfig.class);
+                    FlagConfig was = Json.read(target.getString("config"), FlagConfig.class);
                     List<EnvironmentFlag> flags = new ArrayList<>();
                     List<EnvironmentSegment> segments = new ArrayList<>();
                     for (Row row : rows) {
                         switch (row.getString("row_kind")) {
                             // the target as locked, which may be newer than the statement's snapshot
                             case "flag" -> flags.add(row.getLong("flag_id").equals(target.getLong("flag_id"))
-                                    ? new EnvironmentFlag(flag, config)
+                                    ? new EnvironmentFlag(flag, was)
                                     : new EnvironmentFlag(FlagRows.flag(row), Json.read(row.getString("config"), FlagConfig.class)));
                             case "segment" -> segments.add(new EnvironmentSegment(row.getString("key"),
                                     Json.read(row.getString("config"), SegmentConfig.class)));
@@ -111,9 +111,35 @@ public final class FlagConfigs {
                         }
                     }
                     ConfigView before = new ConfigView(key, environment, target.getLong("version"),
-                            target.getOffsetDateTime("updated_at"), config);
-                    return Future.succeededFuture(new ForWrite(scope, target.getLong("flag_id"), flag, before,
+                            target.getOffsetDateTime("updated_at"), was);
+                    ConfigView after = target.getValue("after_version") == null ? null : new ConfigView(key, environment,
+                            target.getLong("after_version"), target.getOffsetDateTime("after_updated_at"),
+                            Json.read(target.getString("after_config"), FlagConfig.class));
+                    return Future.succeededFuture(new Replaced(scope, flag, before, after,
                             new EnvironmentData(0, flags, segments), target.getBoolean("in_running_release")));
+                });
+    }
+
+    /**
+     * Locks the configurations of these flags in the scope's environment, in key order (so that
+     * concurrent writers of overlapping sets never deadlock). Keys without a flag are left out.
+     */
+    Future<List<LockedConfig>> lock(SqlClient tx, Scope scope, List<String> keys) {
+        return tx.preparedQuery("SELECT f.id, " + FlagRows.COLUMNS + """
+                        , c.config::text AS config, c.version, c.updated_at
+                        FROM flags f JOIN flag_configs c ON c.flag_id = f.id AND c.environment_id = $2
+                        WHERE f.project_id = $1 AND f.key = ANY ($3) ORDER BY f.key FOR UPDATE OF f, c""")
+                .execute(Tuple.tuple().addLong(scope.projectId()).addLong(scope.environmentId())
+                        .addArrayOfString(keys.toArray(String[]::new)))
+                .map(rows -> {
+                    List<LockedConfig> locked = new ArrayList<>();
+                    for (Row row : rows) {
+                        Flag flag = FlagRows.flag(row);
+                        locked.add(new LockedConfig(row.getLong("id"), flag, new ConfigView(flag.key(), scope.environment(),
+                                row.getInteger("version"), row.getOffsetDateTime("updated_at"),
+                                Json.read(row.getString("config"), FlagConfig.class))));
+                    }
+                    return locked;
                 });
     }
 
@@ -124,21 +150,21 @@ public final class FlagConfigs {
      * part of {@code deployment}, if not null). Returns the written configurations in the order
      * given. Each flag at most once.
      */
-    public static Future<List<ConfigView>> write(SqlClient tx, String actor, Scope scope, List<Write> writes,
-                                                 Optional<String> comment, Long deployment) {
+    Future<List<ConfigView>> write(SqlClient tx, String actor, Scope scope, List<ConfigWrite> writes,
+                                   Optional<String> comment, Long deployment) {
         if (writes.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
-        if (writes.stream().map(Write::flagId).distinct().count() < writes.size()) { // one statement updates a row once
+        if (writes.stream().map(w -> w.current().flagId()).distinct().count() < writes.size()) { // one statement updates a row once
             return Future.failedFuture(new IllegalArgumentException("a write names each flag once"));
         }
         Tuple parameters = Tuple.tuple()
                 .addLong(scope.environmentId())
-                .addArrayOfLong(writes.stream().map(Write::flagId).toArray(Long[]::new))
-                .addArrayOfString(writes.stream().map(w -> w.flag().key()).toArray(String[]::new))
+                .addArrayOfLong(writes.stream().map(w -> w.current().flagId()).toArray(Long[]::new))
+                .addArrayOfString(writes.stream().map(w -> w.current().flag().key()).toArray(String[]::new))
                 .addArrayOfString(writes.stream().map(w -> Json.write(w.config())).toArray(String[]::new))
-                .addArrayOfString(writes.stream().map(w -> Json.write(w.before().config())).toArray(String[]::new))
-                .addArrayOfString(writes.stream().map(Write::action).toArray(String[]::new))
+                .addArrayOfString(writes.stream().map(w -> Json.write(w.current().view().config())).toArray(String[]::new))
+                .addArrayOfString(writes.stream().map(ConfigWrite::action).toArray(String[]::new))
                 .addString(actor).addString(scope.project()).addString(scope.environment())
                 .addString(comment.orElse(null)).addLong(deployment);
         return tx.preparedQuery(ConfigStatements.WRITE).execute(parameters)
@@ -146,7 +172,7 @@ public final class FlagConfigs {
                     List<ConfigView> written = new ArrayList<>(writes.size());
                     int i = 0;
                     for (Row row : rows) {
-                        written.add(new ConfigView(writes.get(i++).flag().key(), scope.environment(), row.getLong("version"),
+                        written.add(new ConfigView(writes.get(i++).current().flag().key(), scope.environment(), row.getLong("version"),
                                 row.getOffsetDateTime("updated_at"), Json.read(row.getString("config"), FlagConfig.class)));
                     }
                     return written;
