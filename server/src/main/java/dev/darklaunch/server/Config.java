@@ -6,6 +6,7 @@ import dev.darklaunch.server.feed.FeedSettings;
 import dev.darklaunch.server.http.HttpSettings;
 import dev.darklaunch.server.settings.EnvironmentValues;
 import dev.darklaunch.server.store.DatabaseSettings;
+import dev.darklaunch.server.webhooks.WebhookSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,19 +27,21 @@ import java.util.Optional;
  * @param database      how long to wait on the database ({@code DARKLAUNCH_DATABASE_TIMEOUT})
  * @param http          timeouts and per-client limits of HTTP connections ({@code DARKLAUNCH_HTTP_*},
  *                      {@code DARKLAUNCH_TRUSTED_PROXIES})
+ * @param webhooks      how webhooks are delivered ({@code DARKLAUNCH_WEBHOOK_*})
  * @param clockOffset   moves the server's clock forward where it judges age on the database's clock
  *                      (how long a flag has gone unused); zero, and never read from the environment:
  *                      tests set it to see what the server says days from now
  */
 public record Config(int port, Optional<String> databaseUrl, Path dataDir,
                      Optional<String> adminToken, Optional<String> adminPassword, FeedSettings feed,
-                     SessionSettings sessions, DatabaseSettings database, HttpSettings http, Duration clockOffset) {
+                     SessionSettings sessions, DatabaseSettings database, HttpSettings http, WebhookSettings webhooks,
+                     Duration clockOffset) {
 
-    /** With the server's clock as it is. */
+    /** With the default webhook settings and the server's clock as it is. */
     public Config(int port, Optional<String> databaseUrl, Path dataDir, Optional<String> adminToken,
                   Optional<String> adminPassword, FeedSettings feed, SessionSettings sessions, DatabaseSettings database,
                   HttpSettings http) {
-        this(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http, Duration.ZERO);
+        this(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http, WebhookSettings.DEFAULTS, Duration.ZERO);
     }
 
     /** With the default HTTP settings. */
@@ -74,6 +77,7 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
         java.util.Objects.requireNonNull(database, "database");
         java.util.Objects.requireNonNull(http, "http");
         java.util.Objects.requireNonNull(clockOffset, "clockOffset");
+        java.util.Objects.requireNonNull(webhooks, "webhooks");
         if (http.idleTimeout().compareTo(feed.heartbeat()) <= 0) {
             // an SDK stream is quiet between heartbeats: the idle timeout would cut every one of them
             throw new IllegalArgumentException("DARKLAUNCH_HTTP_IDLE_TIMEOUT (" + http.idleTimeout()
@@ -107,7 +111,9 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
                 FeedSettings.fromEnvironment(env),
                 SessionSettings.fromEnvironment(env),
                 databaseSettings(env),
-                HttpSettings.fromEnvironment(env));
+                HttpSettings.fromEnvironment(env),
+                WebhookSettings.fromEnvironment(env),
+                Duration.ZERO);
     }
 
     private static DatabaseSettings databaseSettings(Map<String, String> env) {
@@ -117,36 +123,40 @@ public record Config(int port, Optional<String> databaseUrl, Path dataDir,
     }
 
     public Config withPort(int newPort) {
-        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http, clockOffset);
+        return new Config(newPort, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http, webhooks, clockOffset);
     }
 
     public Config withDatabaseUrl(String url) {
-        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed, sessions, database, http, clockOffset);
+        return new Config(port, Optional.of(url), dataDir, adminToken, adminPassword, feed, sessions, database, http, webhooks, clockOffset);
     }
 
     public Config withFeed(FeedSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings, sessions, database, http, clockOffset);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, settings, sessions, database, http, webhooks, clockOffset);
     }
 
     public Config withSessions(SessionSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, settings, database, http, clockOffset);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, settings, database, http, webhooks, clockOffset);
     }
 
     public Config withDatabase(DatabaseSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, settings, http, clockOffset);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, settings, http, webhooks, clockOffset);
     }
 
     public Config withHttp(HttpSettings settings) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, settings, clockOffset);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, settings, webhooks, clockOffset);
+    }
+
+    public Config withWebhooks(WebhookSettings settings) {
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http, settings, clockOffset);
     }
 
     /** The server's clock moved forward by {@code offset} where it judges age (tests only). */
     public Config withClockOffset(Duration offset) {
-        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http, offset);
+        return new Config(port, databaseUrl, dataDir, adminToken, adminPassword, feed, sessions, database, http, webhooks, offset);
     }
 
     public Config withAdminPassword(String password) {
-        return new Config(port, databaseUrl, dataDir, adminToken, Optional.of(password), feed, sessions, database, http, clockOffset);
+        return new Config(port, databaseUrl, dataDir, adminToken, Optional.of(password), feed, sessions, database, http, webhooks, clockOffset);
     }
 
     private static int port(String value) {

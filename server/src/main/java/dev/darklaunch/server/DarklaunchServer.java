@@ -40,6 +40,8 @@ import dev.darklaunch.server.store.DeadlinePool;
 import dev.darklaunch.server.store.EmbeddedDatabase;
 import dev.darklaunch.server.store.Migrations;
 import dev.darklaunch.server.ui.AdminUi;
+import dev.darklaunch.server.webhooks.Webhooks;
+import dev.darklaunch.server.webhooks.WebhooksApi;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -99,6 +101,7 @@ public final class DarklaunchServer {
     private PostgresChangeSource changes;
     private ReleaseScheduler releases;
     private ProjectEvents projectEvents;
+    private Webhooks webhooks;
     private AdminUi adminUi;
     /** Set once the HTTP routes are built; read by the change source's revocation callback. */
     private volatile OfrepApi ofrep;
@@ -211,9 +214,10 @@ public final class DarklaunchServer {
         if (projectEvents != null) {
             projectEvents.close();
         }
+        Future<Void> stopWebhooks = webhooks == null ? Future.succeededFuture() : webhooks.close();
         Future<Void> stopChanges = changes == null ? Future.succeededFuture() : changes.close();
         Future<Void> stopHttp = Future.join(verticles.stream().map(vertx::undeploy).toList()).mapEmpty();
-        Future.join(stopChanges, stopHttp).<Void>mapEmpty()
+        Future.join(stopChanges, stopHttp, stopWebhooks).<Void>mapEmpty()
                 .eventually(() -> unbounded == null ? Future.succeededFuture() : unbounded.close())
                 .eventually(() -> vertx.executeBlocking(() -> {
                     if (passwords != null) {
@@ -316,6 +320,9 @@ public final class DarklaunchServer {
         Metrics registry = metrics;
         ClientOrigins clientOrigins = new ClientOrigins(stores.tokens());
         ofrep = new OfrepApi(vertx, feed, config.feed(), clientOrigins);
+        webhooks = new Webhooks(vertx, stores.webhooks(), config.webhooks(), databaseUrl.options().getHost(),
+                databaseUrl.options().getPort());
+        webhooks.start();
         router = ApiRouter.create(vertx,
                 List.of(new Health(pool, started::get)::mount, registry::mount, new ApiDocument()::mount,
                         sessionsApi::mountPublic, adminUi::mount, ofrep::mountPublic),
@@ -337,6 +344,7 @@ public final class DarklaunchServer {
                         sessionsApi::mount,
                         new UsersApi(stores.users(), passwords)::mount,
                         new SdkFeedApi(feed, stores.usage(), metrics.registry())::mount,
+                        new WebhooksApi(webhooks)::mount,
                         ofrep::mount));
         HttpServerOptions options = new HttpServerOptions()
                 .setIdleTimeout((int) config.http().idleTimeout().toMillis())

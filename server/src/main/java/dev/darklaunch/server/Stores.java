@@ -21,6 +21,7 @@ import dev.darklaunch.server.segments.SegmentStore;
 import dev.darklaunch.server.segments.SegmentWrites;
 import dev.darklaunch.server.tracking.EventSumStore;
 import dev.darklaunch.server.tracking.GuardSampleStore;
+import dev.darklaunch.server.webhooks.WebhookStore;
 import io.vertx.sqlclient.Pool;
 
 import java.util.List;
@@ -37,7 +38,7 @@ record Stores(ProjectStore projects, FlagStore flags, FlagWrites flagWrites, Fla
               SegmentWrites segmentWrites, EnvironmentDataStore environments,
               DeploymentStore deployments, ImportStore imports, AuditStore audit, TokenStore tokens, UserStore users,
               SessionStore sessions, Credentials credentials, SignInThrottle signIns, FeedStore feed, UsageStore usage,
-              EventSumStore trackedEvents) {
+              EventSumStore trackedEvents, WebhookStore webhooks) {
 
     static Stores on(Pool pool, Config config) {
         DeploymentStore deployments = new DeploymentStore();
@@ -63,6 +64,7 @@ record Stores(ProjectStore projects, FlagStore flags, FlagWrites flagWrites, Fla
                 new SignInThrottle(pool),
                 new FeedStore(pool),
                 new UsageStore(pool, new GuardSampleStore()),
-                new EventSumStore(pool));
+                new EventSumStore(pool),
+                new WebhookStore(pool));
     }
 }

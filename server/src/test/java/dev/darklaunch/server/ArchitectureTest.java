@@ -50,6 +50,7 @@ class ArchitectureTest {
             List.of("segments", "tracking"),
             List.of("audit", "feed", "evaluation", "imports"),
             List.of("deployments"),
+            List.of("webhooks"),
             List.of("ofrep", "ops", "ui"));
 
     /** Classes of a top-level class named {@code *<suffix>}, nested ones included. */

@@ -67,6 +67,8 @@ class AuthorizationIT {
         assertThat(admin.post("/api/v1/projects", Map.of("key", "other", "name", "Other")).status()).isEqualTo(201);
         assertThat(admin.post(P + "/deployments", Map.of("service", "checkout", "version", "1.0.0", "environment", "production",
                 "flags", List.of("shipped"))).status()).isEqualTo(201);
+        assertThat(admin.post(P + "/webhooks", Map.of("name", "ops", "url", "https://hooks.example.com/darklaunch")).status())
+                .isEqualTo(201);
         credentials.put("sdk", server.token("sdk", "default", "production"));
         credentials.put("client", clientToken("default"));
         credentials.put("client-other-project", clientToken("other"));
@@ -150,6 +152,13 @@ class AuthorizationIT {
                 new Route("GET", "/api/v1/tokens/1", Access.ADMIN, null),
                 new Route("GET", "/api/v1/metrics", Access.ADMIN, null),
                 new Route("GET", P + "/events", Access.READ, null),
+                new Route("GET", P + "/webhooks", Access.EDIT, null),
+                new Route("POST", P + "/webhooks", Access.EDIT, Map.of("name", "x", "url", "https://hooks.example.com/x")),
+                new Route("GET", P + "/webhooks/1", Access.EDIT, null),
+                new Route("PATCH", P + "/webhooks/1", Access.EDIT, Map.of("name", "renamed")),
+                new Route("POST", P + "/webhooks/1/secret", Access.EDIT, null),
+                new Route("GET", P + "/webhooks/1/deliveries", Access.EDIT, null),
+                new Route("POST", P + "/webhooks/1/deliveries/1/redeliver", Access.EDIT, null),
                 new Route("GET", "/api/v1/me", Access.ME, null),
                 new Route("PATCH", "/api/v1/me", Access.USER, Map.of("currentPassword", "not the password", "password", "x".repeat(12))),
                 new Route("GET", "/api/v1/session", Access.SESSION, null),
@@ -166,6 +175,7 @@ class AuthorizationIT {
                 // destructive routes last, so the matrix above runs against intact data
                 new Route("POST", P + "/deployments/1/rollback", Access.TOGGLE, null),
                 new Route("DELETE", segment, Access.EDIT, null),
+                new Route("DELETE", P + "/webhooks/" + Long.MAX_VALUE, Access.EDIT, null),
                 new Route("DELETE", flag, Access.EDIT, null),
                 new Route("DELETE", "/api/v1/tokens/" + Long.MAX_VALUE, Access.ADMIN, null),
                 new Route("DELETE", "/api/v1/users/" + Long.MAX_VALUE, Access.ADMIN, null),
