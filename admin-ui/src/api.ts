@@ -257,3 +257,10 @@ export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+// ---- who gets a flag (the flags list's answer carries each environment's configuration) ----
+
+/** The deployment whose release plan (running or paused) ships the flag in an environment. */
+export interface FlagRelease { deployment: number; service: string; version: string; state: 'running' | 'paused' }
+// merged into FlagEnvironmentState above (an interface declared twice is one)
+export interface FlagEnvironmentState { config?: FlagConfig; release?: FlagRelease }
