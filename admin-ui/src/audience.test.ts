@@ -39,14 +39,14 @@ describe('who gets a flag, in one line', () => {
   it('names a segment rule and the share for the others', () => {
     expect(short(on({ rules: [staffRule], fallthrough: rollout(25) }))).toBe('Staff → on; others 25 %');
     const full = audience({ config: on({ rules: [staffRule], fallthrough: rollout(25) }), variations: bool, segments }).sentence;
-    expect(full).toBe('On. Rule 1: contexts with in segment Staff get on. Everyone else: 25 % get on (sticky by context key), the rest off.');
+    expect(full).toBe('On. Rule 1: contexts in segment Staff get on. Everyone else: 25 % get on (sticky by context key), the rest off.');
   });
 
   it('says "only" when the rules serve on and everyone else off', () => {
     expect(short(on({ rules: [nordics], fallthrough: { variation: 1 } }))).toBe('NO, SE only');
     expect(short(on({ rules: [staffRule, nordics], fallthrough: { variation: 1 } }))).toBe('Staff, NO, SE only');
     expect(audience({ config: on({ rules: [nordics], fallthrough: { variation: 1 } }), variations: bool }).sentence)
-      .toBe('On. Rule 1: contexts with country is NO or SE get on. Everyone else: gets off.');
+      .toBe('On. Rule 1: contexts whose country is NO or SE get on. Everyone else: gets off.');
   });
 
   it('shows rules that serve off, negations and other operators', () => {
@@ -57,6 +57,9 @@ describe('who gets a flag, in one line', () => {
     const acme = { clauses: [{ attribute: 'email', op: 'endsWith' as const, values: ['@acme.com'] },
       { attribute: 'version', op: 'semverGte' as const, values: ['1.4.0'] }], serve: rollout(50) };
     expect(short(on({ rules: [acme], fallthrough: { variation: 1 } }))).toBe('email ends with @acme.com & version ≥ 1.4.0 → 50 %; others off');
+    expect(audience({ config: on({ rules: [acme, notNordic], fallthrough: { variation: 1 } }), variations: bool }).sentence)
+      .toBe('On. Rule 1: contexts whose email ends with @acme.com and whose version ≥ 1.4.0: 50 % get on (sticky by context key), the rest off.'
+        + ' Rule 2: contexts whose country is not one of NO, SE get on. Everyone else: gets off.');
     expect(short(on({ rules: [{ clauses: [{ attribute: 'beta', op: 'exists' }], serve: { variation: 0 } }], fallthrough: { variation: 1 } })))
       .toBe('has beta only');
     const many = { clauses: [{ attribute: 'country', op: 'in' as const, values: ['NO', 'SE', 'DK', 'FI', 'IS'] }], serve: { variation: 0 } };
@@ -128,6 +131,13 @@ describe('what a change does to who gets a flag', () => {
     expect(c.after.short).toBe('Staff → on; others on');
     expect(c.widening).toEqual(['It turns the flag on: Staff → on; others on.',
       'Rule 1 (Staff) is added, but the default rule serves on to everyone: everyone gets it, not only Staff.']);
+  });
+
+  it('says once that turning on gives the flag to its audience', () => {
+    const before: FlagConfig = { on: false, offVariation: 1, fallthrough: { variation: 0 } };
+    expect(change(before, on({ rules: [staffRule], targets: [{ variation: 0, values: ['alice'] }], fallthrough: { variation: 1 } })).widening)
+      .toEqual(['It turns the flag on: alice, Staff only.']);
+    expect(change(before, on({ fallthrough: { variation: 1 } })).widening).toEqual([]);
   });
 
   it('warns for an added rule, target, widened condition or removed prerequisite', () => {

@@ -83,6 +83,9 @@ function serveSentence(serve: Serve, variations: Variation[]): string {
   return `get ${listed(shares, 'and')}, sticky ${by}`;
 }
 
+/** "contexts … get on", but "contexts …: 10 % get on, the rest off". */
+const serveAfterWho = (serve: string) => (serve.startsWith('get ') ? ` ${serve}` : `: ${serve}`);
+
 /** "a", "a and b", "a, b and c". */
 function listed(items: string[], word: 'and' | 'or'): string {
   if (items.length <= 1) return items.join('');
@@ -117,14 +120,17 @@ function clauseShort(c: Clause, segments: Record<string, string>): string {
   }
 }
 
+/** A clause as words that follow "contexts": "in segment Staff", "whose country is NO or SE". */
 function clauseSentence(c: Clause, segments: Record<string, string>): string {
   const values = (c.values ?? []).map(plain);
-  const not = c.negate ? ' not' : '';
   switch (c.op) {
     case 'segmentMatch': return `${c.negate ? 'not ' : ''}in segment ${listed(values.map((k) => segments[k] ?? k), 'or')}`;
     case 'exists': return `${c.negate ? 'without' : 'with'} attribute ${c.attribute}`;
-    case 'in': return `${c.attribute} is${not} ${listed(values, 'or')}${c.caseInsensitive ? ' (any case)' : ''}`;
-    default: return `${c.attribute}${c.negate ? ' does not satisfy' : ''} ${PHRASES[c.op] ?? c.op} ${listed(values, 'or')}`;
+    case 'in': return `whose ${c.attribute} is ${c.negate ? 'not one of ' + values.join(', ') : listed(values, 'or')}${c.caseInsensitive ? ' (any case)' : ''}`;
+    default: {
+      const test = `${PHRASES[c.op] ?? c.op} ${listed(values, 'or')}`;
+      return c.negate ? `whose ${c.attribute} does not match “${test}”` : `whose ${c.attribute} ${test}`;
+    }
   }
 }
 
@@ -132,7 +138,7 @@ const ruleWho = (r: Rule, segments: Record<string, string>) =>
   r.clauses.length ? r.clauses.map((c) => clauseShort(c, segments)).join(' & ') : 'everyone';
 
 const ruleWhoSentence = (r: Rule, segments: Record<string, string>) =>
-  r.clauses.length ? `contexts with ${r.clauses.map((c) => clauseSentence(c, segments)).join(' and ')}` : 'every context';
+  r.clauses.length ? `contexts ${r.clauses.map((c) => clauseSentence(c, segments)).join(' and ')}` : 'every context';
 
 function prerequisiteShort(p: Prerequisite, flags: Record<string, Variation[]>): string {
   const variations = flags[p.flag];
@@ -174,7 +180,7 @@ export function audience({ config, variations, segments = {}, flags = {}, releas
   (config.rules ?? []).forEach((r, i) => parts.push({
     who: ruleWho(r, segments),
     what: serveShort(r.serve, variations),
-    sentence: `Rule ${i + 1}${r.description ? ` (${r.description})` : ''}: ${ruleWhoSentence(r, segments)} ${serveSentence(r.serve, variations)}.`,
+    sentence: `Rule ${i + 1}${r.description ? ` (${r.description})` : ''}: ${ruleWhoSentence(r, segments)}${serveAfterWho(serveSentence(r.serve, variations))}.`,
   }));
 
   const fallthrough = serveShort(config.fallthrough, variations);
@@ -260,11 +266,12 @@ export function audienceChange(before: FlagConfig, after: FlagConfig, input: Omi
     if (!old) {
       if (share > 0 && now === 100) {
         widening.push(`Rule ${i + 1} (${who}) is added, but the default rule serves ${onName} to everyone: everyone gets it, not only ${who}.`);
-      } else if (share > 0) {
+      } else if (share > 0 && before.on) {
         widening.push(`Rule ${i + 1} is added: ${who} → ${serveShort(rule.serve, variations)}.`);
       }
       return;
     }
+    if (!before.on) return; // turning on says it all
     const oldShare = servesOnShare(old.serve, variations, off);
     if (share > oldShare) widening.push(`Rule ${i + 1} (${who}) serves ${onName} to ${share} % instead of ${oldShare} %.`);
     if (share > 0) {
@@ -283,6 +290,7 @@ export function audienceChange(before: FlagConfig, after: FlagConfig, input: Omi
     });
   }
 
+  if (!before.on) return { ...result, widening };
   const onKeys = (c: FlagConfig) => new Set((c.targets ?? []).filter((t) => servesOnShare({ variation: t.variation }, variations, off) === 100)
     .flatMap((t) => t.values));
   const wasOn = onKeys(before);
