@@ -116,7 +116,7 @@ export function FlagsPage({ project, canEdit }: PageProps) {
               return (
                 <tr key={flag.key} data-flag={flag.key}>
                   <th scope="row" class="flag-cell">
-                    <a href={`/projects/${encodeURIComponent(project.key)}/flags/${encodeURIComponent(flag.key)}`} class="flag-name">{flag.name}</a>
+                    <a href={`/projects/${encodeURIComponent(project.key)}/flags/${encodeURIComponent(flag.key)}${envFilter ? `?env=${encodeURIComponent(envFilter)}` : ''}`} class="flag-name">{flag.name}</a>
                     <code class="key">{flag.key}</code>
                     {flag.tags.map((t) => <span class="tag">{t}</span>)}
                     {stale && <span class="badge stale" title={stale}>stale</span>}

@@ -164,6 +164,10 @@ class AdminUiAudienceIT {
             production.click();
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Configuration in Production"))).isVisible();
             tab.screenshot("flag-who-gets-it");
+
+            // a list showing one environment links each flag's name to that environment too
+            page.navigate("/projects/default/flags?env=production&q=opens-there");
+            assertThat(page.locator("tr[data-flag=opens-there] a.flag-name")).hasAttribute("href", Pattern.compile("\\?env=production$"));
         }
     }
 
