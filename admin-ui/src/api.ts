@@ -308,3 +308,10 @@ export const explainApi = {
   evaluateExplained: (project: string, env: string, context: Record<string, Json>, flags: string[]) =>
     send<ExplainedResult>('POST', `${p(project)}/environments/${e(env)}/evaluate?explain=true`, { context, flags }),
 };
+
+// ---- who gets a flag (the flags list's answer carries each environment's configuration) ----
+
+/** The deployment whose release plan (running or paused) ships the flag in an environment. */
+export interface FlagRelease { deployment: number; service: string; version: string; state: 'running' | 'paused' }
+// merged into FlagEnvironmentState above (an interface declared twice is one)
+export interface FlagEnvironmentState { config?: FlagConfig; release?: FlagRelease }

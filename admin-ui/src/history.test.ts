@@ -96,6 +96,11 @@ const EXAMPLES: [AuditEvent, string, string[]][] = [
   'A guard found a regression in checkout 1.4.2 in production: rolling it back — “error per exposure rose 4.1× (95 % interval 2.3× to 7.0×)”', []],
   [event('deployment.signal', { ...deployment, actor: 'pipeline:alertmanager', after: { alert: 'HighErrorRate', status: 'firing' } }),
     'Alert “HighErrorRate” firing for checkout 1.4.2 in production', []],
+  [event('webhook.create', { after: { name: '#releases', url: 'https://hooks.example.com/x' } }),
+    'Webhook “#releases” added, sending to https://hooks.example.com/x', []],
+  [event('webhook.update', { before: { name: '#releases' }, after: { name: '#releases' } }), 'Webhook “#releases” changed', []],
+  [event('webhook.delete', { before: { name: '#releases' } }), 'Webhook “#releases” removed', []],
+  [event('webhook.secret', { targetKey: '3' }), 'Webhook “#3”: a new signing secret', []],
 ];
 
 describe('the history in words', () => {

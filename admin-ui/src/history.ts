@@ -39,6 +39,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'deployment.release.step': 'Release step', 'deployment.release.pause': 'Release paused',
   'deployment.release.resume': 'Release resumed', 'deployment.rollback': 'Rolled back',
   'deployment.guard.regression': 'A guard found a regression', 'deployment.signal': 'Alert from monitoring',
+  'webhook.create': 'Webhook added', 'webhook.update': 'Webhook changed', 'webhook.delete': 'Webhook removed',
+  'webhook.secret': 'Webhook secret replaced',
 };
 
 /** The action filter's choices: whole groups first, then each action. */
@@ -47,6 +49,7 @@ export const ACTION_GROUPS: { value: string; label: string }[] = [
   { value: 'deployment.*', label: 'Any deployment event' }, { value: 'deployment.release.*', label: 'Any release event' },
   { value: 'environment.*', label: 'Any environment change' }, { value: 'token.*', label: 'Any token change' },
   { value: 'user.*', label: 'Any user change' }, { value: 'project.*', label: 'Any project change' },
+  { value: 'webhook.*', label: 'Any webhook change' },
 ];
 
 // ---- who ----
@@ -228,6 +231,7 @@ const nameOf = (ev: AuditEvent) => str(obj(ev.after).name) ?? str(obj(ev.before)
 const flagTitle = (ev: AuditEvent) => `flag ${quoted(nameOf(ev) ?? ev.targetKey)}`;
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const just = (headline: string): Story => ({ headline, changes: [] });
+const webhookTitle = (ev: AuditEvent) => `Webhook ${quoted(str(obj(ev.after).name) ?? str(obj(ev.before).name) ?? `#${ev.targetKey}`)}`;
 
 function tokenTitle(ev: AuditEvent): string {
   const t = { ...obj(ev.before), ...obj(ev.after) };
@@ -318,6 +322,10 @@ const TELLERS: Record<string, Teller> = {
   'deployment.rollback': (ev) => just(`${deploymentTitle(ev)} rolled back${where(ev)}`),
   'deployment.guard.regression': (ev) => just(`A guard found a regression in ${deploymentTitle(ev)}${where(ev)}: `
     + (str(obj(ev.after).action) === 'rollback' ? 'rolling it back' : 'pausing its release')),
+  'webhook.create': (ev) => just(`${webhookTitle(ev)} added, sending to ${str(obj(ev.after).url) ?? 'its address'}`),
+  'webhook.update': (ev) => just(`${webhookTitle(ev)} changed`),
+  'webhook.delete': (ev) => just(`${webhookTitle(ev)} removed`),
+  'webhook.secret': (ev) => just(`${webhookTitle(ev)}: a new signing secret`),
   'deployment.signal': (ev) => {
     const a = obj(ev.after);
     return just(`Alert ${quoted(str(a.alert) ?? 'unnamed')} ${str(a.status) === 'resolved' ? 'resolved' : 'firing'} for ${deploymentTitle(ev)}${where(ev)}`);

@@ -13,14 +13,13 @@ function placeholder(op: Operator): string {
     case 'matches': return '^.*@example\\.com$';
     case 'inCidr': return '10.0.0.0/8';
     case 'before': case 'after': return '2026-12-01T00:00:00Z';
-    case 'segmentMatch': return 'segment key';
     default: return NUMBER_OPS.has(op) ? '42' : op.startsWith('semver') ? '1.4.0' : 'one value per line';
   }
 }
 
 /** Edits a list of clauses (all must match). */
 export function ClausesEditor({ clauses, onChange, segments, idPrefix, allowSegments = true }: {
-  clauses: ClauseDraft[]; onChange: (c: ClauseDraft[]) => void; segments: string[]; idPrefix: string; allowSegments?: boolean;
+  clauses: ClauseDraft[]; onChange: (c: ClauseDraft[]) => void; segments: { key: string; name: string }[]; idPrefix: string; allowSegments?: boolean;
 }) {
   const set = (i: number, change: Partial<ClauseDraft>) => onChange(clauses.map((c, j) => (j === i ? { ...c, ...change } : c)));
   const ops = OPERATORS.filter((o) => allowSegments || o !== 'segmentMatch');
@@ -43,7 +42,8 @@ export function ClausesEditor({ clauses, onChange, segments, idPrefix, allowSegm
                 {ops.map((o) => <option value={o}>{OPERATOR_LABELS[o]} ({o})</option>)}
               </select>
             </label>
-            {c.op !== 'exists' && (
+            {c.op === 'segmentMatch' && <SegmentPicker segments={segments} text={c.text} onChange={(text) => set(i, { text })} />}
+            {c.op !== 'exists' && c.op !== 'segmentMatch' && (
               <label class="field grow">Values <small>(one per line)</small>
                 <textarea rows={Math.min(4, Math.max(1, c.text.split('\n').length))} value={c.text} placeholder={placeholder(c.op)}
                   onInput={(ev) => set(i, { text: ev.currentTarget.value })} />
@@ -61,7 +61,6 @@ export function ClausesEditor({ clauses, onChange, segments, idPrefix, allowSegm
                 <span><input type="checkbox" checked={c.caseInsensitive} onChange={(ev) => set(i, { caseInsensitive: ev.currentTarget.checked })} /> ignore case</span>
               </label>
             )}
-            {c.op === 'segmentMatch' && segments.length > 0 && <p class="hint">Segments: {segments.join(', ')}</p>}
             <button type="button" class="link" aria-label={`Remove condition ${i + 1}`} onClick={() => onChange(clauses.filter((_, j) => j !== i))}>Remove</button>
           </fieldset>
         );
@@ -71,5 +70,30 @@ export function ClausesEditor({ clauses, onChange, segments, idPrefix, allowSegm
         {['key', 'email', 'country', 'plan', 'beta', 'version', 'ip', 'createdAt'].map((a) => <option value={a} />)}
       </datalist>
     </div>
+  );
+}
+
+/**
+ * The segments of a segmentMatch clause, picked from the project's segments (a context in any of
+ * them matches). Keys the clause names that are no segment (any more) stay listed, so saving does
+ * not drop them unseen; the server refuses them with its own message.
+ */
+function SegmentPicker({ segments, text, onChange }: { segments: { key: string; name: string }[]; text: string; onChange: (text: string) => void }) {
+  const chosen = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const unknown = chosen.filter((k) => !segments.some((s) => s.key === k));
+  const options = [...segments, ...unknown.map((key) => ({ key, name: `${key} (no such segment)` }))];
+  const toggle = (key: string, checked: boolean) =>
+    onChange(options.map((o) => o.key).filter((k) => (k === key ? checked : chosen.includes(k))).join('\n'));
+  return (
+    <fieldset class="segment-picker grow">
+      <legend>Segments <small>(in any of them)</small></legend>
+      {options.length === 0 && <p class="hint">This project has no segments yet: create one on the Segments page.</p>}
+      {options.map((o) => (
+        <label class="check">
+          <input type="checkbox" name="segment" value={o.key} checked={chosen.includes(o.key)} onChange={(ev) => toggle(o.key, ev.currentTarget.checked)} />
+          {' '}{o.name} <code class="key">{o.key}</code>
+        </label>
+      ))}
+    </fieldset>
   );
 }

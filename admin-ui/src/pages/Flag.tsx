@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Environment, type Flag, type FlagConfig, type FlagConfigView } from '../api';
+import { api, type Environment, type Flag, type FlagConfig, type FlagConfigView, type Segment } from '../api';
 import type { PageProps } from '../props';
 import { AuditList } from '../components/AuditList';
 import { ClausesEditor } from '../components/Clauses';
@@ -10,6 +10,8 @@ import { ClientSide } from '../components/ClientSide';
 import { Evaluator } from '../components/Evaluator';
 import { ErrorMessage, Loading, useLoad } from '../components/common';
 import { ConfirmDialog } from '../components/dialogs';
+import { AudienceLink, segmentNames } from '../components/Audience';
+import { audience, audienceChange, type AudienceChange } from '../audience';
 import { fromConfigDraft, moveRule, newRuleDraft, toConfigDraft, type ConfigDraft, type RuleDraft } from '../drafts/flagConfig';
 import { staleness, variationLabel, writeOf } from '../flag';
 import { ago, showValue } from '../format';
@@ -21,6 +23,7 @@ export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: s
   const envKey = query.get('env') ?? (project.environments.find((e) => !e.production) ?? project.environments[0])?.key;
   const env = project.environments.find((e) => e.key === envKey) ?? project.environments[0];
   const flag = useLoad(() => api.flag(project.key, flagKey), [project.key, flagKey]);
+  const segments = useLoad(() => api.segments(project.key), [project.key]);
   const [error, setError] = useState<unknown>(null);
   const [deleting, setDeleting] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -65,7 +68,7 @@ export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: s
       <h2>Environments</h2>
       <ErrorMessage error={error} onReload={() => { setError(null); flag.reload(); }} />
       <table class="envs">
-        <thead><tr><th scope="col">Environment</th><th scope="col">State</th><th scope="col">Last evaluated</th></tr></thead>
+        <thead><tr><th scope="col">Environment</th><th scope="col">State</th><th scope="col">Who gets it</th><th scope="col">Last evaluated</th></tr></thead>
         <tbody>
           {project.environments.map((e) => {
             const state = f.environments[e.key];
@@ -74,6 +77,10 @@ export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: s
                 <th scope="row"><a href={`?env=${encodeURIComponent(e.key)}`} aria-current={e.key === env.key ? 'true' : undefined}>{e.name}</a>{e.production && <span class="prod">prod</span>}</th>
                 <td>{state && <Toggle project={project.key} flagKey={f.key} flagName={f.name} env={e} on={state.on} disabled={!canEdit}
                   onChanged={() => { setError(null); flag.reload(); }} onError={setError} />}</td>
+                <td class="who">{state?.config && (
+                  <AudienceLink href={`?env=${encodeURIComponent(e.key)}`} id={`audience-${e.key}`} label={`Who gets it in ${e.name}`}
+                    audience={audience({ config: state.config, variations: f.variations, segments: segmentNames(segments.data), release: state.release })} />
+                )}</td>
                 <td>{ago(state?.lastEvaluatedAt)}</td>
               </tr>
             );
@@ -87,7 +94,7 @@ export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: s
         ))}
       </div>
       <ConfigEditor key={`${f.key}/${env.key}`} project={project.key} flag={f} env={env} canEdit={canEdit}
-        onSaved={() => flag.reload()} stateVersion={f.environments[env.key]?.version} />
+        segments={segments.data ?? []} onSaved={() => flag.reload()} stateVersion={f.environments[env.key]?.version} />
       <Evaluator project={project.key} flag={f} envs={project.environments} />
       <h2>History</h2>
       <AuditList project={project.key} filter={{ flag: f.key }} limit={20}
@@ -135,18 +142,18 @@ export function FlagPage({ project, canEdit, flagKey }: PageProps & { flagKey: s
   );
 }
 
-function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
-  project: string; flag: Flag; env: Environment; canEdit: boolean; onSaved: () => void; stateVersion?: number;
+function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion, segments }: {
+  project: string; flag: Flag; env: Environment; canEdit: boolean; onSaved: () => void; stateVersion?: number; segments: Segment[];
 }) {
   const config = useLoad(() => api.flagConfig(project, flag.key, env.key), [project, flag.key, env.key]);
-  const segments = useLoad(() => api.segments(project).then((s) => s.map((x) => x.key)), [project]);
   const others = useLoad(() => api.flags(project, { limit: 500 }).then((p) => p.items.filter((f) => f.key !== flag.key)), [project, flag.key]);
   const [base, setBase] = useState<FlagConfigView | null>(null);
   const [draft, setDraft] = useState<ConfigDraft | null>(null);
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
-  const [confirming, setConfirming] = useState(false);
+  // a production save asks first, showing what the change does to who gets the flag
+  const [confirming, setConfirming] = useState<AudienceChange | null>(null);
 
   const dirty = !!(base && draft && JSON.stringify(toConfigDraft(flag, base.config)) !== JSON.stringify(draft));
 
@@ -168,11 +175,11 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
   const variations = flag.variations;
   const set = (change: Partial<ConfigDraft>) => { setSaved(false); setDraft({ ...draft, ...change }); };
 
-  const save = async (confirmedComment?: string) => {
+  const save = async () => {
     setError(null);
     let body: FlagConfig;
     try { body = fromConfigDraft(draft); } catch (e) { setError(e); return; }
-    const text = confirmedComment ?? comment;
+    const text = comment;
     try {
       const view = await api.saveFlagConfig(project, flag.key, env.key, { ...body, ...(text.trim() ? { comment: text.trim() } : {}) }, base.version);
       setBase(view);
@@ -185,7 +192,11 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
 
   const submit = (ev: Event) => {
     ev.preventDefault();
-    if (env.production) setConfirming(true); else save();
+    if (!env.production) { save(); return; }
+    let after: FlagConfig;
+    try { after = fromConfigDraft(draft); } catch (e) { setError(e); return; }
+    setConfirming(audienceChange(base.config, after, { variations, segments: segmentNames(segments),
+      flags: Object.fromEntries((others.data ?? []).map((o) => [o.key, o.variations])) }));
   };
 
   const ruleSet = (i: number, change: Partial<RuleDraft>) => set({ rules: draft.rules.map((r, j) => (j === i ? { ...r, ...change } : r)) });
@@ -249,7 +260,7 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
                 <button type="button" class="link" onClick={() => set({ rules: draft.rules.filter((_, j) => j !== i) })} aria-label={`Remove rule ${i + 1}`}>Remove</button>
               </div>
               <label class="field">Description <input value={r.description} onInput={(ev) => ruleSet(i, { description: ev.currentTarget.value })} /></label>
-              <ClausesEditor clauses={r.clauses} segments={segments.data ?? []} idPrefix={`r${i}`} onChange={(clauses) => ruleSet(i, { clauses })} />
+              <ClausesEditor clauses={r.clauses} segments={segments} idPrefix={`r${i}`} onChange={(clauses) => ruleSet(i, { clauses })} />
               <ServeEditor label="then serve" serve={r.serve} variations={variations} idPrefix={`r${i}-serve`} place={{ rule: true }}
                 onChange={(serve) => ruleSet(i, { serve })} />
             </li>
@@ -274,13 +285,37 @@ function ConfigEditor({ project, flag, env, canEdit, onSaved, stateVersion }: {
       {saved && !dirty && <p class="notice" role="status">Saved. Connected SDKs get the change over their stream within milliseconds.</p>}
       <ErrorMessage error={error} onReload={() => { setError(null); setDraft(null); config.reload(); }} />
       {confirming && (
-        <ConfirmDialog title={`Save the configuration in ${env.name}?`} confirmLabel="Save" onClose={(result) => {
-          setConfirming(false);
-          if (result) save(); // with the comment typed beside the Save button: one comment box per change
-        }}>
-          <p>{env.name} is a production environment: connected SDKs get the change over their stream within milliseconds.</p>
+        <ConfirmDialog title={`Change who gets “${flag.name}” in ${env.name}?`} confirmLabel={`Save ${env.name}`}
+          danger={confirming.widening.length > 0} onClose={(result) => {
+            setConfirming(null);
+            if (result) save(); // with the comment typed beside the Save button: one comment box per change
+          }}>
+          <AudienceChangeText change={confirming} env={env} />
         </ConfirmDialog>
       )}
     </form>
+  );
+}
+
+/** A production save's question: who gets the flag before → after, and each way the change widens that. */
+function AudienceChangeText({ change, env }: { change: AudienceChange; env: Environment }) {
+  const same = change.before.short === change.after.short && change.before.sentence === change.after.sentence;
+  return (
+    <>
+      <p class="before-after" data-testid="before-after">
+        <span class="before">{change.before.short}</span> → <strong class="after">{change.after.short}</strong>
+      </p>
+      <dl class="sentences">
+        <dt>Now</dt><dd>{change.before.sentence}</dd>
+        <dt>After saving</dt><dd>{same ? 'The same: this change does not alter who gets which value.' : change.after.sentence}</dd>
+      </dl>
+      {change.widening.length > 0 && (
+        <div class="widening" role="note" data-testid="widening">
+          <p><strong>This gives the flag to more people in {env.name}:</strong></p>
+          <ul>{change.widening.map((w) => <li>{w}</li>)}</ul>
+        </div>
+      )}
+      <p class="hint">{env.name} is a production environment: connected SDKs get the change within milliseconds.</p>
+    </>
   );
 }

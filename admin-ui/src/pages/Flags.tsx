@@ -4,6 +4,8 @@ import type { PageProps } from '../props';
 import { Toggle } from '../components/Toggle';
 import { Empty, ErrorMessage, Loading, useLoad } from '../components/common';
 import { ConfirmDialog, FormDialog } from '../components/dialogs';
+import { AudienceLink, segmentNames } from '../components/Audience';
+import { audience } from '../audience';
 import { byLongestUnused, parseVariation, staleness, usageText, writeOf } from '../flag';
 import { count, plural } from '../plural';
 import { ago } from '../format';
@@ -32,6 +34,7 @@ export function FlagsPage({ project, canEdit }: PageProps) {
 
   const filter = { q: q || undefined, tag: tag || undefined, archived: archived || undefined };
   const list = useLoad(() => api.flags(project.key, { ...filter, limit: 500 }), [project.key, q, tag, archived]);
+  const segments = useLoad(() => api.segments(project.key).then(segmentNames), [project.key]);
   useEffect(() => setPages([]), [project.key, q, tag, archived]);
   useLiveRefresh(list.reload, (ev) => ev.targetKind === 'flag');
 
@@ -68,6 +71,8 @@ export function FlagsPage({ project, canEdit }: PageProps) {
     setNotice(`${count(done, 'flag')} archived${failed.length ? `; not archived: ${failed.join(', ')}` : ''}.`);
     list.reload();
   };
+  // the variations of every flag loaded, to name what a prerequisite asks of another flag
+  const variationsByKey = useMemo(() => Object.fromEntries(loaded.map((f) => [f.key, f.variations])), [loaded]);
   flags.forEach((f) => f.tags.forEach((t) => knownTags.current.add(t)));
   const tags = [...knownTags.current].sort();
   const envs = project.environments.filter((e) => !envFilter || e.key === envFilter);
@@ -84,7 +89,11 @@ export function FlagsPage({ project, canEdit }: PageProps) {
   };
 
   const replace = (key: string, env: string, on: boolean) => {
-    const update = (f: Flag) => f.key !== key ? f : { ...f, environments: { ...f.environments, [env]: { ...f.environments[env], on } } };
+    const update = (f: Flag) => {
+      if (f.key !== key) return f;
+      const state = f.environments[env];
+      return { ...f, environments: { ...f.environments, [env]: { ...state, on, ...(state.config ? { config: { ...state.config, on } } : {}) } } };
+    };
     if (list.data) list.setData({ ...list.data, items: list.data.items.map(update) });
     setPages(pages.map((p) => p.map(update)));
   };
@@ -171,7 +180,7 @@ export function FlagsPage({ project, canEdit }: PageProps) {
                   <th scope="row" class="flag-cell">
                     {selecting && <input type="checkbox" class="pick" checked={selected.has(flag.key)} aria-label={`Select ${flag.name}`}
                       onChange={(ev) => pick(flag.key, ev.currentTarget.checked)} />}
-                    <a href={`/projects/${encodeURIComponent(project.key)}/flags/${encodeURIComponent(flag.key)}`} class="flag-name">{flag.name}</a>
+                    <a href={`/projects/${encodeURIComponent(project.key)}/flags/${encodeURIComponent(flag.key)}${envFilter ? `?env=${encodeURIComponent(envFilter)}` : ''}`} class="flag-name">{flag.name}</a>
                     <code class="key">{flag.key}</code>
                     {flag.tags.map((t) => <span class="tag">{t}</span>)}
                     {stale && <span class="badge stale" title={stale}>{usage ?? 'stale'}</span>}
@@ -179,6 +188,8 @@ export function FlagsPage({ project, canEdit }: PageProps) {
                   </th>
                   {envs.map((env) => {
                     const state = flag.environments[env.key];
+                    const note = evaluatedNote(state?.lastEvaluatedAt);
+                    const flagHref = `/projects/${encodeURIComponent(project.key)}/flags/${encodeURIComponent(flag.key)}?env=${encodeURIComponent(env.key)}`;
                     return (
                       <td class="env" data-env={env.key}>
                         <span class="env-label" aria-hidden="true">{env.name}</span>
@@ -187,8 +198,13 @@ export function FlagsPage({ project, canEdit }: PageProps) {
                             <Toggle project={project.key} flagKey={flag.key} flagName={flag.name} env={env} on={state.on}
                               disabled={!canEdit} onChanged={(on) => { setActionError(null); replace(flag.key, env.key, on); }}
                               onError={setActionError} />
-                            <span class="evaluated" title={state.lastEvaluatedAt ? new Date(state.lastEvaluatedAt).toLocaleString() : 'No SDK reported evaluating it here'}>
-                              evaluated {ago(state.lastEvaluatedAt)}</span>
+                            {state.config && (
+                              <AudienceLink href={flagHref} id={`audience-${flag.key}-${env.key}`} label={`${flag.name} in ${env.name}`}
+                                audience={audience({ config: state.config, variations: flag.variations, segments: segments.data,
+                                  flags: variationsByKey, release: state.release })} />
+                            )}
+                            {note && <span class="evaluated" title={state.lastEvaluatedAt ? new Date(state.lastEvaluatedAt).toLocaleString() : 'No SDK reported evaluating it here'}>
+                              {note}</span>}
                           </>
                         ) : '—'}
                       </td>
@@ -203,6 +219,14 @@ export function FlagsPage({ project, canEdit }: PageProps) {
       {more && <p><button onClick={loadMore}>Load more flags</button></p>}
     </section>
   );
+}
+
+const STALE_AFTER = 7 * 86_400_000;
+
+/** Only what says something: never evaluated, or not for a week; a recent evaluation is the normal case. */
+function evaluatedNote(lastEvaluatedAt: string | undefined): string | null {
+  if (!lastEvaluatedAt) return 'never evaluated';
+  return Date.now() - new Date(lastEvaluatedAt).getTime() > STALE_AFTER ? `evaluated ${ago(lastEvaluatedAt)}` : null;
 }
 
 function CreateFlag({ project, onClose }: { project: string; onClose: (created: string | null) => void }) {

@@ -194,6 +194,49 @@ class FlagsIT {
         assertThat(admin.get(P + "/flags?q=%25").json().get("items")).as("% is matched literally").isEmpty();
     }
 
+    /**
+     * The list says who gets each flag without a request per environment: each environment's
+     * configuration as stored, and the deployment whose release (running or paused) ships the
+     * flag there; a cancelled one is no longer named.
+     */
+    @Test
+    void the_list_carries_each_environments_configuration_and_the_release_shipping_the_flag() {
+        given.flag(booleanFlag("listed-config"));
+        Map<String, Object> config = Map.of("on", true, "offVariation", 1, "rules", List.of(Map.of(
+                        "clauses", List.of(Map.of("attribute", "country", "op", "in", "values", List.of("NO", "SE"))),
+                        "serve", Map.of("variation", 0))),
+                "fallthrough", Map.of("rollout", Map.of("variations", List.of(Map.of("variation", 0, "weight", 10_000),
+                        Map.of("variation", 1, "weight", 90_000)))));
+        given.configuration("listed-config", "staging", config);
+        Http pipeline = new Http(server.base(), server.token("pipeline", "default", "production"));
+        long deployment = given.as(pipeline).deployment(Map.of("service", "checkout", "version", "1.4.2",
+                "environment", "production", "flags", List.of("listed-release"))).get("id").asLong();
+        given.as(pipeline).release(deployment, Map.of("steps", List.of(Map.of("percentage", 10),
+                Map.of("percentage", 50, "after", "PT1H"))));
+
+        JsonNode items = admin.get(P + "/flags?q=listed-&limit=500").json().get("items");
+        JsonNode listed = items.get(0).get("environments");
+        assertThat(items.get(0).get("key").asText()).isEqualTo("listed-config");
+        assertThat(listed.at("/staging/config"))
+                .isEqualTo(admin.get(P + "/flags/listed-config/environments/staging").json().get("config"));
+        assertThat(listed.at("/staging/config/rules/0/clauses/0/values").toString()).isEqualTo("[\"NO\",\"SE\"]");
+        assertThat(listed.at("/production/config/on").asBoolean()).isFalse();
+        assertThat(listed.get("production").has("release")).as("no release ships it").isFalse();
+
+        JsonNode released = items.get(1).get("environments");
+        assertThat(items.get(1).get("key").asText()).isEqualTo("listed-release");
+        assertThat(released.at("/production/release").toString()).isEqualTo(
+                "{\"deployment\":" + deployment + ",\"service\":\"checkout\",\"version\":\"1.4.2\",\"state\":\"running\"}");
+        assertThat(released.at("/production/config/fallthrough/rollout/variations/0/weight").asInt()).isEqualTo(10_000);
+        assertThat(released.get("staging").has("release")).isFalse();
+        assertThat(admin.get(P + "/flags/listed-release").json().at("/environments/production/release/service").asText())
+                .as("the flag itself says the same").isEqualTo("checkout");
+
+        given.as(pipeline).rollback(deployment);
+        assertThat(admin.get(P + "/flags/listed-release").json().at("/environments/production").has("release"))
+                .as("a cancelled release no longer sets the share").isFalse();
+    }
+
     @Test
     void the_audit_log_pages_newest_first_without_gaps() {
         given.flag(booleanFlag("audited"));
