@@ -71,7 +71,8 @@ public final class WebhookStore {
     private static final String NEXT = """
             SELECT w.id AS webhook, w.url, w.secret, w.format, w.failures, e.seq, e.at, e.actor, e.action, e.project,
                    e.environment, e.target_kind, e.target_key, e.before::text AS before, e.after::text AS after,
-                   e.comment, e.deployment_id
+                   e.comment, e.deployment_id,
+                   (SELECT d.service || ' ' || d.version FROM deployments d WHERE d.id = e.deployment_id) AS deployment_name
             FROM webhooks w JOIN projects p ON p.id = w.project_id
             JOIN LATERAL (SELECT * FROM audit_events e WHERE %s ORDER BY e.xid, e.seq LIMIT 1) e ON true
             WHERE w.id = $1 AND w.lease_owner = $2 AND w.lease_until > now() AND w.enabled""".formatted(PENDING);
@@ -214,7 +215,8 @@ public final class WebhookStore {
         return pool.preparedQuery("""
                         SELECT w.id AS webhook, w.url, w.secret, w.format, w.failures, e.seq, e.at, e.actor, e.action, e.project,
                                e.environment, e.target_kind, e.target_key, e.before::text AS before, e.after::text AS after,
-                               e.comment, e.deployment_id
+                               e.comment, e.deployment_id,
+                   (SELECT d.service || ' ' || d.version FROM deployments d WHERE d.id = e.deployment_id) AS deployment_name
                         FROM webhooks w JOIN projects p ON p.id = w.project_id
                         JOIN audit_events e ON e.project = p.key AND e.seq = $3
                         WHERE p.key = $1 AND w.id = $2""")
@@ -332,7 +334,8 @@ public final class WebhookStore {
         AuditEvent event = new AuditEvent(row.getLong("seq"), row.getOffsetDateTime("at"), row.getString("actor"),
                 row.getString("action"), row.getString("project"), row.getString("environment"),
                 row.getString("target_kind"), row.getString("target_key"), json(row.getString("before")),
-                json(row.getString("after")), row.getString("comment"), row.getLong("deployment_id"));
+                json(row.getString("after")), row.getString("comment"), row.getLong("deployment_id"),
+                row.getString("deployment_name"));
         return new Pending(row.getLong("webhook"), row.getString("url"), row.getString("secret"), row.getString("format"),
                 row.getInteger("failures"), event);
     }
