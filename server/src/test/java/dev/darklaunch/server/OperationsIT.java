@@ -94,7 +94,8 @@ class OperationsIT {
         }
         return server.server().routes().stream().filter(route -> route.startsWith("GET "))
                 .map(route -> route.substring(4).replace("{project}", "default").replace("{env}", "production")
-                        .replace("{flag}", "head-flag").replace("{segment}", "head-seg").replace("{id}", "1"))
+                        .replace("{flag}", "head-flag").replace("{segment}", "head-seg").replace("{id}", "1")
+                        .replace("{webhook}", "1"))
                 .toList();
     }
 
