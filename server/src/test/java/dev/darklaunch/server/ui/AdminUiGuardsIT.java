@@ -127,15 +127,20 @@ class AdminUiGuardsIT {
             AccessibilityIT.check(page, "a guard's chart", problems);
             tab.screenshot("guard-chart");
 
+            // more samples, no change recorded anywhere: the chart follows the guard's looks by itself
+            samples(flag, 1_000, 10, 9_000, 90);
+            assertThat(chart.locator(".sample .value")).hasText(new String[] {"27,000 of 1,000", "3,000 of 1,000"},
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(WAIT.toMillis()));
+
             // the treatment now fails far more often: the guard rolls the release back, and the card says so and why
             samples(flag, 2_000, 200, 18_000, 180);
             assertThat(guard.locator(".guard-outcome")).hasText("Regression: rolled back", new com.microsoft.playwright.assertions
                     .LocatorAssertions.HasTextOptions().setTimeout(WAIT.toMillis()));
             assertThat(card.locator(".title-row .badge")).hasText("rolled back");
             assertThat(guard.locator(".guard-summary")).hasText(Pattern.compile("^guard 'error' found a regression on " + flag
-                    + ": error per exposure 5\\.50 % with the release against 1\\.00 % without .*always-valid interval .* beyond the tolerated"));
+                    + ": error per exposure 4\\.60 % with the release against 1\\.00 % without .*always-valid interval .* beyond the tolerated"));
             assertThat(guard).hasAttribute("data-verdict", "regression");
-            assertThat(chart).hasAttribute("aria-label", Pattern.compile("5\\.50 % with the release against 1\\.00 % without\\. .*"
+            assertThat(chart).hasAttribute("aria-label", Pattern.compile("4\\.60 % with the release against 1\\.00 % without\\. .*"
                     + "the whole interval lies beyond the tolerated 0\\.00 points"));
             page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(com.microsoft.playwright.options.ColorScheme.DARK));
             AccessibilityIT.check(page, "a guard's chart after a rollback, dark", problems);
