@@ -13,6 +13,7 @@ import { TokensPage } from './pages/Tokens';
 import { UsersPage } from './pages/Users';
 import { DeploymentsPage } from './pages/Deployments';
 import { EnvironmentsPage } from './pages/Environments';
+import { WebhooksPage } from './pages/Webhooks';
 import { AccountPage } from './pages/Account';
 import { CreateProject } from './pages/CreateProject';
 import { ViewOnly } from './components/ViewOnly';
@@ -67,6 +68,7 @@ const SegmentRoute = projectRoute((props, { segment }) => <SegmentsPage key={seg
 const DeploymentsRoute = projectRoute((props) => <DeploymentsPage {...props} />);
 const EnvironmentsRoute = projectRoute((props) => <EnvironmentsPage {...props} />);
 const AuditRoute = projectRoute((props) => <AuditPage {...props} />, false);
+const WebhooksRoute = projectRoute((props) => <WebhooksPage {...props} />, false);
 
 function TokensRoute() {
   const { session, projects } = useContext(ShellContext);
@@ -149,6 +151,7 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
             {base && nav(`${base}/deployments`, 'Deployments')}
             {base && nav(`${base}/environments`, 'Environments')}
             {base && nav(`${base}/audit`, 'Audit log')}
+            {base && canEdit && nav(`${base}/webhooks`, 'Webhooks')}
             {role === 'admin' && nav('/tokens', 'Tokens')}
             {role === 'admin' && nav('/users', 'Users')}
           </ul>
@@ -169,6 +172,7 @@ function SignedIn({ session, onSignedOut }: { session: Session; onSignedOut: () 
             <Route path="/projects/:project/deployments" component={DeploymentsRoute} />
             <Route path="/projects/:project/environments" component={EnvironmentsRoute} />
             <Route path="/projects/:project/audit" component={AuditRoute} />
+            <Route path="/projects/:project/webhooks" component={WebhooksRoute} />
             <Route path="/tokens" component={TokensRoute} />
             <Route path="/users" component={UsersRoute} />
             <Route path="/account" component={AccountRoute} />

@@ -315,3 +315,47 @@ export const explainApi = {
 export interface FlagRelease { deployment: number; service: string; version: string; state: 'running' | 'paused' }
 // merged into FlagEnvironmentState above (an interface declared twice is one)
 export interface FlagEnvironmentState { config?: FlagConfig; release?: FlagRelease }
+
+// ---- guarded releases: each guard with what it found at its last look ----
+
+export interface GuardArm { n: number; events?: number; value: number }
+export interface GuardState {
+  verdict: 'too_few' | 'no_regression' | 'regression'; flag?: string; control?: GuardArm; treatment?: GuardArm;
+  /** the treatment's worsening (positive: worse), in the metric's unit, with its always-valid interval (ends absent while unbounded) */
+  estimate?: number; lower?: number; upper?: number; tolerance?: number; statistic?: number; alpha?: number; minSample?: number;
+  summary?: string;
+}
+export interface ReleaseGuard {
+  name: string; metric: { kind: 'rate' | 'ratio' | 'mean'; event: string; per?: string }; bad?: 'higher' | 'lower';
+  tolerance?: { relative?: number; absolute?: number }; minSample?: number; action: 'pause' | 'rollback'; alpha?: number;
+  /** the plan step (1 is the first) that starts it; absent: the whole release */
+  step?: number; since?: string; checkedAt?: string; state?: GuardState;
+}
+// merged into Release above
+export interface Release { guards?: ReleaseGuard[]; waiting?: string }
+
+// ---- webhooks ----
+
+export type WebhookEventKind = 'flags' | 'segments' | 'environments' | 'deployments' | 'guards';
+export const WEBHOOK_EVENTS: WebhookEventKind[] = ['flags', 'segments', 'environments', 'deployments', 'guards'];
+export interface Webhook {
+  id: number; project: string; name: string; url: string; events: WebhookEventKind[]; format: 'json' | 'slack'; enabled: boolean;
+  createdAt: string; createdBy: string; updatedAt: string; failures: number; nextAttemptAt?: string;
+}
+export interface WebhookWrite { name?: string; url?: string; events?: WebhookEventKind[]; format?: 'json' | 'slack'; enabled?: boolean; comment?: string }
+export interface WebhookDelivery {
+  id: number; deliveryId: string; event: number; action: string; at: string; attempt: number; redelivery: boolean;
+  status?: number; error?: string; response?: string; durationMillis: number; succeeded: boolean;
+}
+
+export const webhooksApi = {
+  list: (project: string) => get<{ items: Webhook[] }>(`${p(project)}/webhooks`).then((r) => r.items),
+  create: (project: string, webhook: WebhookWrite) => send<{ webhook: Webhook; secret: string }>('POST', `${p(project)}/webhooks`, webhook),
+  update: (project: string, id: number, change: WebhookWrite) => send<Webhook>('PATCH', `${p(project)}/webhooks/${id}`, change),
+  remove: (project: string, id: number) => send<void>('DELETE', `${p(project)}/webhooks/${id}`),
+  rotateSecret: (project: string, id: number) => send<{ webhook: Webhook; secret: string }>('POST', `${p(project)}/webhooks/${id}/secret`, {}),
+  deliveries: (project: string, id: number, query: { cursor?: string | null; limit?: number }) =>
+    get<Page<WebhookDelivery>>(`${p(project)}/webhooks/${id}/deliveries`, query),
+  redeliver: (project: string, id: number, event: number) =>
+    send<WebhookDelivery>('POST', `${p(project)}/webhooks/${id}/deliveries/${event}/redeliver`, {}),
+};

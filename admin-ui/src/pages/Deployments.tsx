@@ -3,6 +3,7 @@ import { api, type Deployment, type Environment, type Release } from '../api';
 import type { PageProps } from '../props';
 import { Empty, ErrorMessage, Loading, useLoad } from '../components/common';
 import { ConfirmDialog, FormDialog, Portal } from '../components/dialogs';
+import { GuardCard } from '../components/GuardCard';
 import { ago, formatTime } from '../format';
 import { useLiveRefresh } from '../live';
 import { count, plural } from '../plural';
@@ -11,6 +12,8 @@ import { browserZone, continuations, describePlanned, describeWhen, formatAt, fo
   type Clock, type PlannedStep, type StepDraft } from '../schedule';
 
 const STATUSES = ['started', 'succeeded', 'failed', 'rolled_back'] as const;
+/** How often guards' live state is read while a guarded release runs (the server looks every second). */
+const GUARD_POLL_MILLIS = 2_000;
 
 /** Only web links become links: a stored "javascript:" URL stays text. */
 function safeUrl(url?: string): string | null {
@@ -36,6 +39,14 @@ export function DeploymentsPage({ project, canEdit }: PageProps) {
   const timeline = useLoad(() => api.timeline(project.key, timelineEnv, { limit: 30 }), [project.key, timelineEnv]);
   const [error, setError] = useState<unknown>(null);
   useLiveRefresh(() => { list.reload(); timeline.reload(); });
+  // a guard's looks record nothing in the audit log until it acts: poll while one watches a running release
+  const watched = list.data?.items.some((d) => d.release?.state === 'running' && (d.release.guards?.length ?? 0) > 0) ?? false;
+  useEffect(() => {
+    if (!watched) return;
+    const t = setInterval(() => list.reload(), GUARD_POLL_MILLIS);
+    return () => clearInterval(t);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- list.reload follows the filters; restarting on each render would never fire
+  }, [watched, project.key, env, service, status]);
   useEffect(() => {
     const t = setTimeout(() => { if (serviceInput.trim() !== service) setQuery({ service: serviceInput.trim() || undefined }); }, 300);
     return () => clearTimeout(t);
@@ -255,6 +266,12 @@ function Plan({ deployment: d, release, clock }: { deployment: Deployment; relea
                       : s.after ? `· ${describePlanned(s, clock)} the step before` : s.at ? `· ${describePlanned(s, clock)}` : ''}
             </li>
           ))}
+        </ol>
+      )}
+      {release.waiting && <p class="hint waiting">{release.waiting[0].toUpperCase() + release.waiting.slice(1)}.</p>}
+      {release.guards && release.guards.length > 0 && (
+        <ol class="guards" aria-label="Guards">
+          {release.guards.map((g, i) => <GuardCard guard={g} deployment={d} index={i} />)}
         </ol>
       )}
     </div>
