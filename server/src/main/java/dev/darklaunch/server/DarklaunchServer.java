@@ -28,6 +28,7 @@ import dev.darklaunch.server.http.ApiRouter;
 import dev.darklaunch.server.http.ClientConnections;
 import dev.darklaunch.server.http.HttpVerticle;
 import dev.darklaunch.server.imports.ImportsApi;
+import dev.darklaunch.server.documents.DocumentsApi;
 import dev.darklaunch.server.ofrep.OfrepApi;
 import dev.darklaunch.server.ops.ApiDocument;
 import dev.darklaunch.server.ops.Health;
@@ -332,6 +333,7 @@ public final class DarklaunchServer {
                         new FlagsApi(stores.flagWrites(), stores.flags(), stores.flagUsage())::mount,
                         new SegmentsApi(stores.segmentWrites(), stores.segments())::mount,
                         new ImportsApi(stores.imports())::mount,
+                        new DocumentsApi(stores.documents())::mount,
                         new AuditApi(stores.audit(), stores.projects())::mount,
                         new DeploymentsApi(deployments, deploymentReleases)::mount,
                         new SignalsApi(new Signals(pool, stores.deployments(), deploymentReleases), deployments)::mount,

@@ -7,6 +7,7 @@ import dev.darklaunch.server.auth.SignInThrottle;
 import dev.darklaunch.server.auth.TokenStore;
 import dev.darklaunch.server.auth.UserStore;
 import dev.darklaunch.server.deployments.DeploymentStore;
+import dev.darklaunch.server.documents.DocumentWrites;
 import dev.darklaunch.server.deployments.ReleaseHolds;
 import dev.darklaunch.server.feed.FeedStore;
 import dev.darklaunch.server.feed.UsageStore;
@@ -36,7 +37,7 @@ import java.util.List;
  */
 record Stores(ProjectStore projects, FlagStore flags, FlagWrites flagWrites, FlagUsageStore flagUsage, SegmentStore segments,
               SegmentWrites segmentWrites, EnvironmentDataStore environments,
-              DeploymentStore deployments, ImportStore imports, AuditStore audit, TokenStore tokens, UserStore users,
+              DeploymentStore deployments, ImportStore imports, DocumentWrites documents, AuditStore audit, TokenStore tokens, UserStore users,
               SessionStore sessions, Credentials credentials, SignInThrottle signIns, FeedStore feed, UsageStore usage,
               EventSumStore trackedEvents, WebhookStore webhooks) {
 
@@ -56,6 +57,7 @@ record Stores(ProjectStore projects, FlagStore flags, FlagWrites flagWrites, Fla
                 new EnvironmentDataStore(pool),
                 deployments,
                 new ImportStore(pool),
+                new DocumentWrites(pool),
                 new AuditStore(pool),
                 new TokenStore(pool),
                 new UserStore(pool),

@@ -48,7 +48,7 @@ class ArchitectureTest {
             List.of("projects"),
             List.of("flags"),
             List.of("segments", "tracking"),
-            List.of("audit", "feed", "evaluation", "imports"),
+            List.of("audit", "feed", "evaluation", "imports", "documents"),
             List.of("deployments"),
             List.of("webhooks"),
             List.of("ofrep", "ops", "ui"));

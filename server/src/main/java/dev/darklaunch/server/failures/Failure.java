@@ -58,6 +58,11 @@ public abstract sealed class Failure extends RuntimeException {
                 + "; read it again and reapply your change");
     }
 
+    /** What the caller's request was computed on (a plan, a version) is no longer current. */
+    public static PreconditionFailed preconditionFailed(String message) {
+        return new PreconditionFailed(message);
+    }
+
     public static TooLarge tooLarge(String message) {
         return new TooLarge(message);
     }

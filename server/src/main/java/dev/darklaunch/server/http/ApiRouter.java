@@ -23,6 +23,9 @@ import java.util.function.Consumer;
 public final class ApiRouter {
 
     public static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** Requests that carry a whole project as a document (flags as code): YAML or JSON, up to 10 MB. */
+    public static final int MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
+    private static final String DOCUMENT_ROUTE = "^/api/v1/projects/[^/]+/apply$";
     private static final Logger access = LoggerFactory.getLogger("darklaunch.access");
 
     private ApiRouter() {
@@ -39,6 +42,8 @@ public final class ApiRouter {
         Router router = Router.router(vertx);
         router.route().handler(ApiRouter::common);
         router.route().handler(ApiRouter::jsonBodiesOnly);
+        // the first body handler that sees a request reads its body; the others pass it on
+        router.routeWithRegex(HttpMethod.POST, DOCUMENT_ROUTE).handler(BodyHandler.create(false).setBodyLimit(MAX_DOCUMENT_BYTES));
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         publicRoutes.forEach(mount -> mount.accept(router));
         router.route().handler(authenticator);
@@ -69,12 +74,21 @@ public final class ApiRouter {
      * The API takes JSON only. Refusing other bodies before the body handler also keeps it from
      * decoding forms (urlencoded, multipart), which it would otherwise do for any route.
      */
+    /** Whether a request body is YAML ({@code application/yaml}, or the older {@code application/x-yaml}, {@code text/yaml}). */
+    public static boolean isYaml(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase();
+        return mediaType.equals("application/yaml") || mediaType.equals("application/x-yaml") || mediaType.equals("text/yaml");
+    }
+
     private static void jsonBodiesOnly(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         String length = request.getHeader("Content-Length");
         boolean hasBody = length != null ? !length.trim().equals("0") : request.getHeader("Transfer-Encoding") != null;
         String contentType = request.getHeader("Content-Type");
-        if (hasBody && !JsonBody.isJson(contentType)) {
+        if (hasBody && !JsonBody.isJson(contentType) && !(isYaml(contentType) && request.path().matches(DOCUMENT_ROUTE))) {
             ctx.fail(ApiError.unsupportedMediaType("send the body as application/json"
                     + (contentType == null ? "" : ", not " + contentType)));
         } else {

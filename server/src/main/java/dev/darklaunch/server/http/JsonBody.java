@@ -178,6 +178,18 @@ public final class JsonBody {
         return shown.toString();
     }
 
+    /**
+     * Binds a part of a larger document strictly, as a body is bound; a refusal names the field
+     * under {@code at} (the part's path in the document, such as {@code flags[3]}).
+     */
+    public static <T> T bindAt(String at, JsonNode tree, Class<T> type) {
+        try {
+            return bind(tree, type);
+        } catch (Failure.Invalid e) {
+            throw Failure.invalid(e.field() == null || e.field().isEmpty() ? at : at + "." + e.field(), e.getMessage());
+        }
+    }
+
     static <T> T bind(JsonNode tree, Class<T> type) {
         try {
             return Json.mapper().treeToValue(tree, type);
