@@ -131,6 +131,8 @@ class AuthorizationIT {
                 new Route("GET", segment + "/environments/production", Access.READ, null),
                 new Route("PUT", segment + "/environments/production", Access.EDIT, Map.of("included", List.of("u1"))),
                 new Route("POST", P + "/import/unleash?environment=production", Access.EDIT, Map.of("features", List.of())),
+                new Route("GET", P + "/export", Access.READ, null),
+                new Route("POST", P + "/apply?dryRun=true", Access.EDIT, Map.of("flags", List.of())),
                 new Route("GET", P + "/audit", Access.READ, null),
                 new Route("POST", P + "/environments/production/evaluate", Access.READ, Map.of("context", Map.of("key", "u"))),
                 new Route("GET", P + "/deployments", Access.READ, null),
