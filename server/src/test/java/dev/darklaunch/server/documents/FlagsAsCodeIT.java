@@ -12,12 +12,15 @@ import dev.darklaunch.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -272,6 +275,27 @@ class FlagsAsCodeIT {
         System.out.printf("flags as code, 1000 flags x 3 environments (%d bytes of YAML): apply (create) %d ms, export %d ms, "
                 + "plan %d ms, apply (unchanged) %d ms%n", exported.text().length(), applyMillis, exportMillis, planMillis,
                 unchangedApplyMillis);
+    }
+
+    @Test
+    void the_readme_loop_works_as_written() throws Exception {
+        String readme = Files.readString(Path.of(System.getProperty("darklaunch.repo.root", "..")).resolve("README.md"));
+        int section = readme.indexOf("## Flags as code");
+        int start = readme.indexOf("```sh\n", section) + "```sh\n".length();
+        String script = readme.substring(start, readme.indexOf("\n```\n", start) + 1);
+        ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).redirectErrorStream(true);
+        builder.environment().put("DARKLAUNCH", server.base());
+        builder.environment().put("TOKEN", TestServer.ADMIN_TOKEN);
+        Process bash = builder.start();
+        bash.getOutputStream().close();
+        String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(bash.exitValue()).as(output).isZero();
+        assertThat(output).contains("\"action\":\"create\"").endsWith("\"changes\":false\n");
+        String p = "/api/v1/projects/default";
+        assertThat(admin.get(p + "/flags/new-checkout/environments/staging").json().at("/config/on").asBoolean()).isTrue();
+        assertThat(find(admin.get(p + "/audit?limit=50").json().get("items"), "project.apply").get("comment").asText())
+                .isEqualTo("merge of pull request 42");
     }
 
     // ---- helpers ----------------------------------------------------------------------------
