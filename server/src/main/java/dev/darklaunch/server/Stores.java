@@ -16,6 +16,7 @@ import dev.darklaunch.server.flags.FlagConfigStore;
 import dev.darklaunch.server.flags.FlagStore;
 import dev.darklaunch.server.flags.FlagUsageStore;
 import dev.darklaunch.server.flags.FlagWrites;
+import dev.darklaunch.server.flags.ManualChanges;
 import dev.darklaunch.server.imports.ImportStore;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.segments.SegmentStore;
@@ -46,18 +47,18 @@ record Stores(ProjectStore projects, FlagStore flags, FlagWrites flagWrites, Fla
         ReleaseHolds holds = new ReleaseHolds(deployments);
         FlagStore flags = new FlagStore(pool);
         SegmentStore segments = new SegmentStore(pool);
+        ManualChanges manualChanges = (tx, actor, scope, changed, action) -> holds.pause(tx, actor, scope, changed, action, null, null);
         return new Stores(
                 new ProjectStore(pool, List.of(flags::seedEnvironment, segments::seedEnvironment)),
                 flags,
-                new FlagWrites(pool, flags, new FlagConfigStore(),
-                        (tx, actor, scope, changed, action) -> holds.pause(tx, actor, scope, changed, action, null, null)),
+                new FlagWrites(pool, flags, new FlagConfigStore(), manualChanges),
                 new FlagUsageStore(pool, config.clockOffset()),
                 segments,
                 new SegmentWrites(pool, segments),
                 new EnvironmentDataStore(pool),
                 deployments,
                 new ImportStore(pool),
-                new DocumentWrites(pool),
+                new DocumentWrites(pool, manualChanges),
                 new AuditStore(pool),
                 new TokenStore(pool),
                 new UserStore(pool),

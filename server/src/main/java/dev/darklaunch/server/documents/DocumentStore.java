@@ -12,7 +12,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,17 +38,15 @@ final class DocumentStore {
     }
 
     /**
-     * The project as stored. With {@code lock}, its flags and segments (then their configurations,
-     * then the environments) are locked for the transaction — in that order, the order every
-     * single write takes them in, so an apply and a single write never deadlock.
+     * The project as stored. With {@code lock}, everything is locked for the transaction: segments,
+     * their configurations, flags, theirs, and last the environments — each single write locks what
+     * it changes before the environment whose revision it bumps, so an apply never waits for a
+     * write that waits for it.
      */
     static Future<ProjectState> read(SqlClient tx, Scope scope, boolean lock) {
         Tuple project = Tuple.of(scope.projectId());
         Map<String, ProjectState.StoredSegment> segments = new TreeMap<>();
         Map<String, ProjectState.StoredFlag> flags = new TreeMap<>();
-        Map<Long, String> segmentKeys = new HashMap<>();
-        Map<Long, String> flagKeys = new HashMap<>();
-        Map<Long, String> environmentKeys = new HashMap<>();
         Map<String, ProjectState.EnvironmentRow> environments = new TreeMap<>();
         String forUpdate = lock ? " FOR UPDATE" : "";
         return tx.preparedQuery("SELECT id, key, name, description, version FROM segments WHERE project_id = $1 ORDER BY key"
@@ -57,10 +54,19 @@ final class DocumentStore {
                 .compose(rows -> {
                     for (Row row : rows) {
                         String key = row.getString("key");
-                        segmentKeys.put(row.getLong("id"), key);
                         segments.put(key, new ProjectState.StoredSegment(row.getLong("id"),
                                 new Segment(key, row.getString("name"), row.getString("description")), row.getInteger("version"),
                                 new TreeMap<>()));
+                    }
+                    return tx.preparedQuery("""
+                            SELECT s.key, e.key AS environment, c.version, c.config::text AS config FROM segment_configs c
+                            JOIN segments s ON s.id = c.segment_id JOIN environments e ON e.id = c.environment_id
+                            WHERE s.project_id = $1 ORDER BY s.key, e.id""" + (lock ? " FOR UPDATE OF c" : "")).execute(project);
+                })
+                .compose(rows -> {
+                    for (Row row : rows) {
+                        segments.get(row.getString("key")).configs().put(row.getString("environment"),
+                                new ProjectState.Versioned<>(Json.read(row.getString("config"), SegmentConfig.class), row.getInteger("version")));
                     }
                     return tx.preparedQuery("SELECT f.id, f.version, " + FlagRows.COLUMNS
                             + " FROM flags f WHERE f.project_id = $1 ORDER BY f.key" + forUpdate).execute(project);
@@ -68,37 +74,26 @@ final class DocumentStore {
                 .compose(rows -> {
                     for (Row row : rows) {
                         Flag flag = FlagRows.flag(row);
-                        flagKeys.put(row.getLong("id"), flag.key());
                         flags.put(flag.key(), new ProjectState.StoredFlag(row.getLong("id"), flag, row.getInteger("version"),
                                 new TreeMap<>()));
+                    }
+                    return tx.preparedQuery("""
+                            SELECT f.key, e.key AS environment, c.version, c.config::text AS config FROM flag_configs c
+                            JOIN flags f ON f.id = c.flag_id JOIN environments e ON e.id = c.environment_id
+                            WHERE f.project_id = $1 ORDER BY f.key, e.id""" + (lock ? " FOR UPDATE OF c" : "")).execute(project);
+                })
+                .compose(rows -> {
+                    for (Row row : rows) {
+                        flags.get(row.getString("key")).configs().put(row.getString("environment"),
+                                new ProjectState.Versioned<>(Json.read(row.getString("config"), FlagConfig.class), row.getInteger("version")));
                     }
                     return tx.preparedQuery("SELECT id, key, revision FROM environments WHERE project_id = $1 ORDER BY id" + forUpdate)
                             .execute(project);
                 })
-                .compose(rows -> {
-                    for (Row row : rows) {
-                        environmentKeys.put(row.getLong("id"), row.getString("key"));
-                        environments.put(row.getString("key"),
-                                new ProjectState.EnvironmentRow(row.getLong("id"), row.getString("key"), row.getLong("revision")));
-                    }
-                    return tx.preparedQuery("""
-                            SELECT c.segment_id, c.environment_id, c.version, c.config::text AS config FROM segment_configs c
-                            JOIN segments s ON s.id = c.segment_id WHERE s.project_id = $1""").execute(project);
-                })
-                .compose(rows -> {
-                    for (Row row : rows) {
-                        segments.get(segmentKeys.get(row.getLong("segment_id"))).configs().put(
-                                environmentKeys.get(row.getLong("environment_id")),
-                                new ProjectState.Versioned<>(Json.read(row.getString("config"), SegmentConfig.class), row.getInteger("version")));
-                    }
-                    return tx.preparedQuery("""
-                            SELECT c.flag_id, c.environment_id, c.version, c.config::text AS config FROM flag_configs c
-                            JOIN flags f ON f.id = c.flag_id WHERE f.project_id = $1""").execute(project);
-                })
                 .map(rows -> {
                     for (Row row : rows) {
-                        flags.get(flagKeys.get(row.getLong("flag_id"))).configs().put(environmentKeys.get(row.getLong("environment_id")),
-                                new ProjectState.Versioned<>(Json.read(row.getString("config"), FlagConfig.class), row.getInteger("version")));
+                        environments.put(row.getString("key"),
+                                new ProjectState.EnvironmentRow(row.getLong("id"), row.getString("key"), row.getLong("revision")));
                     }
                     return new ProjectState(scope, environments, flags, segments);
                 });

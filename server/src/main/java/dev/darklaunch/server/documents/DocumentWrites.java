@@ -4,7 +4,10 @@ import dev.darklaunch.server.changes.AuditLog;
 import dev.darklaunch.server.changes.Change;
 import dev.darklaunch.server.changes.ChangeLog;
 import dev.darklaunch.server.failures.Failure;
+import dev.darklaunch.server.flags.ManualChanges;
 import dev.darklaunch.server.flags.Validation;
+import dev.darklaunch.server.projects.Scope;
+import io.vertx.sqlclient.SqlClient;
 import dev.darklaunch.server.projects.ProjectStore;
 import dev.darklaunch.server.store.PgErrors;
 import io.vertx.core.Future;
@@ -14,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Flags as code: exports a project as a document, plans a document against the project, and
@@ -25,9 +29,12 @@ import java.util.Optional;
 public final class DocumentWrites {
 
     private final Pool pool;
+    private final ManualChanges manualChanges;
 
-    public DocumentWrites(Pool pool) {
+    /** @param manualChanges what a person's change to flags' configurations also sets off (pausing releases), as for single writes */
+    public DocumentWrites(Pool pool, ManualChanges manualChanges) {
         this.pool = pool;
+        this.manualChanges = manualChanges;
     }
 
     /** The project as one document (YAML, or JSON), from one consistent read. */
@@ -62,12 +69,29 @@ public final class DocumentWrites {
                         .compose(scope -> DocumentStore.read(tx, scope, true))
                         .compose(state -> expected(state, expect))
                         .compose(state -> Validation.onWorker(() -> Planner.decide(state, document, hash, prune, actor, comment)))
-                        .compose(decided -> DocumentStore.write(tx, decided.scope(), decided.writes())
+                        .compose(decided -> DocumentStore.write(tx, decided.state().scope(), decided.writes())
                                 .compose(v -> ChangeLog.recordAll(tx, decided.changeLog()))
+                                .compose(v -> manualChanges(tx, actor, decided))
                                 .compose(v -> AuditLog.appendAll(tx, audit(actor, project, hash, decided, comment)))
                                 .map(v -> decided.plan()))))
                 .recover(e -> Future.failedFuture(PgErrors.isUniqueViolation(e)
                         ? Failure.conflict("another change created the same flag or segment meanwhile; plan again") : e));
+    }
+
+    /** Reports the changed configurations per environment, as a single write does (running releases of those flags pause). */
+    private Future<Void> manualChanges(SqlClient tx, String actor, Planner.Decided decided) {
+        Map<Long, List<String>> changed = new TreeMap<>();
+        decided.writes().configuredFlags().forEach(row -> changed.computeIfAbsent(row.environmentId(), id -> new ArrayList<>()).add(row.key()));
+        Future<Void> reported = Future.succeededFuture();
+        for (ProjectState.EnvironmentRow environment : decided.state().environments().values()) {
+            List<String> keys = changed.get(environment.id());
+            if (keys != null) {
+                Scope scope = new Scope(decided.state().scope().projectId(), decided.state().scope().project(), environment.id(),
+                        environment.key());
+                reported = reported.compose(v -> manualChanges.changed(tx, actor, scope, keys, "flag.config.update"));
+            }
+        }
+        return reported;
     }
 
     private static Future<ProjectState> expected(ProjectState state, Optional<String> expect) {

@@ -40,7 +40,7 @@ import java.util.TreeMap;
 final class Planner {
 
     /** A decided apply. */
-    record Decided(dev.darklaunch.server.projects.Scope scope, Plan plan, DocumentStore.Writes writes, List<ChangeLog.Entry> changeLog, List<Change> audit) {
+    record Decided(ProjectState state, Plan plan, DocumentStore.Writes writes, List<ChangeLog.Entry> changeLog, List<Change> audit) {
     }
 
     private final ProjectState state;
@@ -111,7 +111,7 @@ final class Planner {
                 resources.stream().anyMatch(r -> !r.action().equals("unchanged")), summary, resources);
         DocumentStore.Writes writes = new DocumentStore.Writes(createdFlags, createdFlagConfigs, definedFlags, configuredFlags,
                 deletedFlags, createdSegments, createdSegmentConfigs, definedSegments, configuredSegments, deletedSegments);
-        return new Decided(state.scope(), plan, writes, List.copyOf(changeLog), audit);
+        return new Decided(state, plan, writes, List.copyOf(changeLog), audit);
     }
 
     private void segment(int index, ProjectDocument.SegmentEntry entry) {

@@ -278,6 +278,24 @@ class FlagsAsCodeIT {
     }
 
     @Test
+    void an_apply_that_changes_a_released_flag_pauses_its_release_as_a_hand_edit_does() throws Exception {
+        String p = project("released");
+        Http.Response deployed = admin.post(p + "/deployments", Map.of("service", "checkout", "version", "2.0.1",
+                "environment", "production", "flags", List.of("shipped")));
+        assertThat(deployed.status()).as(deployed.toString()).isEqualTo(201);
+        long id = deployed.json().get("id").asLong();
+        given.inProject("released").release(id, Map.of("steps", List.of(Map.of("percentage", 10),
+                Map.of("percentage", 50, "after", "PT1H"))));
+        ObjectNode document = readYaml(admin.get(p + "/export").text());
+        ((ObjectNode) flag(document, "shipped").at("/environments/production")).put("on", false);
+        applyYaml(p + "/apply", YAML.writeValueAsString(document));
+
+        JsonNode release = admin.get(p + "/deployments/" + id).json().get("release");
+        assertThat(release.get("state").asText()).isEqualTo("paused");
+        assertThat(release.get("pauseReason").asText()).startsWith("paused because shipped was changed by ");
+    }
+
+    @Test
     void the_readme_loop_works_as_written() throws Exception {
         String readme = Files.readString(Path.of(System.getProperty("darklaunch.repo.root", "..")).resolve("README.md"));
         int section = readme.indexOf("## Flags as code");
