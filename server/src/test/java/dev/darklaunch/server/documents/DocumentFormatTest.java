@@ -69,5 +69,7 @@ class DocumentFormatTest {
         assertThatThrownBy(() -> read("flags: " + "[".repeat(1000) + "]".repeat(1000))).isInstanceOf(Failure.Invalid.class);
         assertThatThrownBy(() -> read("k: 1\nk: 2\n")).isInstanceOf(Failure.Invalid.class);
         assertThatThrownBy(() -> DocumentFormat.read(new byte[DocumentFormat.MAX_BYTES + 1], false)).isInstanceOf(Failure.TooLarge.class);
+        String tooMany = "flags:\n" + "- {}\n".repeat(DocumentFormat.MAX_FLAGS + 1);
+        assertThatThrownBy(() -> read(tooMany)).isInstanceOf(Failure.TooLarge.class).hasMessageContaining("10000 flags");
     }
 }

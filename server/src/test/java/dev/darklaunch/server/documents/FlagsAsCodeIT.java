@@ -216,6 +216,10 @@ class FlagsAsCodeIT {
             assertThat(response.json().get("error").asText()).isNotEmpty();
         }
         assertThat(admin.send("POST", p + "/apply", "flags: []", "text/plain").status()).isEqualTo(415);
+        byte[] huge = ("flags: []\n#" + "x".repeat(11 * 1024 * 1024)).getBytes(StandardCharsets.UTF_8);
+        Http.Response tooLarge = admin.send("POST", p + "/apply", huge, "application/yaml");
+        assertThat(tooLarge.status()).as(tooLarge.toString()).isEqualTo(413);
+        assertThat(tooLarge.json().get("error").asText()).isNotEmpty();
         assertThat(revisions(p)).isEqualTo(revisions);
         assertThat(admin.get(p + "/audit?limit=500").json().get("items").size()).isEqualTo(events);
         assertThat(admin.get(p + "/export").text()).isEqualTo(exported);
