@@ -96,6 +96,8 @@ const EXAMPLES: [AuditEvent, string, string[]][] = [
   'A guard found a regression in checkout 1.4.2 in production: rolling it back — “error per exposure rose 4.1× (95 % interval 2.3× to 7.0×)”', []],
   [event('deployment.signal', { ...deployment, actor: 'pipeline:alertmanager', after: { alert: 'HighErrorRate', status: 'firing' } }),
     'Alert “HighErrorRate” firing for checkout 1.4.2 in production', []],
+  [event('project.apply', { targetKey: 'default', after: { document: 'sha256:0123456789abcdef0123', summary: { create: 3, update: 2, unchanged: 40 } } }),
+    'Document applied to the project: 3 created, 2 changed (sha256:0123456789ab…)', []],
   [event('webhook.create', { after: { name: '#releases', url: 'https://hooks.example.com/x' } }),
     'Webhook “#releases” added, sending to https://hooks.example.com/x', []],
   [event('webhook.update', { before: { name: '#releases' }, after: { name: '#releases' } }), 'Webhook “#releases” changed', []],

@@ -40,7 +40,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'deployment.release.resume': 'Release resumed', 'deployment.rollback': 'Rolled back',
   'deployment.guard.regression': 'A guard found a regression', 'deployment.signal': 'Alert from monitoring',
   'webhook.create': 'Webhook added', 'webhook.update': 'Webhook changed', 'webhook.delete': 'Webhook removed',
-  'webhook.secret': 'Webhook secret replaced',
+  'webhook.secret': 'Webhook secret replaced', 'project.apply': 'Document applied',
 };
 
 /** The action filter's choices: whole groups first, then each action. */
@@ -322,6 +322,15 @@ const TELLERS: Record<string, Teller> = {
   'deployment.rollback': (ev) => just(`${deploymentTitle(ev)} rolled back${where(ev)}`),
   'deployment.guard.regression': (ev) => just(`A guard found a regression in ${deploymentTitle(ev)}${where(ev)}: `
     + (str(obj(ev.after).action) === 'rollback' ? 'rolling it back' : 'pausing its release')),
+  'project.apply': (ev) => {
+    const a = obj(ev.after);
+    const summary = obj(a.summary);
+    const parts = [['create', 'created'], ['update', 'changed'], ['delete', 'deleted']]
+      .filter(([k]) => Number(summary[k] ?? 0) > 0).map(([k, word]) => `${String(summary[k])} ${word}`);
+    const document = str(a.document);
+    return just(`Document applied to the project${parts.length ? `: ${parts.join(', ')}` : ', nothing to change'}`
+      + (document ? ` (${document.slice(0, 19)}…)` : ''));
+  },
   'webhook.create': (ev) => just(`${webhookTitle(ev)} added, sending to ${str(obj(ev.after).url) ?? 'its address'}`),
   'webhook.update': (ev) => just(`${webhookTitle(ev)} changed`),
   'webhook.delete': (ev) => just(`${webhookTitle(ev)} removed`),
