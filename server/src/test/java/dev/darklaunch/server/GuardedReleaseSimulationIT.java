@@ -109,7 +109,7 @@ class GuardedReleaseSimulationIT {
                         client.track("error", user);
                     }
                 }
-                Thread.sleep(100);
+                Thread.sleep(100); // the service's pace (about 4 000 requests a second), not a wait for a condition
                 deployment = deployment(id);
             }
             return new Outcome(deployment, exposures, treated, (System.nanoTime() - started) / 1e9);

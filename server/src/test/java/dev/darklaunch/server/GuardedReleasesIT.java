@@ -3,6 +3,7 @@ package dev.darklaunch.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.GuardSamples;
 import dev.darklaunch.server.testing.Http;
 import dev.darklaunch.server.testing.TestDatabase;
 import dev.darklaunch.server.testing.TestServer;
@@ -10,10 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -344,90 +341,15 @@ class GuardedReleasesIT {
         return null;
     }
 
-    /**
-     * Adds exposures of both arms (the released variation, and the other) and the error events
-     * among them, this minute, in one transaction: a look never sees one arm's batch without the other's.
-     */
+    /** Exposures of both arms and the error events among them, this minute, in one transaction. */
     private static void samples(String environment, String flag, long treatmentExposures, long treatmentErrors,
                                 long controlExposures, long controlErrors) throws Exception {
-        int treatment = variation(flag, true);
-        int control = variation(flag, false);
-        try (Connection db = connect()) {
-            db.setAutoCommit(false);
-            exposures(db, environment, flag, treatment, treatmentExposures);
-            event(db, environment, flag, treatment, "error", treatmentErrors, treatmentErrors, treatmentErrors);
-            exposures(db, environment, flag, control, controlExposures);
-            event(db, environment, flag, control, "error", controlErrors, controlErrors, controlErrors);
-            db.commit();
-        }
-    }
-
-    private static void exposures(Connection db, String environment, String flag, int variation, long exposures) throws Exception {
-        try (PreparedStatement insert = db.prepareStatement("""
-                INSERT INTO guard_exposures (environment_id, flag_key, variation, minute, exposures)
-                VALUES (?, ?, ?, date_trunc('minute', now()), ?)
-                ON CONFLICT (environment_id, flag_key, variation, minute)
-                DO UPDATE SET exposures = guard_exposures.exposures + excluded.exposures""")) {
-            insert.setLong(1, environmentId(db, environment));
-            insert.setString(2, flag);
-            insert.setInt(3, variation);
-            insert.setLong(4, exposures);
-            insert.executeUpdate();
-        }
+        new GuardSamples(server).errors(environment, flag, treatmentExposures, treatmentErrors, controlExposures, controlErrors);
     }
 
     /** Adds {@code n} values of an event to one arm, with the given mean and standard deviation, this minute. */
     private static void values(String environment, String flag, boolean treatment, String event, long n, double mean, double sd)
             throws Exception {
-        try (Connection db = connect()) {
-            event(db, environment, flag, variation(flag, treatment), event, n, n * mean, n * (sd * sd + mean * mean));
-        }
-    }
-
-    private static void event(Connection db, String environment, String flag, int variation, String event, long count, double sum,
-                              double squares) throws Exception {
-        try (PreparedStatement insert = db.prepareStatement("""
-                INSERT INTO guard_events (environment_id, flag_key, variation, event_name, minute, count, value_sum, value_square_sum)
-                VALUES (?, ?, ?, ?, date_trunc('minute', now()), ?, ?, ?)
-                ON CONFLICT (environment_id, flag_key, variation, event_name, minute)
-                DO UPDATE SET count = guard_events.count + excluded.count, value_sum = guard_events.value_sum + excluded.value_sum,
-                              value_square_sum = guard_events.value_square_sum + excluded.value_square_sum""")) {
-            insert.setLong(1, environmentId(db, environment));
-            insert.setString(2, flag);
-            insert.setInt(3, variation);
-            insert.setString(4, event);
-            insert.setLong(5, count);
-            insert.setDouble(6, sum);
-            insert.setDouble(7, squares);
-            insert.executeUpdate();
-        }
-    }
-
-    /** The index of the flag's {@code true} variation (the treatment), or of its other one. */
-    private static int variation(String flag, boolean treatment) {
-        JsonNode variations = Fixtures.expect(200, admin.get(P + "/flags/" + flag)).get("variations");
-        for (int i = 0; i < variations.size(); i++) {
-            if (variations.get(i).path("value").asBoolean() == treatment) {
-                return i;
-            }
-        }
-        throw new AssertionError("no such variation in " + variations);
-    }
-
-    private static long environmentId(Connection db, String environment) throws Exception {
-        try (PreparedStatement query = db.prepareStatement(
-                "SELECT e.id FROM environments e JOIN projects p ON p.id = e.project_id WHERE p.key = 'default' AND e.key = ?")) {
-            query.setString(1, environment);
-            try (var rows = query.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
-    }
-
-    private static Connection connect() throws Exception {
-        URI uri = URI.create(server.databaseUrl());
-        String[] user = uri.getUserInfo().split(":", 2);
-        return DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(), user[0], user[1]);
+        new GuardSamples(server).values(environment, flag, treatment, event, n, mean, sd);
     }
 }

@@ -9,6 +9,7 @@ import dev.darklaunch.server.Config;
 import dev.darklaunch.server.testing.Await;
 import dev.darklaunch.server.testing.DarklaunchServerTest;
 import dev.darklaunch.server.testing.Fixtures;
+import dev.darklaunch.server.testing.GuardSamples;
 import dev.darklaunch.server.testing.Given;
 import dev.darklaunch.server.testing.TestServer;
 import dev.darklaunch.server.webhooks.WebhookSettings;
@@ -22,12 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -261,80 +257,9 @@ class AdminUiGuardsIT {
         Assertions.assertThat(problems).as("serious or critical accessibility violations (axe-core)").isEmpty();
     }
 
-    /**
-     * Adds exposures of both arms (the released variation, and the other) and the error events
-     * among them, this minute, in one transaction — what SDK reports add up to (as GuardedReleasesIT does).
-     */
+    /** Exposures of both arms and the error events among them in production, this minute, in one transaction. */
     private static void samples(String flag, long treatmentExposures, long treatmentErrors, long controlExposures, long controlErrors)
             throws Exception {
-        int treatment = variation(flag, true);
-        int control = variation(flag, false);
-        try (Connection db = connect()) {
-            db.setAutoCommit(false);
-            long environment = environmentId(db);
-            exposures(db, environment, flag, treatment, treatmentExposures);
-            errors(db, environment, flag, treatment, treatmentErrors);
-            exposures(db, environment, flag, control, controlExposures);
-            errors(db, environment, flag, control, controlErrors);
-            db.commit();
-        }
-    }
-
-    private static void exposures(Connection db, long environment, String flag, int variation, long exposures) throws Exception {
-        try (PreparedStatement insert = db.prepareStatement("""
-                INSERT INTO guard_exposures (environment_id, flag_key, variation, minute, exposures)
-                VALUES (?, ?, ?, date_trunc('minute', now()), ?)
-                ON CONFLICT (environment_id, flag_key, variation, minute)
-                DO UPDATE SET exposures = guard_exposures.exposures + excluded.exposures""")) {
-            insert.setLong(1, environment);
-            insert.setString(2, flag);
-            insert.setInt(3, variation);
-            insert.setLong(4, exposures);
-            insert.executeUpdate();
-        }
-    }
-
-    private static void errors(Connection db, long environment, String flag, int variation, long count) throws Exception {
-        try (PreparedStatement insert = db.prepareStatement("""
-                INSERT INTO guard_events (environment_id, flag_key, variation, event_name, minute, count, value_sum, value_square_sum)
-                VALUES (?, ?, ?, 'error', date_trunc('minute', now()), ?, ?, ?)
-                ON CONFLICT (environment_id, flag_key, variation, event_name, minute)
-                DO UPDATE SET count = guard_events.count + excluded.count, value_sum = guard_events.value_sum + excluded.value_sum,
-                              value_square_sum = guard_events.value_square_sum + excluded.value_square_sum""")) {
-            insert.setLong(1, environment);
-            insert.setString(2, flag);
-            insert.setInt(3, variation);
-            insert.setLong(4, count);
-            insert.setDouble(5, count);
-            insert.setDouble(6, count);
-            insert.executeUpdate();
-        }
-    }
-
-    /** The index of the flag's {@code true} variation (the treatment), or of its other one. */
-    private static int variation(String flag, boolean treatment) {
-        JsonNode variations = Fixtures.expect(200, server.admin().get(P + "/flags/" + flag)).get("variations");
-        for (int i = 0; i < variations.size(); i++) {
-            if (variations.get(i).path("value").asBoolean() == treatment) {
-                return i;
-            }
-        }
-        throw new AssertionError("no such variation in " + variations);
-    }
-
-    private static long environmentId(Connection db) throws Exception {
-        try (PreparedStatement query = db.prepareStatement(
-                "SELECT e.id FROM environments e JOIN projects p ON p.id = e.project_id WHERE p.key = 'default' AND e.key = 'production'")) {
-            try (var rows = query.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
-    }
-
-    private static Connection connect() throws Exception {
-        URI uri = URI.create(server.databaseUrl());
-        String[] user = uri.getUserInfo().split(":", 2);
-        return DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(), user[0], user[1]);
+        new GuardSamples(server).errors("production", flag, treatmentExposures, treatmentErrors, controlExposures, controlErrors);
     }
 }
