@@ -62,6 +62,8 @@ class ReconnectSpreadIT {
             server = TestServer.start(database, FeedSettings.DEFAULTS, port);
             given.toggle("f", "production", true);
             awaitAll(Duration.ofSeconds(40), clients, c -> c.isEnabled("f", Context.of("u")));
+            // status listeners are told on the SDK's own thread, a moment after the data is served
+            Await.until(Duration.ofSeconds(10), "every SDK's READY told to its listener", () -> backAt.size() == SDKS);
 
             assertThat(backAt).as("every SDK reconnected").hasSize(SDKS);
             List<Long> millis = backAt.values().stream().map(t -> (t - restartedAt) / 1_000_000).sorted().toList();
